@@ -1,0 +1,20 @@
+# binembed: dense word embeddings -> binary codes -> what survives.
+# Stages: data (fetch benchmarks and embeddings), binarize, evaluate; see README.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/binarize.smk"
+include: "workflow/rules/evaluate.smk"
+
+
+rule all:
+    input:
+        final_products(),
+    default_target: True

@@ -1,0 +1,27 @@
+"""binembed: binary codes from dense word embeddings, and what survives binarization.
+
+Use it without Snakemake::
+
+    from binembed import SignBinarizer, BinaryCodes
+    codes = SignBinarizer().encode(words, vectors)     # a BinaryCodes
+    codes.save("codes.npz"); codes.to_tissier_text("codes.txt")
+"""
+
+__version__ = "0.1.0"
+
+from .binarizers import BINARIZERS, BaseBinarizer, SignBinarizer  # noqa: E402
+from .codes import BinaryCodes, pack_bits, unpack_bits  # noqa: E402
+from .embeddings import Embedding, EmbeddingFormatError, load_embedding, save_embedding  # noqa: E402
+
+__all__ = [
+    "BINARIZERS",
+    "BaseBinarizer",
+    "BinaryCodes",
+    "Embedding",
+    "EmbeddingFormatError",
+    "SignBinarizer",
+    "load_embedding",
+    "pack_bits",
+    "save_embedding",
+    "unpack_bits",
+]

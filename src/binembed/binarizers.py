@@ -1,0 +1,78 @@
+"""Binarizers in the scikit-learn estimator style: ``fit(X)`` then ``transform(X)`` -> packed bits.
+
+``X`` is a (words, dims) float matrix. ``transform`` returns uint8 of shape (words, ceil(n_bits_/8))
+in the bit order of :mod:`binembed.codes` (use :func:`binembed.codes.unpack_bits` for 0/1 values).
+Parameters are stored as given by ``__init__``; what ``fit`` resolves or learns ends in ``_``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .codes import BinaryCodes, pack_bits
+
+
+class NotFittedError(RuntimeError):
+    pass
+
+
+class BaseBinarizer:
+    """Common validation and the ``fit_transform`` / ``encode`` conveniences."""
+
+    def get_params(self) -> dict:
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    @classmethod
+    def _param_names(cls):
+        import inspect
+
+        signature = inspect.signature(cls.__init__)
+        return [p for p in signature.parameters if p != "self"]
+
+    @staticmethod
+    def _validate(X) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float32)
+        if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(f"expected a non-empty (words, dims) matrix, got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("input contains NaN or infinite values")
+        return X
+
+    def _check_fitted(self, X):
+        if not hasattr(self, "n_features_in_"):
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(X) first")
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"fitted on {self.n_features_in_} dims, got {X.shape[1]}")
+
+    def fit_transform(self, X) -> np.ndarray:
+        return self.fit(X).transform(X)
+
+    def encode(self, words, X, metadata=None) -> BinaryCodes:
+        """Fit on ``X``, transform it, and wrap the result with its vocabulary and parameters."""
+        packed = self.fit_transform(X)
+        meta = {"method": self.method_name, "params": self.get_params(), **(metadata or {})}
+        return BinaryCodes(list(words), packed, self.n_bits_, meta)
+
+
+class SignBinarizer(BaseBinarizer):
+    """"Rude" binarization (the baseline of Wang et al. 2019): bit j = 1 where x_j > threshold,
+    one bit per dimension. ``threshold`` defaults to 0, the sign of each coordinate."""
+
+    method_name = "sign"
+
+    def __init__(self, threshold: float = 0.0):
+        self.threshold = threshold
+
+    def fit(self, X, y=None):
+        X = self._validate(X)
+        self.n_features_in_ = X.shape[1]
+        self.n_bits_ = X.shape[1]
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        X = self._validate(X)
+        self._check_fitted(X)
+        return pack_bits(X > self.threshold)
+
+
+BINARIZERS = {cls.method_name: cls for cls in (SignBinarizer,)}

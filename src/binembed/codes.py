@@ -1,0 +1,125 @@
+"""Binary word codes: one class holding the vocabulary, the packed bits and where they came from.
+
+Bit order. Bits are packed row by row with :func:`numpy.packbits` (``bitorder="big"``): bit ``j``
+of word ``i`` is ``(packed[i, j // 8] >> (7 - j % 8)) & 1``. The last byte is padded with zero bits.
+The same order read as big-endian 64-bit groups is the layout of Tissier et al.'s
+near-lossless-binarization tools, in which the first bit of each group of 64 is the most
+significant bit of its integer; :meth:`BinaryCodes.to_tissier_text` writes that format.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .files import atomic_output
+
+
+def pack_bits(bits: np.ndarray) -> np.ndarray:
+    """Pack a (words, n_bits) array of 0/1 (or bool) values into bytes, in the module's bit order."""
+    return np.packbits(np.asarray(bits, dtype=bool), axis=1, bitorder="big")
+
+
+def unpack_bits(packed: np.ndarray, n_bits: int) -> np.ndarray:
+    """Inverse of :func:`pack_bits`: a (words, n_bits) uint8 array of 0/1."""
+    return np.unpackbits(packed, axis=1, count=n_bits, bitorder="big")
+
+
+@dataclass
+class BinaryCodes:
+    """Binary codes of a vocabulary.
+
+    ``packed`` is uint8 of shape (len(words), ceil(n_bits / 8)); ``metadata`` records the method,
+    its parameters, the seed, the source embedding and the binembed version that made the codes.
+    """
+
+    words: list[str]
+    packed: np.ndarray
+    n_bits: int
+    metadata: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.packed = np.ascontiguousarray(self.packed, dtype=np.uint8)
+        n_bytes = (self.n_bits + 7) // 8
+        if self.packed.shape != (len(self.words), n_bytes):
+            raise ValueError(
+                f"{len(self.words)} words of {self.n_bits} bits need packed shape "
+                f"{(len(self.words), n_bytes)}, got {self.packed.shape}"
+            )
+        if self.n_bits % 8 and (self.packed[:, -1] & ((1 << (8 - self.n_bits % 8)) - 1)).any():
+            raise ValueError("padding bits after the last code bit must be zero")
+        self.metadata.setdefault("binembed_version", __version__)
+
+    @classmethod
+    def from_bits(cls, words, bits, metadata=None) -> "BinaryCodes":
+        """Codes from an unpacked (words, n_bits) 0/1 array."""
+        bits = np.asarray(bits)
+        return cls(list(words), pack_bits(bits), int(bits.shape[1]), dict(metadata or {}))
+
+    def bits(self) -> np.ndarray:
+        """The unpacked (words, n_bits) uint8 0/1 array."""
+        return unpack_bits(self.packed, self.n_bits)
+
+    def save(self, path) -> Path:
+        """Write a ``.npz`` (``words``, ``packed``, ``n_bits``, ``metadata`` as JSON) atomically."""
+        with atomic_output(path, suffix=".npz") as tmp:
+            np.savez(
+                tmp,
+                words=np.array(self.words, dtype=str),
+                packed=self.packed,
+                n_bits=np.int64(self.n_bits),
+                metadata=np.array(json.dumps(self.metadata, sort_keys=True)),
+            )
+        return Path(path)
+
+    @classmethod
+    def load(cls, path) -> "BinaryCodes":
+        with np.load(path, allow_pickle=False) as data:
+            return cls(
+                data["words"].tolist(),
+                data["packed"],
+                int(data["n_bits"]),
+                json.loads(str(data["metadata"])),
+            )
+
+    def to_tissier_text(self, path) -> Path:
+        """Export in the text format of Tissier's near-lossless-binarization tools: a first line
+        ``N_WORDS N_BITS``, then per word the word and its bits as unsigned 64-bit decimal
+        integers, 64 bits each, most significant bit first. When n_bits is not a multiple of 64
+        the last integer is padded with zero low-order bits."""
+        groups = self.uint64_groups()
+        with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+            out.write(f"{len(self.words)} {self.n_bits}\n")
+            for word, row in zip(self.words, groups):
+                out.write(word + " " + " ".join(map(str, row.tolist())) + "\n")
+        return Path(path)
+
+    @classmethod
+    def from_tissier_text(cls, path, metadata=None) -> "BinaryCodes":
+        """Read codes written in Tissier's text format (by us or by his tools)."""
+        with open(path, encoding="utf-8") as stream:
+            n_words, n_bits = (int(x) for x in stream.readline().split())
+            n_groups = (n_bits + 63) // 64
+            words, rows = [], []
+            for number, line in enumerate(stream, start=2):
+                fields = line.split()
+                if len(fields) != n_groups + 1:
+                    raise ValueError(f"{path}, line {number}: expected a word and {n_groups} integers")
+                words.append(fields[0])
+                rows.append([int(x) for x in fields[1:]])
+        if len(words) != n_words:
+            raise ValueError(f"{path}: header announces {n_words} words, found {len(words)}")
+        groups = np.array(rows, dtype=np.uint64).reshape(len(words), n_groups)
+        packed = groups.astype(">u8").view(np.uint8).reshape(len(words), -1)[:, : (n_bits + 7) // 8]
+        return cls(words, packed, n_bits, dict(metadata or {}))
+
+    def uint64_groups(self) -> np.ndarray:
+        """The codes as (words, ceil(n_bits/64)) uint64, first bit = most significant bit."""
+        n_groups = (self.n_bits + 63) // 64
+        padded = np.zeros((len(self.words), 8 * n_groups), dtype=np.uint8)
+        padded[:, : self.packed.shape[1]] = self.packed
+        return padded.view(">u8").astype(np.uint64)

@@ -1,0 +1,351 @@
+"""Fetch external resources: resumable, verified HTTP downloads, archive members and local mirrors.
+
+Every file is written under a temporary ``<dest>.part`` name in the destination folder and renamed
+into place only after its SHA-256 has been checked, so ``dest`` is either complete or absent.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.client
+import logging
+import os
+import shutil
+import tarfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1 << 20
+USER_AGENT = "binembed"
+_LISTED_NAMES = 10
+
+
+class ResourceError(RuntimeError):
+    """One clear error about one named resource; message starts with "resource '<name>': "."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(f"resource '{name}': {message}")
+        self.resource = name
+
+
+class _Transient(Exception):
+    """A failure worth retrying after a pause: network trouble, a short body, HTTP 5xx or 429."""
+
+
+class _Restart(Exception):
+    """The partial file cannot be trusted or resumed; drop it and start again from byte 0."""
+
+
+def sha256_file(path) -> str:
+    """Hex SHA-256 digest of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK_SIZE):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(url: str, dest, *, sha256: str | None, name: str,
+             retries: int = 5, backoff: float = 1.0, timeout: float = 60.0) -> Path:
+    """Download url to dest via dest.part, resuming with HTTP Range after an interruption,
+    retrying with exponential backoff (backoff * 2**attempt seconds), verifying sha256, then
+    atomically renaming into place. sha256=None accepts the file and logs its digest."""
+    dest = Path(dest)
+    pin = _normalize_pin(sha256, name)
+    digest = _download(url, dest, pin, name, retries, backoff, timeout)
+    if pin is None:
+        _warn_unpinned(name, url, digest)
+    return dest
+
+
+def extract_member(archive, member: str | None, dest, *, sha256: str | None, name: str) -> Path:
+    """Stream one member of a zip or tar archive (plain, .tar.gz/.tgz or other tarfile compression)
+    to dest via dest.part, verify sha256 and rename into place. member=None decompresses a plain
+    gzip file as a whole."""
+    archive, dest = Path(archive), Path(dest)
+    pin = _normalize_pin(sha256, name)
+    digest = _extract(archive, member, dest, pin, name)
+    if pin is None:
+        _warn_unpinned(name, _describe(archive, member), digest)
+    return dest
+
+
+def obtain(name: str, spec: dict, dest, *, mirror=None,
+           retries: int = 5, backoff: float = 1.0, timeout: float = 60.0) -> Path:
+    """Make the resource `name` exist at dest, from the mirror when it holds a matching copy,
+    otherwise from spec['url'] (extracting spec['member'] from the archive there, if given).
+
+    spec keys: 'url' (required), 'sha256' (64 hex digits or None; the checksum of the final file),
+    'mirror_path' (relative to the mirror folder) and 'member' (path inside the archive at 'url').
+    """
+    dest = Path(dest)
+    url = spec.get("url")
+    if not url:
+        raise ResourceError(name, "spec has no 'url'")
+    pin = _normalize_pin(spec.get("sha256"), name)
+    source, digest = _obtain(name, url, pin, spec, dest, mirror, retries, backoff, timeout)
+    if pin is None:
+        _warn_unpinned(name, source, digest)
+    return dest
+
+
+def _obtain(name: str, url: str, pin: str | None, spec: dict, dest: Path, mirror,
+            retries: int, backoff: float, timeout: float) -> tuple[str, str]:
+    """Put the resource at dest from the first usable source; return that source and the sha256."""
+    mirror_path = spec.get("mirror_path")
+    if mirror is not None and mirror_path:
+        mirror_file = Path(mirror) / mirror_path
+        digest = _copy_from_mirror(mirror_file, dest, pin, name)
+        if digest is not None:
+            return str(mirror_file), digest
+    member = spec.get("member")
+    if member is None:
+        return url, _download(url, dest, pin, name, retries, backoff, timeout)
+    archive = dest.with_name(dest.name + ".archive")
+    try:
+        _download(url, archive, None, name, retries, backoff, timeout)
+        return _describe(url, member), _extract(archive, member, dest, pin, name)
+    finally:
+        archive.unlink(missing_ok=True)
+
+
+def _part_path(dest: Path) -> Path:
+    """The temporary name a file is written under before being renamed to dest."""
+    return dest.with_name(dest.name + ".part")
+
+
+def _describe(archive, member: str | None) -> str:
+    """Human-readable name of an archive member (or of the archive itself)."""
+    return str(archive) if member is None else f"member '{member}' of {archive}"
+
+
+def _normalize_pin(sha256, name: str) -> str | None:
+    """Lower-case a pinned checksum after checking it is 64 hex digits; None stays None."""
+    if sha256 is None:
+        return None
+    pin = sha256.strip().lower() if isinstance(sha256, str) else ""
+    if len(pin) != 64 or any(c not in "0123456789abcdef" for c in pin):
+        raise ResourceError(name, f"invalid sha256 {sha256!r}: expected 64 hex digits or null")
+    return pin
+
+
+def _warn_unpinned(name: str, source: str, digest: str) -> None:
+    """Warn that a file was accepted without a pinned checksum, giving the digest to pin."""
+    log.warning("resource '%s': no sha256 pinned; accepted %s with sha256 %s - pin it in config.yaml",
+                name, source, digest)
+
+
+def _download(url: str, dest: Path, pin: str | None, name: str,
+              retries: int, backoff: float, timeout: float) -> str:
+    """Fetch url into dest, verified against pin when given; return the file's sha256.
+
+    The partial file is removed on any error but kept on KeyboardInterrupt, so a later run resumes.
+    """
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ResourceError(name, f"unsupported URL {url!r}: only http and https are supported")
+    part = _part_path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    log.info("resource '%s': downloading %s", name, url)
+    attempt = 0
+    restarted = False
+    try:
+        while True:
+            try:
+                start = _transfer(url, part, name, timeout)
+                digest = sha256_file(part)
+                if pin is not None and digest != pin:
+                    mismatch = f"sha256 mismatch for {url}: expected {pin}, got {digest}"
+                    if start == 0:
+                        raise ResourceError(name, mismatch)
+                    raise _Restart(f"{mismatch} after resuming at byte {start}")
+            except _Transient as exc:
+                if attempt >= retries:
+                    raise ResourceError(
+                        name, f"could not download {url} after {attempt + 1} attempts: {exc}") from exc
+                delay = backoff * 2 ** attempt
+                log.warning("resource '%s': attempt %d of %d failed: %s; retrying in %.2f s",
+                            name, attempt + 1, retries + 1, exc, delay)
+                time.sleep(delay)
+                attempt += 1
+                continue
+            except _Restart as exc:
+                if restarted:
+                    raise ResourceError(name, str(exc)) from exc
+                log.warning("resource '%s': %s; discarding the partial file and restarting from byte 0",
+                            name, exc)
+                part.unlink()
+                restarted = True
+                continue
+            os.replace(part, dest)
+            log.info("resource '%s': downloaded %s to %s (%d bytes, %d retries)",
+                     name, url, dest, dest.stat().st_size, attempt)
+            return digest
+    except Exception:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _transfer(url: str, part: Path, name: str, timeout: float) -> int:
+    """Make one request for what part still lacks and write the body into it.
+
+    Returns the byte offset the body was written from (0 when the file was written from scratch).
+    Raises _Transient for retryable failures, _Restart when resuming is impossible and
+    ResourceError for final HTTP errors.
+    """
+    offset = part.stat().st_size if part.exists() else 0
+    headers = {"User-Agent": USER_AGENT}
+    if offset:
+        headers["Range"] = f"bytes={offset}-"
+    try:
+        response = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        status = f"HTTP {exc.code} {exc.reason} from {url}"
+        if exc.code == 416 and offset:
+            raise _Restart(f"{status} when resuming at byte {offset}") from exc
+        if exc.code == 429 or exc.code >= 500:
+            raise _Transient(status) from exc
+        raise ResourceError(name, status) from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise _Transient(f"cannot reach {url}: {exc}") from exc
+
+    with response:
+        if response.status == 206 and offset:
+            content_range = response.headers.get("Content-Range")
+            if _range_start(content_range) != offset:
+                raise _Restart(f"{url} answered Content-Range {content_range!r} "
+                               f"to a request from byte {offset}")
+            log.info("resource '%s': resuming %s at byte %d", name, url, offset)
+            mode = "ab"
+        elif response.status == 200:
+            if offset:
+                log.info("resource '%s': %s ignored the range request; restarting from byte 0", name, url)
+            offset, mode = 0, "wb"
+        else:
+            raise ResourceError(name, f"unexpected HTTP {response.status} {response.reason} from {url}")
+        length = response.headers.get("Content-Length", "")
+        received = _write_body(response, part, mode, url)
+    if length.isdigit() and received < int(length):
+        raise _Transient(f"short body from {url}: received {received} of {length} bytes")
+    return offset
+
+
+def _range_start(content_range: str | None) -> int | None:
+    """First byte position of a 'bytes START-END/TOTAL' Content-Range value, or None."""
+    unit, _, spec = (content_range or "").partition(" ")
+    start, dash, _ = spec.partition("-")
+    if unit.lower() != "bytes" or not dash or not start.strip().isdigit():
+        return None
+    return int(start)
+
+
+def _write_body(response, part: Path, mode: str, url: str) -> int:
+    """Copy a response body into part in 1 MiB chunks; return the number of bytes received."""
+    received = 0
+    with open(part, mode) as out:
+        while True:
+            try:
+                chunk = response.read(CHUNK_SIZE)
+            except (OSError, http.client.HTTPException) as exc:
+                raise _Transient(f"transfer of {url} interrupted after {received} bytes: {exc!r}") from exc
+            if not chunk:
+                return received
+            out.write(chunk)
+            received += len(chunk)
+
+
+def _copy_from_mirror(source: Path, dest: Path, pin: str | None, name: str) -> str | None:
+    """Copy a mirror file to dest via dest.part if it exists and matches pin; return its sha256,
+    or None when the mirror cannot be used."""
+    if not source.is_file():
+        log.info("resource '%s': %s not in the mirror", name, source)
+        return None
+    part = _part_path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as src, open(part, "wb") as out:
+            while block := src.read(CHUNK_SIZE):
+                digest.update(block)
+                out.write(block)
+        if pin is not None and digest.hexdigest() != pin:
+            log.warning("resource '%s': mirror file %s has sha256 %s, expected %s; using the URL instead",
+                        name, source, digest.hexdigest(), pin)
+            part.unlink()
+            return None
+        os.replace(part, dest)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    log.info("resource '%s': copied %s from the mirror (%d bytes)", name, source, dest.stat().st_size)
+    return digest.hexdigest()
+
+
+def _extract(archive: Path, member: str | None, dest: Path, pin: str | None, name: str) -> str:
+    """Write a member of archive to dest via dest.part, verified against pin; return its sha256."""
+    part = _part_path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    source = _describe(archive, member)
+    try:
+        with open(part, "wb") as out:
+            _write_member(archive, member, out, name)
+        digest = sha256_file(part)
+        if pin is not None and digest != pin:
+            raise ResourceError(name, f"sha256 mismatch for {source}: expected {pin}, got {digest}")
+        os.replace(part, dest)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    log.info("resource '%s': extracted %s to %s (%d bytes)", name, source, dest, dest.stat().st_size)
+    return digest
+
+
+def _write_member(archive: Path, member: str | None, out, name: str) -> None:
+    """Stream the content of one archive member (or of a whole gzip file) into out."""
+    try:
+        if member is None:
+            with gzip.open(archive, "rb") as src:
+                shutil.copyfileobj(src, out, CHUNK_SIZE)
+        elif zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as zf:
+                info = next((i for i in zf.infolist() if i.filename == member and not i.is_dir()), None)
+                if info is None:
+                    files = [i.filename for i in zf.infolist() if not i.is_dir()]
+                    raise _missing_member(name, member, archive, files[:_LISTED_NAMES], len(files))
+                with zf.open(info) as src:
+                    shutil.copyfileobj(src, out, CHUNK_SIZE)
+        else:
+            _write_tar_member(archive, member, out, name)
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, gzip.BadGzipFile) as exc:
+        raise ResourceError(name, f"cannot read archive {archive}: {exc}") from exc
+
+
+def _write_tar_member(archive: Path, member: str, out, name: str) -> None:
+    """Stream one regular file out of a (possibly compressed) tar archive into out."""
+    wanted = member.removeprefix("./")
+    listed, count = [], 0
+    with tarfile.open(archive, "r|*") as tar:
+        for info in tar:
+            if not info.isfile():
+                continue
+            if info.name.removeprefix("./") == wanted:
+                shutil.copyfileobj(tar.extractfile(info), out, CHUNK_SIZE)
+                return
+            count += 1
+            if len(listed) < _LISTED_NAMES:
+                listed.append(info.name)
+    raise _missing_member(name, member, archive, listed, count)
+
+
+def _missing_member(name: str, member: str, archive: Path, listed: list[str], count: int) -> ResourceError:
+    """The error for a member that is not a file in archive, naming a few files that are."""
+    available = ", ".join(listed) + (", ..." if count > len(listed) else "") if listed else "no files"
+    return ResourceError(name, f"member '{member}' not found in {archive}; "
+                               f"it holds {count} files: {available}")

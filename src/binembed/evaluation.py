@@ -1,0 +1,183 @@
+"""Intrinsic and extrinsic evaluation of dense vectors and binary codes.
+
+Word similarity: Spearman correlation between the human scores and the model's similarity of each
+pair, cosine for dense vectors and Hamming similarity 1 - d/n for n-bit codes (d by popcount of the
+XOR of the packed bits). Words are looked up lowercased; a pair with an out-of-vocabulary word is
+dropped and reported through the coverage (pairs used / pairs in the file).
+
+Text classification (Wang et al. 2019, section 4.3): a text's binary code is the bitwise OR of its
+words' codes, a dense text vector the mean of its word vectors; out-of-vocabulary words are skipped
+and a text with no known word gets the all-zero code (or vector). A k-nearest-neighbour classifier
+(Hamming or cosine distance) predicts the test labels; k is chosen by stratified cross-validation on
+the training part only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+from .codes import BinaryCodes
+from .datasets import TextDataset
+from .embeddings import Embedding
+from .knn import cosine_neighbours, hamming_neighbours, vote
+
+
+class Representation:
+    """Word representations with a lowercase lookup: dense vectors or packed binary codes."""
+
+    def __init__(self, source: Embedding | BinaryCodes):
+        self.source = source
+        self.binary = isinstance(source, BinaryCodes)
+        self.matrix = source.packed if self.binary else np.asarray(source.vectors, dtype=np.float32)
+        self.lookup: dict[str, int] = {}
+        for i, word in enumerate(source.words):
+            self.lookup.setdefault(word.lower(), i)
+
+    def rows(self, words) -> np.ndarray:
+        """Row of each word (lowercased), -1 when out of vocabulary."""
+        return np.array([self.lookup.get(w.lower(), -1) for w in words], dtype=np.int64)
+
+    def pair_similarity(self, rows1: np.ndarray, rows2: np.ndarray) -> np.ndarray:
+        """Similarity of each pair of rows: Hamming similarity 1 - d/n, or cosine."""
+        a, b = self.matrix[rows1], self.matrix[rows2]
+        if self.binary:
+            distance = np.bitwise_count(a ^ b).sum(axis=1, dtype=np.int64)
+            return 1.0 - distance / self.source.n_bits
+        a, b = a.astype(np.float64), b.astype(np.float64)
+        norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+        return np.divide((a * b).sum(axis=1), norms, out=np.zeros(len(a)), where=norms > 0)
+
+    def pool(self, texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """One feature row per text (OR of codes, or mean of vectors) and each text's number of
+        known tokens."""
+        width = self.matrix.shape[1]
+        features = np.zeros((len(texts), width), dtype=np.uint8 if self.binary else np.float64)
+        known = np.zeros(len(texts), dtype=np.int64)
+        for t, tokens in enumerate(texts):
+            rows = self.rows(tokens)
+            rows = rows[rows >= 0]
+            known[t] = len(rows)
+            if len(rows) == 0:
+                continue
+            block = self.matrix[rows]
+            features[t] = np.bitwise_or.reduce(block, axis=0) if self.binary else block.mean(axis=0)
+        return features, known
+
+    def neighbours(self, queries, refs, k, query_groups=None, ref_groups=None):
+        search = hamming_neighbours if self.binary else cosine_neighbours
+        return search(queries, refs, k, query_groups, ref_groups)
+
+
+def word_similarity(rep: Representation, pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Per-pair similarities and the summary (Spearman x 100, pairs used, coverage)."""
+    rows1, rows2 = rep.rows(pairs["word1"]), rep.rows(pairs["word2"])
+    used = (rows1 >= 0) & (rows2 >= 0)
+    similarity = np.full(len(pairs), np.nan)
+    if used.any():
+        similarity[used] = rep.pair_similarity(rows1[used], rows2[used])
+    per_pair = pairs.assign(in_vocabulary=used, similarity=similarity)
+    n_used = int(used.sum())
+    rho = spearmanr(pairs["score"][used], similarity[used]).statistic if n_used >= 3 else np.nan
+    summary = {
+        "spearman": 100.0 * float(rho),
+        "n_used": n_used,
+        "n_total": len(pairs),
+        "coverage": n_used / len(pairs),
+    }
+    return per_pair, summary
+
+
+def stratified_folds(labels: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
+    """Fold number of each item: each class's items, shuffled with ``seed``, dealt round-robin."""
+    rng = np.random.default_rng(seed)
+    folds = np.empty(len(labels), dtype=np.int64)
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        folds[members] = np.arange(len(members)) % n_folds
+    return folds
+
+
+def macro_f1(truth: np.ndarray, predicted: np.ndarray, n_classes: int) -> float:
+    scores = []
+    for c in range(n_classes):
+        tp = np.sum((predicted == c) & (truth == c))
+        fp = np.sum((predicted == c) & (truth != c))
+        fn = np.sum((predicted != c) & (truth == c))
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores))
+
+
+@dataclass
+class KnnSettings:
+    """k candidates tried by cross-validation, folds, and the seed of the fold assignment."""
+
+    k_candidates: tuple[int, ...] = (1, 3, 5, 7, 9, 11, 15, 21, 31)
+    n_folds: int = 5
+    seed: int = 0
+
+
+def classify(rep: Representation, train: TextDataset, test: TextDataset, settings: KnnSettings):
+    """kNN text classification. Returns per-text predictions and a summary: accuracy, macro-F1,
+    the chosen k, cross-validated accuracy of every candidate, and token coverage."""
+    classes = sorted(set(train.labels))
+    unknown = sorted(set(test.labels) - set(classes))
+    if unknown:
+        raise ValueError(f"test labels absent from training: {unknown}")
+    code = {label: i for i, label in enumerate(classes)}
+    y_train = np.array([code[y] for y in train.labels])
+    y_test = np.array([code[y] for y in test.labels])
+    X_train, known_train = rep.pool(train.texts)
+    X_test, known_test = rep.pool(test.texts)
+    if known_train.sum() == 0 or known_test.sum() == 0:
+        raise ValueError("no word of the texts is in the vocabulary")
+
+    ks = sorted(settings.k_candidates)
+    folds = stratified_folds(y_train, settings.n_folds, settings.seed)
+    cv_index, _ = rep.neighbours(X_train, X_train, ks[-1], folds, folds)
+    cv_votes = vote(y_train[cv_index], ks, len(classes))
+    cv_accuracy = {k: float(np.mean(cv_votes[k] == y_train)) for k in ks}
+    best_k = max(ks, key=lambda k: (cv_accuracy[k], -k))
+
+    test_index, test_distance = rep.neighbours(X_test, X_train, best_k)
+    predicted = vote(y_train[test_index], [best_k], len(classes))[best_k]
+    per_text = pd.DataFrame(
+        {
+            "label": test.labels,
+            "predicted": [classes[p] for p in predicted],
+            "correct": predicted == y_test,
+            "known_tokens": known_test,
+            "tokens": [len(t) for t in test.texts],
+            "nearest_distance": test_distance[:, 0],
+        }
+    )
+    summary = {
+        "accuracy": float(np.mean(predicted == y_test)),
+        "macro_f1": macro_f1(y_test, predicted, len(classes)),
+        "k": best_k,
+        "cv_accuracy": cv_accuracy,
+        "n_train": len(train),
+        "n_test": len(test),
+        "token_coverage": float((known_train.sum() + known_test.sum())
+                                / sum(len(t) for t in train.texts + test.texts)),
+        "texts_without_known_words": int((known_train == 0).sum() + (known_test == 0).sum()),
+    }
+    if rep.binary:  # OR-pooling saturates when codes are dense: report how full the test codes are
+        summary["pooled_ones_fraction"] = float(
+            np.bitwise_count(X_test).sum() / (len(X_test) * rep.source.n_bits)
+        )
+    return per_text, summary
+
+
+def load_representation(files) -> Representation:
+    """The representation a workflow job names: ``codes`` (a BinaryCodes .npz) or ``vectors`` and
+    ``vocab`` (the form of :func:`binembed.embeddings.save_embedding`)."""
+    from .embeddings import load_embedding
+
+    if "codes" in files.keys():
+        return Representation(BinaryCodes.load(files["codes"]))
+    return Representation(load_embedding(Path(files["vectors"]).parent))

