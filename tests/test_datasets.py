@@ -14,10 +14,19 @@ from binembed.datasets import (
 # Pair counts of the files in the mirror (MANIFEST.md; MTurk-287 and SimVerb-3500 end without a
 # newline, so `wc -l` shows one less).
 WORD_SIM_PAIRS = {
-    "EN-WS-353-ALL.txt": 353, "EN-WS-353-SIM.txt": 203, "EN-WS-353-REL.txt": 252,
-    "EN-SIMLEX-999.txt": 999, "EN-RW-STANFORD.txt": 2034, "EN-MEN-TR-3k.txt": 3000,
-    "EN-MC-30.txt": 30, "EN-RG-65.txt": 65, "EN-MTurk-287.txt": 287, "EN-MTurk-771.txt": 771,
-    "EN-YP-130.txt": 130, "EN-VERB-143.txt": 144, "EN-SimVerb-3500.txt": 3500,
+    "EN-WS-353-ALL.txt": 353,
+    "EN-WS-353-SIM.txt": 203,
+    "EN-WS-353-REL.txt": 252,
+    "EN-SIMLEX-999.txt": 999,
+    "EN-RW-STANFORD.txt": 2034,
+    "EN-MEN-TR-3k.txt": 3000,
+    "EN-MC-30.txt": 30,
+    "EN-RG-65.txt": 65,
+    "EN-MTurk-287.txt": 287,
+    "EN-MTurk-771.txt": 771,
+    "EN-YP-130.txt": 130,
+    "EN-VERB-143.txt": 144,
+    "EN-SimVerb-3500.txt": 3500,
 }
 
 
@@ -50,9 +59,14 @@ def test_search_snippets_class_counts(mirror):
     train = read_search_snippets(mirror / "search-snippets" / "train.txt")
     test = read_search_snippets(mirror / "search-snippets" / "test.txt")
     assert Counter(train.labels) == {
-        "business": 1200, "computers": 1200, "culture-arts-entertainment": 1880,
-        "education-science": 2360, "engineering": 220, "health": 880,
-        "politics-society": 1200, "sports": 1120,
+        "business": 1200,
+        "computers": 1200,
+        "culture-arts-entertainment": 1880,
+        "education-science": 2360,
+        "engineering": 220,
+        "health": 880,
+        "politics-society": 1200,
+        "sports": 1120,
     }
     expected_test = {label: 300 for label in Counter(train.labels)}
     expected_test.update({"culture-arts-entertainment": 330, "engineering": 150})

@@ -68,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        body = data[start or 0:]
+        body = data[start or 0 :]
         if start is None:
             self.send_response(200)
         else:
@@ -79,7 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
         if kind in ("ok", "ignore_range"):
             self.wfile.write(body)
             return
-        self.wfile.write(body[:min(args[0], len(body) - 1)])
+        self.wfile.write(body[: min(args[0], len(body) - 1)])
         if kind == "reset":
             time.sleep(0.2)  # let the client read what was sent before the reset
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -93,7 +93,7 @@ def _range_offset(header: str | None) -> int | None:
     if header is None:
         return None
     assert header.startswith("bytes=") and header.endswith("-"), header
-    return int(header[len("bytes="):-1])
+    return int(header[len("bytes=") : -1])
 
 
 class _Server(ThreadingHTTPServer):

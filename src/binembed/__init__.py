@@ -9,9 +9,9 @@ Use it without Snakemake::
 
 __version__ = "0.1.0"
 
-from .binarizers import BINARIZERS, BaseBinarizer, SignBinarizer  # noqa: E402
-from .codes import BinaryCodes, pack_bits, unpack_bits  # noqa: E402
-from .embeddings import Embedding, EmbeddingFormatError, load_embedding, save_embedding  # noqa: E402
+from .binarizers import BINARIZERS, BaseBinarizer, SignBinarizer
+from .codes import BinaryCodes, pack_bits, unpack_bits
+from .embeddings import Embedding, EmbeddingFormatError, load_embedding, save_embedding
 
 __all__ = [
     "BINARIZERS",

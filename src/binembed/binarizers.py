@@ -55,7 +55,7 @@ class BaseBinarizer:
 
 
 class SignBinarizer(BaseBinarizer):
-    """"Rude" binarization (the baseline of Wang et al. 2019): bit j = 1 where x_j > threshold,
+    """ "Rude" binarization (the baseline of Wang et al. 2019): bit j = 1 where x_j > threshold,
     one bit per dimension. ``threshold`` defaults to 0, the sign of each coordinate."""
 
     method_name = "sign"

@@ -55,7 +55,7 @@ class BinaryCodes:
         self.metadata.setdefault("binembed_version", __version__)
 
     @classmethod
-    def from_bits(cls, words, bits, metadata=None) -> "BinaryCodes":
+    def from_bits(cls, words, bits, metadata=None) -> BinaryCodes:
         """Codes from an unpacked (words, n_bits) 0/1 array."""
         bits = np.asarray(bits)
         return cls(list(words), pack_bits(bits), int(bits.shape[1]), dict(metadata or {}))
@@ -77,7 +77,7 @@ class BinaryCodes:
         return Path(path)
 
     @classmethod
-    def load(cls, path) -> "BinaryCodes":
+    def load(cls, path) -> BinaryCodes:
         with np.load(path, allow_pickle=False) as data:
             return cls(
                 data["words"].tolist(),
@@ -94,12 +94,13 @@ class BinaryCodes:
         groups = self.uint64_groups()
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
             out.write(f"{len(self.words)} {self.n_bits}\n")
-            for word, row in zip(self.words, groups):
-                out.write(word + " " + " ".join(map(str, row.tolist())) + "\n")
+            out.writelines(
+                word + " " + " ".join(map(str, row.tolist())) + "\n" for word, row in zip(self.words, groups)
+            )
         return Path(path)
 
     @classmethod
-    def from_tissier_text(cls, path, metadata=None) -> "BinaryCodes":
+    def from_tissier_text(cls, path, metadata=None) -> BinaryCodes:
         """Read codes written in Tissier's text format (by us or by his tools)."""
         with open(path, encoding="utf-8") as stream:
             n_words, n_bits = (int(x) for x in stream.readline().split())

@@ -10,6 +10,7 @@ import yaml
 
 from .datasets import CLASSIFICATION_RESOURCES
 
+
 class ConfigError(ValueError):
     pass
 
@@ -35,7 +36,9 @@ def validate_config(config: dict, schema_path) -> dict:
     listing every problem, one per line."""
     schema = yaml.safe_load(Path(schema_path).read_text())
     validator = jsonschema.Draft202012Validator(schema)
-    problems = [_describe(e) for e in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))]
+    problems = [
+        _describe(e) for e in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    ]
     if not problems:
         problems = _cross_references(config)
     if problems:
@@ -48,17 +51,23 @@ def _cross_references(config):
     sources, resources = config["embedding_sources"], config["resources"]
     for i, name in enumerate(config["embeddings"]):
         if name not in sources:
-            problems.append(f"config key 'embeddings.{i}': no embedding_sources entry named {name!r} "
-                            f"(known: {sorted(sources)})")
+            problems.append(
+                f"config key 'embeddings.{i}': no embedding_sources entry named {name!r} "
+                f"(known: {sorted(sources)})"
+            )
     for i, name in enumerate(config["evaluation"]["word_similarity"]):
         if name not in resources:
             problems.append(f"config key 'evaluation.word_similarity.{i}': no resources entry named {name!r}")
     for task in config["evaluation"]["classification"]:
         for part, name in CLASSIFICATION_RESOURCES[task].items():
             if name not in resources:
-                problems.append(f"config key 'resources': classification task {task!r} needs a "
-                                f"resource named {name!r} ({part} split)")
+                problems.append(
+                    f"config key 'resources': classification task {task!r} needs a "
+                    f"resource named {name!r} ({part} split)"
+                )
     for name, source in sources.items():
         if source["format"] == "npy_parquet" and "vocab" not in source.get("members", {}):
-            problems.append(f"config key 'embedding_sources.{name}.members': npy_parquet needs a 'vocab' member")
+            problems.append(
+                f"config key 'embedding_sources.{name}.members': npy_parquet needs a 'vocab' member"
+            )
     return problems

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -64,7 +63,7 @@ class TextDataset:
     def __len__(self):
         return len(self.texts)
 
-    def __add__(self, other: "TextDataset") -> "TextDataset":
+    def __add__(self, other: TextDataset) -> TextDataset:
         return TextDataset(self.texts + other.texts, self.labels + other.labels)
 
 

