@@ -17,7 +17,15 @@ class NotFittedError(RuntimeError):
 
 
 class BaseBinarizer:
-    """Common validation and the ``fit_transform`` / ``encode`` conveniences."""
+    """Common validation and the ``fit_transform`` / ``encode`` conveniences.
+
+    Subclasses set ``method_name`` (the name used in config.yaml and result paths) and
+    ``stochastic``: a stochastic method takes a ``random_state`` parameter (an int seed) and the
+    workflow runs it once per configured seed.
+    """
+
+    method_name: str
+    stochastic = False
 
     def get_params(self) -> dict:
         return {name: getattr(self, name) for name in self._param_names()}
