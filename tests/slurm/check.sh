@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The workflow on a real SLURM (tests/slurm/cluster.sh): a small configuration run through
+# --profile profiles/slurm must give byte-identical results to the same run on the local
+# executor, and a job that fails on a bad parameter must fail the run, naming the rule and its log.
+# Usage: tests/slurm/check.sh [PYTHON]   (run as root: it installs and starts slurm-wlm and munge)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+python=${1:-$repo/.venv/bin/python}
+work=$(mktemp -d /tmp/binembed-slurm.XXXXXX)
+cluster=$work/cluster
+passed=0
+failed=0
+
+"$repo/tests/slurm/cluster.sh" install
+trap '"$repo/tests/slurm/cluster.sh" stop "$cluster"; rm -rf "$work"' EXIT
+"$repo/tests/slurm/cluster.sh" start "$cluster"
+export SLURM_CONF=$cluster/slurm.conf
+
+cat > "$work/small.yaml" <<YAML
+mirror: $repo/../shared/data
+embeddings: [glove-6B-50d]
+evaluation:
+  word_similarity: [ws353-all, simlex999, rw]
+  classification: [sst2]
+  knn: {k_candidates: [1, 5], n_folds: 3, seed: 0}
+YAML
+
+run() {  # run DIR EXTRA_ARGS...: the small configuration in DIR
+  local dir=$1
+  shift
+  mkdir -p "$dir"
+  (cd "$dir" && "$python" -m snakemake --snakefile "$repo/Snakefile" \
+    --configfile "$repo/config.yaml" "$work/small.yaml" "$@")
+}
+
+check() {  # check NAME CONDITION...: count a named assertion
+  local name=$1
+  shift
+  if "$@"; then
+    echo "ok: $name"
+    passed=$((passed + 1))
+  else
+    echo "FAILED: $name"
+    failed=$((failed + 1))
+  fi
+}
+
+same_results() {
+  (cd "$work/local" && find results -type f | sort | xargs sha256sum) > "$work/local.sums"
+  (cd "$work/slurm" && find results -type f | sort | xargs sha256sum) > "$work/slurm.sums"
+  diff "$work/local.sums" "$work/slurm.sums" && [ "$(wc -l < "$work/local.sums")" -gt 5 ]
+}
+
+start=$(date +%s)
+run "$work/slurm" --profile "$repo/profiles/slurm" --seconds-between-status-checks 2 \
+  > "$work/slurm.log" 2>&1 && slurm_ok=true || slurm_ok=false
+echo "SLURM run: $(( $(date +%s) - start )) s wall"
+check "workflow succeeds on SLURM" $slurm_ok || tail -40 "$work/slurm.log"
+check "jobs went through sbatch" grep -q "has been submitted with SLURM jobid" "$work/slurm.log"
+run "$work/local" --cores 2 > "$work/local.log" 2>&1
+check "SLURM and local results are byte-identical" same_results
+
+cat > "$work/bad.yaml" <<YAML
+embedding_sources:
+  glove-6B-50d: {dim: 51}
+YAML
+run "$work/bad" --profile "$repo/profiles/slurm" --seconds-between-status-checks 2 \
+  --configfile "$repo/config.yaml" "$work/small.yaml" "$work/bad.yaml" > "$work/bad.log" 2>&1 \
+  && bad_failed=false || bad_failed=true
+check "a bad parameter fails the run" $bad_failed
+check "the failure names the rule" grep -q "Error in rule prepare_embedding" "$work/bad.log"
+check "the failure names the job log" grep -q "logs/prepare_embedding/glove-6B-50d.log" "$work/bad.log"
+check "the job log says what is wrong" grep -q "config 'dim' says 51" "$work/bad/logs/prepare_embedding/glove-6B-50d.log"
+check "no output of the failed job is left" test ! -e "$work/bad/results/embeddings/glove-6B-50d/vectors.npy"
+
+echo "slurm: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
