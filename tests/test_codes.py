@@ -56,3 +56,13 @@ def test_tissier_text_round_trip(tmp_path, n_bits):
     back = BinaryCodes.from_tissier_text(codes.to_tissier_text(tmp_path / "c.txt"))
     assert back.words == codes.words and back.n_bits == n_bits
     assert (back.packed == codes.packed).all()
+
+
+def test_words_are_stored_compactly_and_exactly(tmp_path):
+    words = ["a", "ünïcode", "New_York", "x" * 300]
+    codes = BinaryCodes.from_bits(words, np.ones((4, 3), dtype=np.uint8))
+    path = codes.save(tmp_path / "c.npz")
+    assert BinaryCodes.load(path).words == words
+    assert path.stat().st_size < 2000
+    with pytest.raises(ValueError, match="newline"):
+        BinaryCodes.from_bits(["a\nb"], np.ones((1, 3))).save(tmp_path / "bad.npz")

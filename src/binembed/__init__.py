@@ -9,17 +9,18 @@ Use it without Snakemake::
 
 __version__ = "0.1.0"
 
-from .binarizers import BINARIZERS, BaseBinarizer, SignBinarizer
+from .binarizers import BaseBinarizer, SignBinarizer
 from .codes import BinaryCodes, pack_bits, unpack_bits
 from .embeddings import Embedding, EmbeddingFormatError, load_embedding, save_embedding
+from .methods import binarizer_class
 
 __all__ = [
-    "BINARIZERS",
     "BaseBinarizer",
     "BinaryCodes",
     "Embedding",
     "EmbeddingFormatError",
     "SignBinarizer",
+    "binarizer_class",
     "load_embedding",
     "pack_bits",
     "save_embedding",

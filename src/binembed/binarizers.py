@@ -83,4 +83,4 @@ class SignBinarizer(BaseBinarizer):
         return pack_bits(X > self.threshold)
 
 
-BINARIZERS = {cls.method_name: cls for cls in (SignBinarizer,)}
+BINARIZER_CLASSES = (SignBinarizer,)

@@ -65,11 +65,14 @@ class BinaryCodes:
         return unpack_bits(self.packed, self.n_bits)
 
     def save(self, path) -> Path:
-        """Write a ``.npz`` (``words``, ``packed``, ``n_bits``, ``metadata`` as JSON) atomically."""
+        """Write a ``.npz`` atomically: ``words`` (UTF-8, newline-separated, as uint8), ``packed``,
+        ``n_bits`` and ``metadata`` (JSON)."""
+        if any("\n" in word for word in self.words):
+            raise ValueError("a word containing a newline cannot be saved")
         with atomic_output(path, suffix=".npz") as tmp:
             np.savez(
                 tmp,
-                words=np.array(self.words, dtype=str),
+                words=np.frombuffer("\n".join(self.words).encode("utf-8"), dtype=np.uint8),
                 packed=self.packed,
                 n_bits=np.int64(self.n_bits),
                 metadata=np.array(json.dumps(self.metadata, sort_keys=True)),
@@ -79,9 +82,11 @@ class BinaryCodes:
     @classmethod
     def load(cls, path) -> BinaryCodes:
         with np.load(path, allow_pickle=False) as data:
+            packed = data["packed"]
+            words = data["words"].tobytes().decode("utf-8").split("\n") if len(packed) else []
             return cls(
-                data["words"].tolist(),
-                data["packed"],
+                words,
+                packed,
                 int(data["n_bits"]),
                 json.loads(str(data["metadata"])),
             )

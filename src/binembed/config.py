@@ -65,6 +65,23 @@ def _cross_references(config):
                     f"config key 'resources': classification task {task!r} needs a "
                     f"resource named {name!r} ({part} split)"
                 )
+    tuning = config["tuning"]
+    if tuning["enabled"]:
+        for i, name in enumerate(tuning["embeddings"]):
+            if name not in sources:
+                problems.append(
+                    f"config key 'tuning.embeddings.{i}': no embedding_sources entry named {name!r}"
+                )
+        names = [tuning["dataset"]] if tuning["protocol"] == "held_out" else tuning["test_sets"]
+        key = "tuning.dataset" if tuning["protocol"] == "held_out" else "tuning.test_sets"
+        problems += [
+            f"config key '{key}': no resources entry named {n!r}" for n in names if n not in resources
+        ]
+        if tuning["protocol"] == "held_out" and tuning["dataset"] in config["evaluation"]["word_similarity"]:
+            problems.append(
+                f"config key 'tuning.dataset': {tuning['dataset']!r} is also reported in "
+                "evaluation.word_similarity; a held-out tuning set must not be"
+            )
     for name, source in sources.items():
         if source["format"] == "npy_parquet" and "vocab" not in source.get("members", {}):
             problems.append(

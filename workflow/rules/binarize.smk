@@ -1,10 +1,38 @@
-# Binarize stage: one job per embedding x method x seed, writing a BinaryCodes .npz.
+# Binarize stage: one job per embedding x variant x seed, writing a BinaryCodes .npz; and the
+# tuning of embedding-specific parameters (I_boost, tol, v_th) on a word-similarity set.
+
+
+rule tune:
+    input:
+        unpack(lambda wildcards: embedding_files(wildcards.embedding)),
+        pairs=lambda wildcards: expand(
+            "resources/data/{resource}", resource=tuning_sets()
+        ),
+    output:
+        choice="results/tuning/{embedding}/{method}.json",
+        grid="results/tuning/{embedding}/{method}.csv",
+    log:
+        "logs/tune/{embedding}/{method}.log",
+    benchmark:
+        "benchmarks/tune/{embedding}/{method}.tsv"
+    conda:
+        "../../envs/binarize.yaml"
+    threads: 2
+    resources:
+        mem_mb=4000,
+    params:
+        method=lambda wildcards: VARIANTS[wildcards.method][0],
+        params=lambda wildcards: run_params(wildcards.embedding, wildcards.method),
+        grid=TUNING["grid"],
+        protocol=TUNING["protocol"],
+        datasets=tuning_sets(),
+    script:
+        "../scripts/tune.py"
 
 
 rule binarize:
     input:
-        vectors="results/embeddings/{embedding}/vectors.npy",
-        vocab="results/embeddings/{embedding}/vocab.txt",
+        unpack(binarize_inputs),
     output:
         "results/codes/{embedding}/{method}/seed-{seed}.npz",
     log:
@@ -15,8 +43,33 @@ rule binarize:
         "../../envs/binarize.yaml"
     threads: 2
     resources:
-        mem_mb=4000,
+        mem_mb=8000,
     params:
-        params=lambda wildcards: config["params"].get(wildcards.method, {}),
+        method=lambda wildcards: VARIANTS[wildcards.method][0],
+        params=lambda wildcards: run_params(wildcards.embedding, wildcards.method),
     script:
         "../scripts/binarize.py"
+
+
+rule spike_raster:
+    input:
+        unpack(spike_raster_inputs),
+    output:
+        "results/spike_rasters/{embedding}.npz",
+    log:
+        "logs/spike_raster/{embedding}.log",
+    conda:
+        "../../envs/binarize.yaml"
+    params:
+        runs=lambda wildcards: {
+            variant: {
+                "method": VARIANTS[variant][0],
+                "params": run_params(wildcards.embedding, variant),
+                "seeds": seeds_for(variant)[: config["spike_raster"]["seeds"]],
+            }
+            for variant in spiking_variants()
+        },
+        word=config["spike_raster"]["word"],
+        neuron=config["spike_raster"]["neuron"],
+    script:
+        "../scripts/spike_raster.py"

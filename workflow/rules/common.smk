@@ -2,20 +2,27 @@
 import re
 from pathlib import Path
 
-from binembed.binarizers import BINARIZERS
 from binembed.config import validate_config
 from binembed.datasets import CLASSIFICATION_RESOURCES
+from binembed.methods import (
+    METHOD_MODULES,
+    binarizer_class,
+    expand_variants,
+    resolve_params,
+)
 
 validate_config(
     config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 )
 
 EMBEDDINGS = config["embeddings"]
-METHODS = config["methods"]
-# "dense" is the uncompressed baseline, evaluated like every method's codes.
-REPRESENTATIONS = ["dense"] + METHODS
+# Variant name -> (method, parameter block); a method with a list of n_bits has one per budget.
+VARIANTS = expand_variants(config["methods"], config["params"])
+# "dense" is the uncompressed baseline, evaluated like every variant's codes.
+REPRESENTATIONS = ["dense", *VARIANTS]
 WORD_SIM = config["evaluation"]["word_similarity"]
 TASKS = config["evaluation"]["classification"]
+TUNING = config["tuning"]
 
 
 def _alternatives(names):
@@ -24,25 +31,48 @@ def _alternatives(names):
 
 wildcard_constraints:
     embedding=_alternatives(config["embedding_sources"]),
-    method=_alternatives(["dense", *BINARIZERS]),
+    method=_alternatives(["dense", *VARIANTS]),
     resource=_alternatives(config["resources"]),
     task=_alternatives(CLASSIFICATION_RESOURCES),
     seed=r"\d+",
 
 
-def seeds_for(method):
-    """Seeds a method runs with: deterministic methods and the dense baseline run once, seed 0."""
+def seeds_for(variant):
+    """Seeds a variant runs with: 0..n-1 for a stochastic method (n from config `seeds`), else 0."""
+    if variant == "dense":
+        return [0]
+    method = VARIANTS[variant][0]
+    if binarizer_class(method).stochastic:
+        return list(range(config["seeds"].get(method, config["seeds"]["default"])))
     return [0]
 
 
 def runs():
     """Every (embedding, representation, seed) the workflow evaluates."""
     return [
-        (embedding, method, seed)
+        (embedding, variant, seed)
         for embedding in EMBEDDINGS
-        for method in REPRESENTATIONS
-        for seed in seeds_for(method)
+        for variant in REPRESENTATIONS
+        for seed in seeds_for(variant)
     ]
+
+
+def is_tuned(embedding, variant):
+    """Whether this variant's parameters on this embedding come from the tuning rule."""
+    method = VARIANTS[variant][0]
+    return (
+        TUNING["enabled"]
+        and embedding in TUNING["embeddings"]
+        and method in TUNING["methods"]
+    )
+
+
+def run_params(embedding, variant):
+    """The binarizer's keyword arguments before tuning: the method block, concrete bit budgets,
+    and the embedding's own settings such as i_boost."""
+    method, block = VARIANTS[variant]
+    source = config["embedding_sources"][embedding]
+    return resolve_params(method, block, source["dim"], source.get("params", {}))
 
 
 def embedding_source_file(wildcards):
@@ -55,13 +85,52 @@ def embedding_source_file(wildcards):
     return source["path"]
 
 
+def embedding_files(embedding):
+    return {
+        "vectors": f"results/embeddings/{embedding}/vectors.npy",
+        "vocab": f"results/embeddings/{embedding}/vocab.txt",
+    }
+
+
+def binarize_inputs(wildcards):
+    """The embedding, and the tuning choice where the variant is tuned."""
+    files = embedding_files(wildcards.embedding)
+    if is_tuned(wildcards.embedding, wildcards.method):
+        files["tuning"] = (
+            f"results/tuning/{wildcards.embedding}/{wildcards.method}.json"
+        )
+    return files
+
+
+def tuning_sets():
+    """Word-similarity resources the tuning scores on: the held-out set, or (the paper's own
+    protocol, labelled as such) the reported test sets."""
+    if TUNING["protocol"] == "held_out":
+        return [TUNING["dataset"]]
+    return TUNING["test_sets"]
+
+
+def spiking_variants():
+    return [
+        v for v, (method, _) in VARIANTS.items() if METHOD_MODULES[method] == "spiking"
+    ]
+
+
+def spike_raster_inputs(wildcards):
+    """The embedding and the tuning choice of every tuned spiking variant."""
+    files = embedding_files(wildcards.embedding)
+    for variant in spiking_variants():
+        if is_tuned(wildcards.embedding, variant):
+            files[f"tuning_{variant}"] = (
+                f"results/tuning/{wildcards.embedding}/{variant}.json"
+            )
+    return files
+
+
 def representation_files(wildcards):
-    """Dense vectors (with their vocabulary) or a method's codes."""
+    """Dense vectors (with their vocabulary) or a variant's codes."""
     if wildcards.method == "dense":
-        return {
-            "vectors": f"results/embeddings/{wildcards.embedding}/vectors.npy",
-            "vocab": f"results/embeddings/{wildcards.embedding}/vocab.txt",
-        }
+        return embedding_files(wildcards.embedding)
     return {
         "codes": f"results/codes/{wildcards.embedding}/{wildcards.method}/seed-{wildcards.seed}.npz"
     }
@@ -93,4 +162,9 @@ def evaluation_summaries():
 
 
 def final_products():
-    return ["results/tables/scores.csv"]
+    products = ["results/tables/scores.csv"]
+    if spiking_variants():
+        products += expand(
+            "results/spike_rasters/{embedding}.npz", embedding=EMBEDDINGS
+        )
+    return products

@@ -2,18 +2,27 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
+import json
 from pathlib import Path
 
-from binembed.binarizers import BINARIZERS
 from binembed.embeddings import load_embedding
+from binembed.methods import binarizer_class, parameter_names
 
 wildcards = snakemake.wildcards
+method = snakemake.params.method
+params = dict(snakemake.params.params)
+metadata = {"embedding": wildcards.embedding, "variant": wildcards.method, "seed": int(wildcards.seed)}
+if "tuning" in snakemake.input.keys():  # noqa: SIM118 (InputFiles: `in` tests values)
+    choice = json.loads(Path(snakemake.input.tuning).read_text())
+    params.update(choice["params"])
+    metadata["tuning"] = {key: choice[key] for key in ("protocol", "datasets", "score")}
+cls = binarizer_class(method)
+if cls.stochastic:
+    params["random_state"] = int(wildcards.seed)
+if "n_threads" in parameter_names(method):
+    params["n_threads"] = snakemake.threads
+
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
-binarizer = BINARIZERS[wildcards.method](**snakemake.params.params)
-codes = binarizer.encode(
-    embedding.words,
-    embedding.vectors,
-    metadata={"embedding": wildcards.embedding, "seed": int(wildcards.seed)},
-)
+codes = cls(**params).encode(embedding.words, embedding.vectors, metadata=metadata)
 codes.save(snakemake.output[0])
-print(f"{len(codes.words)} words x {codes.n_bits} bits", file=sys.stderr)
+print(f"{method} {params}: {len(codes.words)} words x {codes.n_bits} bits", file=sys.stderr)

@@ -1,0 +1,74 @@
+"""The catalogue of binarization methods and how config.yaml turns into runs of them.
+
+A *method* is a binarizer class (``method_name``). A *variant* is one setting of a method that the
+workflow runs and reports under its own name: a method whose ``n_bits`` is given as a list in
+config.yaml runs once per bit budget, as ``<method>-<n_bits>`` (``lsh-256``, ``ae_nste-128``);
+otherwise the variant is the method itself. A bit budget may be an integer or ``"<k>x"``, k times
+the embedding's dimension (``"20x"`` is the size of the spiking codes at tol = 5).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+#: Module of binembed that defines each method (imported only when the method is used).
+METHOD_MODULES = {
+    "sign": "binarizers",
+    "poisson": "spiking",
+    "lif": "spiking",
+    "lif_noise": "spiking",
+    "izh_rs_fs": "spiking",
+    "izh_rs_lts": "spiking",
+    "izh_ib_fs": "spiking",
+    "izh_ib_lts": "spiking",
+    "izh_ch_fs": "spiking",
+    "izh_ch_lts": "spiking",
+    "lsh": "classic",
+    "itq": "classic",
+    "overcomplete": "classic",
+    "ae_nste": "autoencoder",
+    "ae_ste": "autoencoder",
+}
+
+
+def binarizer_class(method: str):
+    """The estimator class of ``method``."""
+    module = importlib.import_module(f"binembed.{METHOD_MODULES[method]}")
+    return {cls.method_name: cls for cls in module.BINARIZER_CLASSES}[method]
+
+
+def parameter_names(method: str) -> list[str]:
+    return [p for p in inspect.signature(binarizer_class(method).__init__).parameters if p != "self"]
+
+
+def expand_variants(methods: list[str], params: dict) -> dict[str, tuple[str, dict]]:
+    """Variant name -> (method, its parameter block), in config order."""
+    variants = {}
+    for method in methods:
+        block = dict(params.get(method, {}))
+        budgets = block.get("n_bits")
+        if isinstance(budgets, list):
+            for n_bits in budgets:
+                variants[f"{method}-{n_bits}"] = (method, {**block, "n_bits": n_bits})
+        else:
+            variants[method] = (method, block)
+    return variants
+
+
+def resolve_n_bits(n_bits, dims: int) -> int:
+    """An integer bit budget, or ``"<k>x"`` = k * dims."""
+    if isinstance(n_bits, str):
+        return int(n_bits[:-1]) * dims
+    return int(n_bits)
+
+
+def resolve_params(method: str, block: dict, dims: int, embedding_params: dict) -> dict:
+    """The keyword arguments of one run: the method's block with bit budgets made concrete, and the
+    embedding's own settings (e.g. ``i_boost``) for the parameters the method has."""
+    names = parameter_names(method)
+    resolved = {key: value for key, value in block.items() if key in names}
+    if "n_bits" in resolved:
+        resolved["n_bits"] = resolve_n_bits(resolved["n_bits"], dims)
+    resolved.update({key: value for key, value in embedding_params.items() if key in names})
+    return resolved

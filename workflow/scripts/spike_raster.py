@@ -1,0 +1,43 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from binembed.embeddings import load_embedding
+from binembed.files import atomic_output
+from binembed.methods import binarizer_class
+from binembed.spiking import simulate_word
+
+embedding = load_embedding(Path(snakemake.input.vectors).parent)
+word, neuron = snakemake.params.word, snakemake.params.neuron
+row = embedding.index().get(word.lower())
+if row is None:
+    raise ValueError(
+        f"config key 'spike_raster.word': {word!r} is not in the vocabulary of {snakemake.wildcards.embedding}"
+    )
+if neuron > embedding.dim:
+    raise ValueError(f"config key 'spike_raster.neuron': {neuron} > {embedding.dim} dimensions")
+arrays = {"vector": np.asarray(embedding.vectors[row], dtype=np.float64)}
+settings = {}
+for variant, run in snakemake.params.runs.items():
+    params = dict(run["params"])
+    tuning = snakemake.input.get(f"tuning_{variant}")
+    if tuning:
+        params.update(json.loads(Path(tuning).read_text())["params"])
+    cls = binarizer_class(run["method"])
+    settings[variant] = params
+    for seed in run["seeds"]:
+        kwargs = {**params, "random_state": seed} if cls.stochastic else params
+        binarizer = cls(**kwargs).fit(embedding.vectors)
+        raster, potential = simulate_word(binarizer, embedding.vectors[row], word_index=row)
+        arrays[f"{variant}__seed-{seed}__raster"] = raster
+        arrays[f"{variant}__seed-{seed}__potential"] = potential[neuron - 1]
+arrays["settings"] = np.array(
+    json.dumps({"word": word, "row": int(row), "neuron": neuron, "params": settings})
+)
+with atomic_output(snakemake.output[0], suffix=".npz") as tmp:
+    np.savez_compressed(tmp, **arrays)

@@ -1,0 +1,30 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+import json
+from pathlib import Path
+
+from binembed.datasets import read_word_similarity
+from binembed.embeddings import load_embedding
+from binembed.files import atomic_output, write_table
+from binembed.methods import binarizer_class
+from binembed.tuning import grid_for, tune
+
+method = snakemake.params.method
+embedding = load_embedding(Path(snakemake.input.vectors).parent)
+pairs = {
+    name: read_word_similarity(path) for name, path in zip(snakemake.params.datasets, snakemake.input.pairs)
+}
+grid = grid_for(method, snakemake.params.grid)
+table, best = tune(binarizer_class(method), snakemake.params.params, grid, embedding, pairs)
+write_table(table, snakemake.output.grid)
+choice = {
+    "params": best,
+    "score": float(table["score"].max()),
+    "protocol": snakemake.params.protocol,
+    "datasets": list(pairs),
+}
+with atomic_output(snakemake.output.choice) as tmp:
+    tmp.write_text(json.dumps(choice, indent=1, sort_keys=True))
+print(json.dumps(choice), file=sys.stderr)
