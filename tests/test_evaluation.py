@@ -8,7 +8,14 @@ from scipy.stats import spearmanr
 from binembed.codes import BinaryCodes, pack_bits
 from binembed.datasets import TextDataset
 from binembed.embeddings import Embedding
-from binembed.evaluation import KnnSettings, Representation, classify, stratified_folds, word_similarity
+from binembed.evaluation import (
+    KnnSettings,
+    Representation,
+    classify,
+    nearest_words,
+    stratified_folds,
+    word_similarity,
+)
 from binembed.knn import cosine_neighbours, hamming_neighbours, vote
 
 
@@ -154,3 +161,27 @@ def test_classify_rejects_no_vocabulary_overlap():
     data = TextDataset([["unicorn"], ["pegasus"]] * 3, ["a", "b"] * 3)
     with pytest.raises(ValueError, match="no word"):
         classify(Representation(toy_embedding()), data, data, KnnSettings((1,), 2, 0))
+
+
+def test_nearest_words_by_hamming_distance_then_index():
+    bits = [
+        [0, 0, 0, 0, 0, 0],  # a  (index 0 is an ordinary word)
+        [1, 1, 1, 1, 0, 0],  # b
+        [1, 1, 1, 1, 1, 1],  # c
+        [0, 0, 0, 0, 0, 1],  # d
+        [1, 1, 1, 1, 0, 1],  # e
+        [1, 1, 1, 1, 0, 0],  # f  identical to b
+    ]
+    rep = Representation(BinaryCodes.from_bits(list("abcdef"), np.array(bits)))
+    assert nearest_words(rep, "b", k=3)["word"].tolist() == ["f", "e", "c"]
+    assert nearest_words(rep, "F")["word"].tolist() == ["b", "e", "c", "a", "d"]
+    assert nearest_words(rep, "c", k=3)["word"].tolist() == ["e", "b", "f"]  # b, f tie: index order
+    assert nearest_words(rep, "a", k=1)["distance"].tolist() == [1]
+    with pytest.raises(KeyError):
+        nearest_words(rep, "zebra")
+
+
+def test_nearest_words_dense_by_cosine():
+    table = nearest_words(Representation(toy_embedding()), "cat", k=2)
+    assert table["word"].tolist() == ["dog", "car"]
+    assert table["rank"].tolist() == [1, 2]

@@ -12,7 +12,7 @@ from binembed.tuning import grid_for, tune
 
 def test_every_method_has_its_class_and_a_schema_block():
     schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
-    enum = schema["properties"]["methods"]["items"]["enum"]
+    enum = schema["$defs"]["method"]["enum"]
     blocks = schema["properties"]["params"]["properties"]
     for method in enum:
         assert binarizer_class(method).method_name == method

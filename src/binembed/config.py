@@ -9,6 +9,10 @@ import jsonschema
 import yaml
 
 from .datasets import CLASSIFICATION_RESOURCES
+from .methods import resolve_n_bits
+
+#: The most bits a code may have (a word's code is then 12.5 kB).
+MAX_BITS = 100_000
 
 
 class ConfigError(ValueError):
@@ -82,9 +86,33 @@ def _cross_references(config):
                 f"config key 'tuning.dataset': {tuning['dataset']!r} is also reported in "
                 "evaluation.word_similarity; a held-out tuning set must not be"
             )
+    problems += _bit_budgets(config)
     for name, source in sources.items():
         if source["format"] == "npy_parquet" and "vocab" not in source.get("members", {}):
             problems.append(
                 f"config key 'embedding_sources.{name}.members': npy_parquet needs a 'vocab' member"
             )
+    return problems
+
+
+def _bit_budgets(config):
+    """Every bit budget must be possible on every embedding it runs on: ITQ makes one bit per
+    principal component (at most the dimension), and no code exceeds MAX_BITS."""
+    problems = []
+    for method in config["methods"]:
+        budgets = config["params"].get(method, {}).get("n_bits")
+        if budgets is None:
+            continue
+        for n_bits in budgets if isinstance(budgets, list) else [budgets]:
+            for embedding in config["embeddings"]:
+                dim = config["embedding_sources"].get(embedding, {}).get("dim")
+                if dim is None:
+                    continue
+                bits = resolve_n_bits(n_bits, dim)
+                if bits > MAX_BITS or (method == "itq" and bits > dim):
+                    limit = f"its {dim} dimensions" if method == "itq" else f"{MAX_BITS}"
+                    problems.append(
+                        f"config key 'params.{method}.n_bits': {n_bits!r} is {bits} bits on "
+                        f"{embedding!r}, more than {limit}"
+                    )
     return problems

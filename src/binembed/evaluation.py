@@ -92,6 +92,27 @@ def word_similarity(rep: Representation, pairs: pd.DataFrame) -> tuple[pd.DataFr
     return per_pair, summary
 
 
+def nearest_words(rep: Representation, word: str, k: int = 10) -> pd.DataFrame:
+    """The k words nearest to ``word`` (lowercase lookup) over the whole vocabulary, by Hamming or
+    cosine distance, ties broken by vocabulary index, the word's own row excluded (Entjes 2021,
+    Table 4.2 lists them for "car")."""
+    row = rep.lookup.get(word.lower())
+    if row is None:
+        raise KeyError(f"{word!r} is not in the vocabulary")
+    own = np.full(len(rep.source.words), -1, dtype=np.int64)
+    own[row] = 0
+    k = min(k, len(own) - 1)
+    index, distance = rep.neighbours(rep.matrix[row : row + 1], rep.matrix, k, np.zeros(1, np.int64), own)
+    return pd.DataFrame(
+        {
+            "query": word,
+            "rank": np.arange(1, k + 1),
+            "word": [rep.source.words[i] for i in index[0]],
+            "distance": distance[0],
+        }
+    )
+
+
 def stratified_folds(labels: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
     """Fold number of each item: each class's items, shuffled with ``seed``, dealt round-robin."""
     rng = np.random.default_rng(seed)

@@ -41,7 +41,7 @@ rule binarize:
         "benchmarks/binarize/{embedding}/{method}/seed-{seed}.tsv"
     conda:
         "../../envs/binarize.yaml"
-    threads: 2
+    threads: binarize_threads
     resources:
         mem_mb=8000,
     params:

@@ -33,7 +33,6 @@ wildcard_constraints:
     embedding=_alternatives(config["embedding_sources"]),
     method=_alternatives(["dense", *VARIANTS]),
     resource=_alternatives(config["resources"]),
-    task=_alternatives(CLASSIFICATION_RESOURCES),
     seed=r"\d+",
 
 
@@ -73,6 +72,12 @@ def run_params(embedding, variant):
     method, block = VARIANTS[variant]
     source = config["embedding_sources"][embedding]
     return resolve_params(method, block, source["dim"], source.get("params", {}))
+
+
+def binarize_threads(wildcards):
+    """Autoencoders train fastest on one thread each (small matrices: threads only contend);
+    the numba coders use two."""
+    return 1 if METHOD_MODULES[VARIANTS[wildcards.method][0]] == "autoencoder" else 2
 
 
 def embedding_source_file(wildcards):
@@ -136,13 +141,10 @@ def representation_files(wildcards):
     }
 
 
-def classification_inputs(wildcards):
-    """The representation's files and the task's resource files, keyed by split."""
-    splits = {
-        split: f"resources/data/{name}"
-        for split, name in CLASSIFICATION_RESOURCES[wildcards.task].items()
-    }
-    return {**representation_files(wildcards), **splits}
+def classification_files():
+    """Every resource file of the configured classification tasks."""
+    names = {name for task in TASKS for name in CLASSIFICATION_RESOURCES[task].values()}
+    return [f"resources/data/{name}" for name in sorted(names)]
 
 
 def run_dir(embedding, method, seed):
@@ -161,8 +163,27 @@ def evaluation_summaries():
     return files
 
 
+def benchmark_files():
+    """The benchmark record (runtime, peak memory) of every heavy job of the run."""
+    files = expand("benchmarks/prepare_embedding/{embedding}.tsv", embedding=EMBEDDINGS)
+    for embedding, method, seed in runs():
+        if method != "dense":
+            files.append(f"benchmarks/binarize/{embedding}/{method}/seed-{seed}.tsv")
+        files.append(f"benchmarks/evaluate/{embedding}/{method}/seed-{seed}.tsv")
+    files += [
+        f"benchmarks/tune/{embedding}/{variant}.tsv"
+        for embedding in EMBEDDINGS
+        for variant in VARIANTS
+        if is_tuned(embedding, variant)
+    ]
+    return files
+
+
 def final_products():
-    products = ["results/tables/scores.csv"]
+    products = [
+        "results/tables/scores.csv",
+        "results/tables/benchmarks.csv",
+    ]
     if spiking_variants():
         products += expand(
             "results/spike_rasters/{embedding}.npz", embedding=EMBEDDINGS

@@ -1,46 +1,41 @@
-# Evaluate stage: word similarity and kNN text classification of every representation, with the
-# per-item outputs kept for paired significance tests, then one tidy table of all scores.
+# Evaluate stage: word similarity, kNN text classification and nearest neighbours of every
+# representation in one job per run, with the per-item outputs kept for paired significance
+# tests; then one tidy table of all scores and one of the jobs' runtimes and memory.
 
 
-rule word_similarity:
+rule evaluate:
     input:
         unpack(representation_files),
         pairs=expand("resources/data/{resource}", resource=WORD_SIM),
+        texts=classification_files(),
     output:
-        summary="results/eval/{embedding}/{method}/seed-{seed}/word_similarity.csv",
+        word_similarity="results/eval/{embedding}/{method}/seed-{seed}/word_similarity.csv",
         pairs="results/eval/{embedding}/{method}/seed-{seed}/word_similarity_pairs.csv",
+        neighbours="results/eval/{embedding}/{method}/seed-{seed}/neighbours.csv",
+        classification=expand(
+            "results/eval/{{embedding}}/{{method}}/seed-{{seed}}/classification/{task}.csv",
+            task=TASKS,
+        ),
+        predictions=expand(
+            "results/eval/{{embedding}}/{{method}}/seed-{{seed}}/classification/{task}_predictions.csv",
+            task=TASKS,
+        ),
     log:
-        "logs/word_similarity/{embedding}/{method}/seed-{seed}.log",
-    conda:
-        "../../envs/evaluate.yaml"
-    resources:
-        mem_mb=4000,
-    params:
-        datasets=WORD_SIM,
-    script:
-        "../scripts/word_similarity.py"
-
-
-rule classification:
-    input:
-        unpack(classification_inputs),
-    output:
-        summary="results/eval/{embedding}/{method}/seed-{seed}/classification/{task}.csv",
-        predictions="results/eval/{embedding}/{method}/seed-{seed}/classification/{task}_predictions.csv",
-    log:
-        "logs/classification/{embedding}/{method}/seed-{seed}/{task}.log",
+        "logs/evaluate/{embedding}/{method}/seed-{seed}.log",
     benchmark:
-        "benchmarks/classification/{embedding}/{method}/seed-{seed}/{task}.tsv"
+        "benchmarks/evaluate/{embedding}/{method}/seed-{seed}.tsv"
     conda:
         "../../envs/evaluate.yaml"
     threads: 2
     resources:
         mem_mb=4000,
     params:
+        datasets=WORD_SIM,
+        tasks={task: CLASSIFICATION_RESOURCES[task] for task in TASKS},
         knn=config["evaluation"]["knn"],
-        splits=lambda wildcards: list(CLASSIFICATION_RESOURCES[wildcards.task]),
+        neighbours=config["evaluation"]["neighbours"],
     script:
-        "../scripts/classification.py"
+        "../scripts/evaluate.py"
 
 
 rule scores_table:
@@ -54,3 +49,16 @@ rule scores_table:
         "../../envs/evaluate.yaml"
     script:
         "../scripts/scores_table.py"
+
+
+rule benchmark_table:
+    input:
+        benchmark_files(),
+    output:
+        "results/tables/benchmarks.csv",
+    log:
+        "logs/benchmark_table/benchmarks.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    script:
+        "../scripts/benchmark_table.py"

@@ -5,6 +5,8 @@ sys.stderr = open(snakemake.log[0], "w")
 import json
 from pathlib import Path
 
+import numba
+
 from binembed.embeddings import load_embedding
 from binembed.methods import binarizer_class, parameter_names
 
@@ -22,6 +24,7 @@ if cls.stochastic:
 if "n_threads" in parameter_names(method):
     params["n_threads"] = snakemake.threads
 
+numba.set_num_threads(snakemake.threads)
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
 codes = cls(**params).encode(embedding.words, embedding.vectors, metadata=metadata)
 codes.save(snakemake.output[0])

