@@ -8,10 +8,14 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/binarize.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/products.smk"
 
 
 rule all:

@@ -9,7 +9,7 @@ import jsonschema
 import yaml
 
 from .datasets import CLASSIFICATION_RESOURCES
-from .methods import resolve_n_bits
+from .methods import expand_variants, resolve_n_bits
 
 #: The most bits a code may have (a word's code is then 12.5 kB).
 MAX_BITS = 100_000
@@ -87,6 +87,10 @@ def _cross_references(config):
                 "evaluation.word_similarity; a held-out tuning set must not be"
             )
     problems += _bit_budgets(config)
+    variants = expand_variants(config["methods"], config["params"])
+    if config["products"]["baseline"] not in ("dense", *variants):
+        problems.append(f"config key 'products.baseline': {config['products']['baseline']!r} is neither "
+                        f"'dense' nor a configured variant ({sorted(variants)})")
     for name, source in sources.items():
         if source["format"] == "npy_parquet" and "vocab" not in source.get("members", {}):
             problems.append(

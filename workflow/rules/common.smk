@@ -188,4 +188,5 @@ def final_products():
         products += expand(
             "results/spike_rasters/{embedding}.npz", embedding=EMBEDDINGS
         )
+    products += PRODUCT_FILES  # defined in products.smk
     return products

@@ -1,0 +1,64 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from binembed.files import write_table
+from binembed.products import (
+    CLASSIFICATION_TASKS,
+    FAMILY_STYLE,
+    baseline_comparisons,
+    classification_statistics,
+    classification_tests,
+    save_figure,
+    stand_in_note,
+)
+
+params = snakemake.params
+statistics = classification_statistics(pd.read_csv(snakemake.input.scores)).set_index(
+    ["embedding", "method", "column"]
+)
+predictions = pd.concat([pd.read_csv(path) for path in snakemake.input.predictions], ignore_index=True)
+tasks = [task for task in CLASSIFICATION_TASKS if task in set(predictions.dataset)]
+tests = classification_tests(
+    predictions, baseline_comparisons(params.embeddings, tasks, params.methods, params.baseline), params.alpha
+)
+significant = {(t.embedding, t.dataset, t.method_a) for t in tests[tests.significant].itertuples()}
+figure, axes = plt.subplots(
+    len(params.embeddings),
+    len(tasks),
+    figsize=(0.45 * len(params.methods) * len(tasks) + 3, 3.8 * len(params.embeddings)),
+    squeeze=False,
+    sharey=True,
+)
+positions = np.arange(len(params.methods))
+colours = [FAMILY_STYLE[params.families[method]][1] for method in params.methods]
+for row, embedding in zip(axes, params.embeddings):
+    for ax, task in zip(row, tasks):
+        cells = [statistics.loc[(embedding, method, task)] for method in params.methods]
+        means = np.array([cell["mean"] for cell in cells])
+        stds = np.nan_to_num(np.array([cell["std"] for cell in cells]))
+        ax.bar(positions, means, yerr=stds, color=colours, capsize=3)
+        for x, method, top in zip(positions, params.methods, means + stds):
+            if (embedding, task, method) in significant:
+                ax.annotate("*", (x, top), ha="center", va="bottom", fontsize=12)
+        ax.set_xticks(positions, params.methods, rotation=60, ha="right", fontsize=8)
+        ax.set_ylim(0, 100)
+        ax.set_title(f"{CLASSIFICATION_TASKS[task]}: {embedding}", fontsize=10)
+        ax.grid(True, axis="y", alpha=0.3)
+    row[0].set_ylabel("accuracy (%)")
+figure.suptitle(
+    f"Fig. 3 (after Wang et al. 2019): kNN accuracy; error bars std over seeds; * differs from "
+    f"{params.baseline} (McNemar exact, Holm over {len(tests)} tests, α = {params.alpha})",
+    fontsize=10,
+)
+figure.tight_layout()
+figure.text(0.01, -0.01, stand_in_note(params.embeddings, params.paper_vectors), fontsize=7, ha="left")
+save_figure(figure, snakemake.output.png, snakemake.output.pdf)
+write_table(tests, snakemake.output.tests)

@@ -1,0 +1,51 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+import pandas as pd
+
+from binembed.files import write_table
+from binembed.products import (
+    TABLE1_DATASETS,
+    baseline_comparisons,
+    seeds_note,
+    significance_marks,
+    stand_in_note,
+    statistics_grid,
+    table1_statistics,
+    word_similarity_tests,
+    write_document,
+)
+
+params = snakemake.params
+scores = pd.read_csv(snakemake.input.scores)
+pairs = pd.concat([pd.read_csv(path) for path in snakemake.input.pairs], ignore_index=True)
+datasets = [dataset for dataset in TABLE1_DATASETS if dataset in set(pairs.dataset)]
+comparisons = baseline_comparisons(params.embeddings, datasets, params.methods, params.baseline)
+tests = word_similarity_tests(pairs, comparisons, params.bootstrap, params.alpha)
+statistics = table1_statistics(scores)
+grid = statistics_grid(
+    statistics,
+    "Table 1 (after Wang et al. 2019): word similarity, Spearman ρ × 100",
+    params.methods,
+    params.embeddings,
+    {**TABLE1_DATASETS, "average": "Avg."},
+    significance_marks(tests, dagger_against={params.baseline}),
+    notes=[
+        (
+            "Spearman correlation of the human scores with cosine (dense) or Hamming similarity (codes), "
+            "over the pairs with both words in the vocabulary. Avg.: mean of the three sets."
+        ),
+        seeds_note(statistics),
+        (
+            f"† differs from {params.baseline} on that set: two-sided binomial sign test on rank "
+            f"agreement (first seed), Holm-corrected over the {len(tests)} comparisons of this table, "
+            f"α = {params.alpha}; p-values and bootstrap {params.bootstrap['confidence']} % intervals of "
+            "the Spearman difference in table1_word_similarity_tests.csv."
+        ),
+        stand_in_note(params.embeddings, params.paper_vectors),
+    ],
+)
+write_table(statistics, snakemake.output.csv)
+write_table(tests, snakemake.output.tests)
+write_document([grid], "Table 1", snakemake.output.md, snakemake.output.html, snakemake.output.tex)

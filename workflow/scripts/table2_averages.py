@@ -1,0 +1,37 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+import pandas as pd
+
+from binembed.files import write_table
+from binembed.products import (
+    CLASSIFICATION_TASKS,
+    TABLE1_DATASETS,
+    seeds_note,
+    stand_in_note,
+    statistics_grid,
+    table2_statistics,
+    write_document,
+)
+
+params = snakemake.params
+statistics = table2_statistics(pd.read_csv(snakemake.input.scores))
+grid = statistics_grid(
+    statistics,
+    "Table 2 (after Wang et al. 2019): average word similarity and classification accuracy",
+    params.methods,
+    params.embeddings,
+    {"word_similarity": "Word sim.", "classification": "Classif.", "overall": "Overall"},
+    notes=[
+        (
+            f"Word sim.: mean Spearman ρ × 100 over {', '.join(TABLE1_DATASETS.values())}. "
+            f"Classif.: mean kNN accuracy (%) over {', '.join(CLASSIFICATION_TASKS.values())}. "
+            "Overall: mean of the two. Averages are taken per seed first."
+        ),
+        seeds_note(statistics),
+        stand_in_note(params.embeddings, params.paper_vectors),
+    ],
+)
+write_table(statistics, snakemake.output.csv)
+write_document([grid], "Table 2", snakemake.output.md, snakemake.output.html, snakemake.output.tex)

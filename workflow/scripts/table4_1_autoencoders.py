@@ -1,0 +1,49 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+import pandas as pd
+
+from binembed.files import write_table
+from binembed.products import (
+    TABLE4_1_DATASETS,
+    entjes_comparisons,
+    seeds_note,
+    significance_marks,
+    stand_in_note,
+    statistics_grid,
+    table4_1_statistics,
+    word_similarity_tests,
+    write_document,
+)
+
+params = snakemake.params
+methods = ["dense", *params.autoencoders]
+scores = pd.read_csv(snakemake.input.scores)
+pairs = pd.concat([pd.read_csv(path) for path in snakemake.input.pairs], ignore_index=True)
+datasets = [dataset for dataset in TABLE4_1_DATASETS if dataset in set(pairs.dataset)]
+comparisons = entjes_comparisons(params.embeddings, datasets, params.autoencoders)
+tests = word_similarity_tests(pairs, comparisons, params.bootstrap, params.alpha)
+statistics = table4_1_statistics(scores, methods)
+grid = statistics_grid(
+    statistics,
+    "Table 4.1 (after Entjes 2021): autoencoder codes and dense vectors, Spearman ρ × 100",
+    methods,
+    params.embeddings,
+    TABLE4_1_DATASETS,
+    significance_marks(tests, dagger_against={"dense"}),
+    notes=[
+        (
+            "Comparisons: ae_nste against ae_ste at the same code size (bold: the better one, where "
+            "the difference is significant) and every autoencoder against the dense vectors (†: "
+            "significantly different), on each set and embedding. Two-sided binomial sign test on rank "
+            f"agreement (first seed), Holm-corrected over all {len(tests)} comparisons of this table, "
+            f"α = {params.alpha}; p-values and bootstrap intervals in table4_1_autoencoders_tests.csv."
+        ),
+        seeds_note(statistics),
+        stand_in_note(params.embeddings, params.paper_vectors),
+    ],
+)
+write_table(statistics, snakemake.output.csv)
+write_table(tests, snakemake.output.tests)
+write_document([grid], "Table 4.1", snakemake.output.md, snakemake.output.html, snakemake.output.tex)
