@@ -54,7 +54,8 @@ def row(binarizer, data, words, dims, seconds, note=""):
     objective = getattr(binarizer, "objective_final_", None)
     ones = getattr(binarizer, "sparsity_", None)
     if isinstance(binarizer, ITQBinarizer):
-        error = f"error {binarizer.quantization_error_:.3f} (PCA signs {binarizer.pca_quantization_error_:.3f})"
+        itq = binarizer
+        error = f"error {itq.quantization_error_:.3f} (PCA signs {itq.pca_quantization_error_:.3f})"
         note = f"{note}; {error}" if note else error
     return {
         "method": binarizer.method_name,

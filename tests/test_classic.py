@@ -4,6 +4,7 @@ import numba
 import numpy as np
 import pytest
 
+from binembed import classic
 from binembed.binarizers import NotFittedError
 from binembed.classic import (
     BINARIZER_CLASSES,
@@ -149,6 +150,20 @@ def test_overcomplete_codes_new_rows_with_the_fitted_dictionary(overcomplete, mi
     assert np.array_equal(new, pack_bits(overcomplete.sparse_codes(mixtures[:100]) > 0))
     n_bits = overcomplete.n_bits_
     assert (unpack_bits(new, n_bits) == unpack_bits(overcomplete.codes_[:100], n_bits)).mean() > 0.8
+
+
+@pytest.mark.parametrize("sparse_limit", [1024, 0])
+def test_dstep_statistics_on_both_paths(monkeypatch, sparse_limit):
+    """The sparse numba kernel and the dense BLAS blocks give A^T A, A^T X and sum(A)."""
+    monkeypatch.setattr(classic, "_SPARSE_GRAM_MAX_ATOMS", sparse_limit)
+    monkeypatch.setattr(classic, "_GRAM_BLOCK_ROWS", 64)
+    rng = np.random.default_rng(0)
+    A = (rng.random((300, 40)) * (rng.random((300, 40)) < 0.2)).astype(np.float32)
+    X = gaussian(300, 6)
+    AtA, AtX, a_norm = classic._code_statistics(A, X)
+    A64 = A.astype(np.float64)
+    assert np.allclose(AtA, A64.T @ A64, rtol=1e-5) and np.allclose(AtX, A64.T @ X, rtol=1e-5, atol=1e-5)
+    assert a_norm == pytest.approx(A64.sum())
 
 
 def test_overcomplete_does_not_depend_on_the_thread_count(mixtures):
