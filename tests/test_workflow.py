@@ -205,7 +205,7 @@ def scheduled_jobs(workdir, *args, configs=()):
 
 TABLES = {"scores_table", "benchmark_table", "all"}
 # the products stage: tables and figures made from the scores and per-item files
-PRODUCTS = set(re.findall(r"^rule (\w+):", (REPO / "workflow" / "rules" / "products.smk").read_text(), re.M))
+PRODUCTS = set(re.findall(r"^rule (\w+):", (REPO / "workflow" / "rules" / "products.smk").read_text(), re.MULTILINE))
 
 
 def test_changing_one_parameter_reruns_that_method_only(small_run, tmp_path):
@@ -269,7 +269,13 @@ def test_products_and_html_report(small_run):
     for name in ("quality_vs_bits.png", "fig3_classification.png", "fig2_spike_rasters_glove-6B-50d.png"):
         assert (products / "figures" / name).read_bytes()[:4] == b"\x89PNG"
     report = small_run / "report.html"
-    result = snakemake(small_run, "--configfile", str(REPO / "config.yaml"), str(small_run / "small.yaml"),
-                       "--report", str(report))
+    result = snakemake(
+        small_run,
+        "--configfile",
+        str(REPO / "config.yaml"),
+        str(small_run / "small.yaml"),
+        "--report",
+        str(report),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert report.stat().st_size > 100_000

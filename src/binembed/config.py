@@ -89,8 +89,10 @@ def _cross_references(config):
     problems += _bit_budgets(config)
     variants = expand_variants(config["methods"], config["params"])
     if config["products"]["baseline"] not in ("dense", *variants):
-        problems.append(f"config key 'products.baseline': {config['products']['baseline']!r} is neither "
-                        f"'dense' nor a configured variant ({sorted(variants)})")
+        problems.append(
+            f"config key 'products.baseline': {config['products']['baseline']!r} is neither "
+            f"'dense' nor a configured variant ({sorted(variants)})"
+        )
     for name, source in sources.items():
         if source["format"] == "npy_parquet" and "vocab" not in source.get("members", {}):
             problems.append(

@@ -1,0 +1,249 @@
+"""Faults and bad input on the real workflow: runs killed with SIGTERM or SIGKILL at several points
+(one inside a long binarizer job) and resumed must end byte-identical to an uninterrupted run, as
+must a run on one core; bad input stops with one clear message and leaves no partial output."""
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+from conftest import REPO
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+
+# One small embedding, a deterministic, a stochastic and a trained method; the autoencoder trains
+# long enough (tens of seconds) to be killed mid-job.
+FAULT_CONFIG = {
+    "embeddings": ["w2v-googlenews-subset"],
+    "methods": ["sign", "lif_noise", "ae_nste"],
+    "seeds": {"default": 1, "lif_noise": 2},
+    "params": {"ae_nste": {"n_bits": [64], "n_epochs": 60}},
+    "tuning": {"enabled": False},
+    "evaluation": {
+        "word_similarity": ["ws353-all", "simlex999"],
+        "classification": ["sst2"],
+        "knn": {"k_candidates": [1, 5], "n_folds": 3, "seed": 0},
+    },
+}
+
+
+def command(workdir, *args):
+    return [
+        *SNAKEMAKE,
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(REPO / "config.yaml"),
+        str(workdir / "fault.yaml"),
+        *args,
+    ]
+
+
+def prepare(workdir, mirror, resources=None):
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "fault.yaml").write_text(yaml.safe_dump({**FAULT_CONFIG, "mirror": str(mirror)}))
+    if resources is not None:  # the fetched files of an earlier run: no second download
+        shutil.copytree(resources, workdir / "resources", copy_function=shutil.copy2)
+    return workdir
+
+
+def run(workdir, *args):
+    result = subprocess.run(
+        command(workdir, "--cores", "2", *args), capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+# measured wall times and memory differ from run to run by nature
+TIMINGS = {"tables/benchmarks.csv"}
+
+
+def digests(workdir):
+    """sha256 of every result file under results/ (all but the timings table)."""
+    root = workdir / "results"
+    files = (p for p in sorted(root.rglob("*")) if p.is_file())
+    return {
+        name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in files
+        if (name := str(p.relative_to(root))) not in TIMINGS
+    }
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, mirror):
+    workdir = prepare(tmp_path_factory.mktemp("reference"), mirror)
+    run(workdir)
+    return workdir, digests(workdir)
+
+
+def kill_when(workdir, marker, sig, timeout=600):
+    """Start the workflow, send ``sig`` to its whole process group once ``marker`` (a path under
+    workdir) exists, and wait for it to end. Returns False if the run ended before the marker."""
+    process = subprocess.Popen(
+        command(workdir, "--cores", "2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout
+    while not (workdir / marker).exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            return False
+        time.sleep(0.05)
+    time.sleep(1.0)  # well inside the job
+    os.killpg(process.pid, sig)
+    process.wait(timeout=120)
+    return True
+
+
+AE_LOG = "logs/binarize/w2v-googlenews-subset/ae_nste-64/seed-0.log"
+EVALUATE_LOG = "logs/evaluate/w2v-googlenews-subset/dense/seed-0.log"
+
+
+@pytest.mark.parametrize(
+    "sig, marker",
+    [
+        (signal.SIGTERM, AE_LOG),  # inside the long autoencoder job
+        (signal.SIGKILL, AE_LOG),
+        (signal.SIGKILL, EVALUATE_LOG),  # inside an evaluation job
+        (signal.SIGTERM, "results/embeddings/w2v-googlenews-subset/vectors.npy"),  # as binarizing starts
+    ],
+    ids=["sigterm-in-autoencoder", "sigkill-in-autoencoder", "sigkill-in-evaluate", "sigterm-after-prepare"],
+)
+def test_killed_run_resumes_to_identical_results(reference, tmp_path, mirror, sig, marker):
+    reference_dir, expected = reference
+    workdir = prepare(tmp_path / "run", mirror, reference_dir / "resources")
+    assert kill_when(workdir, marker, sig), f"the run ended before {marker} appeared"
+    interrupted = digests(workdir) if (workdir / "results").exists() else {}
+    assert len(interrupted) < len(expected), "the kill came too late to interrupt anything"
+    for name, digest in interrupted.items():  # what a killed run leaves is finished or absent
+        assert digest == expected[name], f"{name} differs after the kill"
+    # a hard kill leaves Snakemake's lock behind: --unlock, as the README says, then rerun
+    subprocess.run(command(workdir, "--unlock"), capture_output=True, check=True)
+    run(workdir)
+    assert digests(workdir) == expected
+
+
+def test_one_core_gives_identical_results(reference, tmp_path, mirror):
+    reference_dir, expected = reference
+    workdir = prepare(tmp_path / "one-core", mirror, reference_dir / "resources")
+    result = subprocess.run(command(workdir, "--cores", "1"), capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert digests(workdir) == expected
+
+
+# --- bad input: one clear message, no partial output -------------------------------------------
+
+
+def failing_run(workdir, extra_config, *targets):
+    (workdir / "extra.yaml").write_text(yaml.safe_dump(extra_config))
+    result = subprocess.run(
+        command(
+            workdir,
+            "--configfile",
+            str(REPO / "config.yaml"),
+            str(workdir / "fault.yaml"),
+            str(workdir / "extra.yaml"),
+            "--cores",
+            "1",
+            *targets,
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    return result.stdout + result.stderr
+
+
+def own_embedding(workdir, text):
+    path = workdir / "mine.txt"
+    path.write_text(text)
+    return {
+        "embedding_sources": {"mine": {"path": str(path), "format": "glove_text", "dim": 3}},
+        "embeddings": ["mine"],
+        "methods": ["sign"],
+    }
+
+
+def test_malformed_embedding_file(reference, tmp_path, mirror):
+    workdir = prepare(tmp_path / "bad-embedding", mirror, reference[0] / "resources")
+    output = failing_run(workdir, own_embedding(workdir, "cat 1 2 3\ndog 1 2\n"))
+    assert f"{workdir / 'mine.txt'}, line 2: expected 3 values, found 2 (ragged row)" in output
+    assert "Error in rule prepare_embedding" in output
+    assert not (workdir / "results" / "embeddings" / "mine").exists() or not any(
+        (workdir / "results" / "embeddings" / "mine").iterdir()
+    )
+
+
+def test_empty_vocabulary_overlap(reference, tmp_path, mirror):
+    workdir = prepare(tmp_path / "no-overlap", mirror, reference[0] / "resources")
+    output = failing_run(workdir, own_embedding(workdir, "qqq 1 2 3\nzzz 3 2 1\n"))
+    assert "no pair of 'ws353-all' has both words in the vocabulary of 'mine'" in output
+    assert not list((workdir / "results" / "eval").rglob("*.csv"))
+
+
+def test_malformed_dataset_file(reference, tmp_path, mirror):
+    workdir = prepare(tmp_path / "bad-dataset", mirror, reference[0] / "resources")
+    bad_mirror = workdir / "mirror"
+    shutil.copytree(mirror, bad_mirror)
+    os.chmod(bad_mirror / "word-sim", 0o755)
+    broken = bad_mirror / "word-sim" / "EN-WS-353-ALL.txt"
+    os.chmod(broken, 0o644)
+    broken.write_text("love\tsex\t6.77\ntiger\tcat\tvery\n")
+    digest = hashlib.sha256(broken.read_bytes()).hexdigest()
+    shutil.rmtree(workdir / "resources" / "data")
+    output = failing_run(
+        workdir,
+        {"mirror": str(bad_mirror), "methods": ["sign"], "resources": {"ws353-all": {"sha256": digest}}},
+    )
+    assert "resources/data/ws353-all, line 2: score 'very' is not a number" in output
+    assert not list((workdir / "results" / "eval").rglob("*.csv"))
+
+
+def test_corrupt_mirror_file_and_no_network(reference, tmp_path, mirror):
+    workdir = prepare(tmp_path / "corrupt-mirror", mirror, reference[0] / "resources")
+    bad_mirror = workdir / "mirror"
+    shutil.copytree(mirror, bad_mirror)
+    os.chmod(bad_mirror / "word-sim", 0o755)
+    os.chmod(bad_mirror / "word-sim" / "EN-SIMLEX-999.txt", 0o644)
+    (bad_mirror / "word-sim" / "EN-SIMLEX-999.txt").write_text("old\tnew\t1.58\n")
+    (workdir / "resources" / "data" / "simlex999").unlink()
+    output = failing_run(
+        workdir,
+        {
+            "mirror": str(bad_mirror),
+            "download": {"retries": 0},
+            "resources": {"simlex999": {"url": "http://127.0.0.1:9/EN-SIMLEX-999.txt"}},
+        },
+        "resources/data/simlex999",
+    )
+    assert "resource 'simlex999'" in output and "Error in rule fetch_resource" in output
+    assert not list((workdir / "resources" / "data").glob("simlex999*"))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_full_disk(reference, tmp_path, mirror):
+    workdir = prepare(tmp_path / "full-disk", mirror, reference[0] / "resources")
+    run(workdir, "--until", "prepare_embedding")
+    codes = workdir / "results" / "codes"
+    codes.mkdir(parents=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(codes)], check=True)
+    try:
+        output = failing_run(
+            workdir,
+            {"methods": ["lif_noise"], "products": {"baseline": "dense"}},
+            "results/codes/w2v-googlenews-subset/lif_noise/seed-0.npz",
+        )
+        assert "No space left on device" in output
+        assert "Error in rule binarize" in output
+        assert not list(codes.rglob("*.npz")) and not list(codes.rglob(".*tmp*"))
+    finally:
+        subprocess.run(["umount", str(codes)], check=True)
