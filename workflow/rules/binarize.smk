@@ -19,7 +19,8 @@ rule tune:
         "../../envs/binarize.yaml"
     threads: 2
     resources:
-        mem_mb=4000,
+        mem_mb=memory_for_input(6, 500),
+        runtime=60,
     params:
         method=lambda wildcards: VARIANTS[wildcards.method][0],
         params=lambda wildcards: run_params(wildcards.embedding, wildcards.method),
@@ -43,7 +44,8 @@ rule binarize:
         "../../envs/binarize.yaml"
     threads: binarize_threads
     resources:
-        mem_mb=8000,
+        mem_mb=memory_for_input(20, 1000),
+        runtime=binarize_minutes,
     params:
         method=lambda wildcards: VARIANTS[wildcards.method][0],
         params=lambda wildcards: run_params(wildcards.embedding, wildcards.method),
@@ -60,6 +62,10 @@ rule spike_raster:
         "logs/spike_raster/{embedding}.log",
     conda:
         "../../envs/binarize.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_for_input(3, 500),
+        runtime=30,
     params:
         runs=lambda wildcards: {
             variant: {

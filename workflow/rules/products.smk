@@ -69,6 +69,10 @@ rule table1_word_similarity:
         "logs/products/table1_word_similarity.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         methods=REPRESENTATIONS,
         embeddings=EMBEDDINGS,
@@ -102,6 +106,10 @@ rule table2_averages:
         "logs/products/table2_averages.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         methods=REPRESENTATIONS,
         embeddings=EMBEDDINGS,
@@ -139,6 +147,10 @@ rule table4_1_autoencoders:
         "logs/products/table4_1_autoencoders.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         autoencoders={
             v: (VARIANTS[v][0], VARIANTS[v][1]["n_bits"]) for v in AUTOENCODERS
@@ -173,6 +185,10 @@ rule table4_2_neighbours:
         "logs/products/table4_2_neighbours.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         runs=[run[:2] for run in ENTJES_RUNS],
         paper_vectors=PRODUCTS["paper_vectors"],
@@ -207,6 +223,10 @@ rule storage_table:
         "logs/products/storage_table.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         code_runs=[(e, m) for e, m, _ in FIRST_SEED_RUNS if m != "dense"],
         embeddings=EMBEDDINGS,
@@ -231,6 +251,10 @@ rule figure_quality_vs_bits:
         "logs/products/figure_quality_vs_bits.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         embeddings=EMBEDDINGS,
         families=FAMILIES,
@@ -254,6 +278,10 @@ rule figure_spike_rasters:
         "logs/products/figure_spike_rasters/{embedding}.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     script:
         "../scripts/figure_spike_rasters.py"
 
@@ -284,6 +312,10 @@ rule figure_classification:
         "logs/products/figure_classification.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         methods=REPRESENTATIONS,
         embeddings=EMBEDDINGS,
@@ -310,6 +342,10 @@ rule fidelity_note:
         "logs/products/fidelity_note.log",
     conda:
         "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         embeddings=EMBEDDINGS,
         paper_vectors=PRODUCTS["paper_vectors"],
