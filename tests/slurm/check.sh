@@ -18,7 +18,9 @@ export SLURM_CONF=$cluster/slurm.conf
 
 cat > "$work/small.yaml" <<YAML
 mirror: $repo/../shared/data
-embeddings: [glove-6B-50d]
+embeddings: [w2v-googlenews-subset]
+methods: [sign, lif]
+tuning: {methods: [lif], grid: {default: {tol: [5, 10], i_boost: [100.0, 200.0], v_th: [15.0]}}}
 evaluation:
   word_similarity: [ws353-all, simlex999, rw]
   classification: [sst2]
@@ -62,16 +64,16 @@ check "SLURM and local results are byte-identical" same_results
 
 cat > "$work/bad.yaml" <<YAML
 embedding_sources:
-  glove-6B-50d: {dim: 51}
+  w2v-googlenews-subset: {dim: 301}
 YAML
 run "$work/bad" --profile "$repo/profiles/slurm" --seconds-between-status-checks 2 \
   --configfile "$repo/config.yaml" "$work/small.yaml" "$work/bad.yaml" > "$work/bad.log" 2>&1 \
   && bad_failed=false || bad_failed=true
 check "a bad parameter fails the run" $bad_failed
 check "the failure names the rule" grep -q "Error in rule prepare_embedding" "$work/bad.log"
-check "the failure names the job log" grep -q "logs/prepare_embedding/glove-6B-50d.log" "$work/bad.log"
-check "the job log says what is wrong" grep -q "config 'dim' says 51" "$work/bad/logs/prepare_embedding/glove-6B-50d.log"
-check "no output of the failed job is left" test ! -e "$work/bad/results/embeddings/glove-6B-50d/vectors.npy"
+check "the failure names the job log" grep -q "logs/prepare_embedding/w2v-googlenews-subset.log" "$work/bad.log"
+check "the job log says what is wrong" grep -q "config 'dim' says 301" "$work/bad/logs/prepare_embedding/w2v-googlenews-subset.log"
+check "no output of the failed job is left" test ! -e "$work/bad/results/embeddings/w2v-googlenews-subset/vectors.npy"
 
 echo "slurm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
