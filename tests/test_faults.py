@@ -173,6 +173,16 @@ def own_embedding(workdir, text):
     }
 
 
+def mirror_with(workdir, mirror, word_sim_file, text):
+    """A copy of the read-only mirror in which one word-similarity file holds ``text``."""
+    copy = workdir / "mirror"
+    shutil.copytree(mirror, copy)
+    os.chmod(copy / "word-sim", 0o755)
+    os.chmod(copy / "word-sim" / word_sim_file, 0o644)
+    (copy / "word-sim" / word_sim_file).write_text(text)
+    return copy
+
+
 def test_malformed_embedding_file(reference, tmp_path, mirror):
     workdir = prepare(tmp_path / "bad-embedding", mirror, reference[0] / "resources")
     output = failing_run(workdir, own_embedding(workdir, "cat 1 2 3\ndog 1 2\n"))
@@ -192,13 +202,8 @@ def test_empty_vocabulary_overlap(reference, tmp_path, mirror):
 
 def test_malformed_dataset_file(reference, tmp_path, mirror):
     workdir = prepare(tmp_path / "bad-dataset", mirror, reference[0] / "resources")
-    bad_mirror = workdir / "mirror"
-    shutil.copytree(mirror, bad_mirror)
-    os.chmod(bad_mirror / "word-sim", 0o755)
-    broken = bad_mirror / "word-sim" / "EN-WS-353-ALL.txt"
-    os.chmod(broken, 0o644)
-    broken.write_text("love\tsex\t6.77\ntiger\tcat\tvery\n")
-    digest = hashlib.sha256(broken.read_bytes()).hexdigest()
+    bad_mirror = mirror_with(workdir, mirror, "EN-WS-353-ALL.txt", "love\tsex\t6.77\ntiger\tcat\tvery\n")
+    digest = hashlib.sha256((bad_mirror / "word-sim" / "EN-WS-353-ALL.txt").read_bytes()).hexdigest()
     shutil.rmtree(workdir / "resources" / "data")
     output = failing_run(
         workdir,
@@ -210,11 +215,7 @@ def test_malformed_dataset_file(reference, tmp_path, mirror):
 
 def test_corrupt_mirror_file_and_no_network(reference, tmp_path, mirror):
     workdir = prepare(tmp_path / "corrupt-mirror", mirror, reference[0] / "resources")
-    bad_mirror = workdir / "mirror"
-    shutil.copytree(mirror, bad_mirror)
-    os.chmod(bad_mirror / "word-sim", 0o755)
-    os.chmod(bad_mirror / "word-sim" / "EN-SIMLEX-999.txt", 0o644)
-    (bad_mirror / "word-sim" / "EN-SIMLEX-999.txt").write_text("old\tnew\t1.58\n")
+    bad_mirror = mirror_with(workdir, mirror, "EN-SIMLEX-999.txt", "old\tnew\t1.58\n")
     (workdir / "resources" / "data" / "simlex999").unlink()
     output = failing_run(
         workdir,
