@@ -49,10 +49,16 @@ class Embedding:
         """Word -> row. With ``lowercase``, keys are lowercased and a lowercased form that several
         words share maps to the first of them (in frequency-sorted files such as GoogleNews, the
         most frequent casing)."""
-        table: dict[str, int] = {}
-        for i, word in enumerate(self.words):
-            table.setdefault(word.lower() if lowercase else word, i)
-        return table
+        return lowercase_index(self.words) if lowercase else {w: i for i, w in enumerate(self.words)}
+
+
+def lowercase_index(words) -> dict[str, int]:
+    """Lowercased word -> row of its first occurrence (the most frequent casing in
+    frequency-sorted vocabularies)."""
+    table: dict[str, int] = {}
+    for i, word in enumerate(words):
+        table.setdefault(word.lower(), i)
+    return table
 
 
 def _check_vocabulary(path, words, lines):

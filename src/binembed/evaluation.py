@@ -23,7 +23,7 @@ from scipy.stats import spearmanr
 
 from .codes import BinaryCodes
 from .datasets import TextDataset
-from .embeddings import Embedding
+from .embeddings import Embedding, lowercase_index
 from .knn import cosine_neighbours, hamming_neighbours, vote
 
 
@@ -34,9 +34,7 @@ class Representation:
         self.source = source
         self.binary = isinstance(source, BinaryCodes)
         self.matrix = source.packed if self.binary else np.asarray(source.vectors, dtype=np.float32)
-        self.lookup: dict[str, int] = {}
-        for i, word in enumerate(source.words):
-            self.lookup.setdefault(word.lower(), i)
+        self.lookup = lowercase_index(source.words)
 
     def rows(self, words) -> np.ndarray:
         """Row of each word (lowercased), -1 when out of vocabulary."""
