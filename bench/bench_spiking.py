@@ -65,10 +65,14 @@ def mix64(z):
     return z ^ (z >> np.uint64(31))
 
 
-def neuron_keys(seed, n_words, dims):
-    key = mix64(np.full((n_words, dims), (seed + GOLDEN) & MASK64, dtype=np.uint64))
-    key = mix64(key ^ np.arange(n_words, dtype=np.uint64)[:, None])
-    return mix64(key ^ np.arange(dims, dtype=np.uint64)[None, :])
+def neuron_keys(seed, X32):
+    """Stream key of every (word, dimension): the seed and the float32 bit patterns of the word's
+    values hashed in turn, then the dimension."""
+    bits = (X32 + np.float32(0.0)).view(np.uint32).astype(np.uint64)
+    key = mix64(np.full(len(X32), (seed + GOLDEN) & MASK64, dtype=np.uint64))
+    for d in range(X32.shape[1]):
+        key = mix64(key ^ bits[:, d])
+    return mix64(key[:, None] ^ np.arange(X32.shape[1], dtype=np.uint64)[None, :])
 
 
 def stream_value(keys, n):
@@ -77,16 +81,22 @@ def stream_value(keys, n):
 
 def numpy_bits(binarizer, X):
     """Packed bits of ``binarizer`` (fitted) on X, simulated with numpy arrays of words x dims."""
-    X = X.astype(np.float64)
+    X32, X = X.astype(np.float32), X.astype(np.float64)
     tol = binarizer.tol
     fired = np.zeros((*X.shape, N_STEPS // tol), dtype=bool)
     if isinstance(binarizer, PoissonBinarizer):
-        spread = binarizer.data_max_ - binarizer.data_min_
-        scaled = (X - binarizer.data_min_) * np.divide(
-            1.0, spread, out=np.zeros_like(spread), where=spread > 0
-        )
+        if binarizer.normalization == "rank":
+            knots = np.linspace(0.0, 1.0, binarizer.quantiles_.shape[0])
+            scaled = np.stack(
+                [np.interp(X32[:, d], binarizer.quantiles_[:, d], knots) for d in range(X.shape[1])], axis=1
+            )
+        else:
+            spread = binarizer.data_max_ - binarizer.data_min_
+            scaled = (X - binarizer.data_min_) * np.divide(
+                1.0, spread, out=np.zeros_like(spread), where=spread > 0
+            )
         p = binarizer.max_rate * DT_MS * 1e-3 * np.clip(scaled, 0.0, 1.0)
-        keys = neuron_keys(binarizer.random_state, *X.shape)
+        keys = neuron_keys(binarizer.random_state, X32)
         for t in range(N_STEPS):
             fired[:, :, t // tol] |= p > (stream_value(keys, t) >> np.uint64(11)) * 2.0**-53
     elif isinstance(binarizer, LIFBinarizer):
@@ -98,7 +108,7 @@ def numpy_bits(binarizer, X):
         noisy = isinstance(binarizer, LIFNoiseBinarizer)
         if noisy:
             noise_gain = binarizer.sigma * np.sqrt(DT_MS) / binarizer.tau_m
-            keys = neuron_keys(binarizer.random_state, *X.shape)
+            keys = neuron_keys(binarizer.random_state, X32)
         v = np.full(X.shape, float(binarizer.v_reset))
         for t in range(N_STEPS):
             v = decay * v + drive
@@ -124,7 +134,10 @@ def numpy_bits(binarizer, X):
         v = np.full(X.shape, IZHIKEVICH_V0)
         u = b * v
         for t in range(N_STEPS):
-            v, u = v + DT_MS * (0.04 * v * v + 5.0 * v + 140.0 - u + current), u + a * DT_MS * (b * v - u)
+            step = DT_MS * (0.04 * v * v + 5.0 * v + 140.0 - u + current)
+            stiffness = DT_MS * (0.08 * v + 5.0)  # linearly implicit where Euler is unstable
+            step = np.where(stiffness >= -1.0, step, step / (1.0 - stiffness))
+            v, u = v + step, u + a * DT_MS * (b * v - u)
             spike = v >= binarizer.v_th
             fired[:, :, t // tol] |= spike
             v = np.where(spike, c, v)

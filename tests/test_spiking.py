@@ -137,13 +137,34 @@ def test_izhikevich_rs_regular_spiking_matches_the_continuous_model():
     assert abs(isi[-1] / np.diff(reference)[-1] - 1) < 0.01
 
 
+# Izhikevich (2003), "Simple model of spiking neurons", IEEE Trans. Neural Networks 14(6), Fig. 2:
+# (a, b, c, d) of each cortical type, transcribed from the paper (not from binembed.spiking).
+PUBLISHED_IZHIKEVICH = {
+    "RS": (0.02, 0.2, -65.0, 8.0),
+    "IB": (0.02, 0.2, -55.0, 4.0),
+    "CH": (0.02, 0.2, -50.0, 2.0),
+    "FS": (0.1, 0.2, -65.0, 2.0),
+    "LTS": (0.02, 0.25, -65.0, 2.0),
+}
+# Wang et al. (2019): the six excitatory-inhibitory pairs.
+PUBLISHED_PAIRS = {
+    "izh_rs_fs": ("RS", "FS"),
+    "izh_rs_lts": ("RS", "LTS"),
+    "izh_ib_fs": ("IB", "FS"),
+    "izh_ib_lts": ("IB", "LTS"),
+    "izh_ch_fs": ("CH", "FS"),
+    "izh_ch_lts": ("CH", "LTS"),
+}
+
+
 @pytest.mark.parametrize("cls", [cls for cls in BINARIZER_CLASSES if cls.method_name.startswith("izh")])
 def test_izhikevich_equals_direct_euler_with_every_fifth_dimension_inhibitory(cls):
     x = np.array([0.05, 0.1, 0.2, 0.3, 0.1, 0.4, 0.6, 0.8, 1.0, 0.05])
     binarizer = cls(i_boost=100.0).fit(x[None])
     raster, _ = simulate_word(binarizer, x)
+    excitatory, inhibitory = PUBLISHED_PAIRS[cls.method_name]
     for d, w in enumerate(x):
-        a, b, c, jump = IZHIKEVICH_TYPES[cls.inhibitory if d % 5 == 4 else cls.excitatory]
+        a, b, c, jump = PUBLISHED_IZHIKEVICH[inhibitory if d % 5 == 4 else excitatory]
         v, u, spikes = -65.0, b * -65.0, []
         for t in range(N_STEPS):
             v, u = v + DT_MS * (0.04 * v * v + 5.0 * v + 140.0 - u + 100.0 * w), u + a * DT_MS * (b * v - u)
@@ -151,6 +172,26 @@ def test_izhikevich_equals_direct_euler_with_every_fifth_dimension_inhibitory(cl
                 spikes.append(t)
                 v, u = c, u + jump
         assert np.flatnonzero(raster[d]).tolist() == spikes
+
+
+@pytest.mark.parametrize("current", [-4500.0, -5000.0, -1e4, -1e5])
+def test_izhikevich_strong_inhibition_stays_below_rest_like_the_continuous_model(current):
+    # Forward Euler's resting eigenvalue times dt falls below -2 here: it overshot to +24 mV at
+    # I = -4500 and fired 12 spurious spikes in 10 ms at I = -5000. The continuous neuron (a stiff
+    # solver) sinks monotonically towards its equilibrium and never fires.
+    a, b, c, d = PUBLISHED_IZHIKEVICH["RS"]
+    binarizer = IzhikevichRSFSBinarizer(i_boost=1.0).fit(np.ones((1, 1)))
+    raster, potential = simulate_word(binarizer, np.array([current]))
+    v = potential[0]
+    assert not raster.any()
+    assert v.max() < -65.0
+
+    def rhs(t, y):
+        return [0.04 * y[0] ** 2 + 5 * y[0] + 140 - y[1] + current, a * (b * y[0] - y[1])]
+
+    span = (0.0, N_STEPS * DT_MS)
+    reference = solve_ivp(rhs, span, [-65.0, b * -65.0], method="Radau", rtol=1e-9, atol=1e-9)
+    assert v[-1] == pytest.approx(reference.y[0, -1], rel=0.01)
 
 
 # --- Poisson ----------------------------------------------------------------------------------
@@ -174,14 +215,44 @@ def test_poisson_counts_match_rate_times_duration(level):
     assert abs(ones - n_windows * q) < 5 * math.sqrt(n_windows * q * (1 - q))
 
 
-def test_poisson_rate_extremes_and_clipping():
-    binarizer = PoissonBinarizer(max_rate=1e3 / DT_MS).fit(np.array([[0.0, 0.0], [1.0, 1.0]]))
-    raster, _ = simulate_word(binarizer, np.array([0.0, 1.0]))  # rate 0 and rate 1/dt
+@pytest.mark.parametrize("normalization", ["rank", "minmax"])
+def test_poisson_rate_extremes_and_clipping(normalization):
+    binarizer = PoissonBinarizer(max_rate=1e3 / DT_MS, normalization=normalization)
+    binarizer.fit(np.array([[0.0, 0.0, 3.0], [1.0, 1.0, 3.0]]))
+    raster, _ = simulate_word(binarizer, np.array([0.0, 1.0, 3.0]))  # rate 0 and rate 1/dt
     assert not raster[0].any() and raster[1].all()
-    raster, _ = simulate_word(binarizer, np.array([-5.0, 7.0]))  # clipped to the fitted range
+    assert not raster[2].any()  # a constant dimension is silent
+    raster, _ = simulate_word(binarizer, np.array([-5.0, 7.0, 9.0]))  # clipped to the fitted range
     assert not raster[0].any() and raster[1].all()
     with pytest.raises(ValueError, match="max_rate"):
         PoissonBinarizer(max_rate=2e4).fit(X_SMALL)
+    with pytest.raises(ValueError, match="normalization"):
+        PoissonBinarizer(normalization="zscore").fit(X_SMALL)
+
+
+def test_poisson_rank_levels_are_the_empirical_cdf_whatever_the_outliers():
+    # A heavy-tailed dimension: min-max squeezes almost every value into a narrow band of levels,
+    # the rank normalization spreads them uniformly (the fraction of fitted values below each).
+    rng = np.random.default_rng(5)
+    X = rng.standard_t(df=2, size=(20000, 3)).astype(np.float32)
+    X[0, :] = 1000.0  # one outlier per dimension
+    rank = PoissonBinarizer().fit(X).levels(X)
+    ecdf = (np.argsort(np.argsort(X, axis=0), axis=0) + 0.5) / len(X)
+    assert np.abs(rank - ecdf).max() < 2e-3
+    minmax = PoissonBinarizer(normalization="minmax").fit(X).levels(X)
+    low, high = np.percentile(minmax, [5, 95], axis=0)
+    assert (high - low < 0.02).all()  # the outlier sets the range
+
+
+def test_poisson_expected_spike_count_is_monotone_in_the_value():
+    # Mean window bits over many seeds: a larger value never fires less, in every dimension.
+    X = np.repeat(np.linspace(-2.0, 2.0, 9, dtype=np.float32)[:, None], 40, axis=1)
+    X = X + np.arange(40, dtype=np.float32) * 1e-3  # distinct values per dimension
+    ones = np.zeros(len(X))
+    for seed in range(20):
+        binarizer = PoissonBinarizer(max_rate=4000.0, random_state=seed).fit(X)
+        ones += unpack_bits(binarizer.transform(X), binarizer.n_bits_).sum(axis=1)
+    assert (np.diff(ones) > 0).all()
 
 
 # --- bits, errors, determinism ----------------------------------------------------------------
@@ -252,8 +323,10 @@ def test_stochastic_coders_follow_their_seed(cls):
     first = cls(random_state=1).fit_transform(X)
     assert np.array_equal(first, cls(random_state=1).fit_transform(X))
     assert not np.array_equal(first, cls(random_state=2).fit_transform(X))
-    # a row's bits depend on its index, not on the rows around it
-    assert np.array_equal(cls(random_state=1).fit(X).transform(X[:5]), first[:5])
+    # a word's bits depend on its vector, not on the rows encoded with it or their order
+    subset = np.random.default_rng(9).permutation(len(X))[:7]
+    assert np.array_equal(cls(random_state=1).fit(X).transform(X[subset]), first[subset])
+    assert np.array_equal(cls(random_state=1, chunk_size=2).fit(X).transform(X[::-1]), first[::-1])
 
 
 @pytest.mark.parametrize("cls", BINARIZER_CLASSES, ids=lambda cls: cls.method_name)
@@ -262,6 +335,6 @@ def test_simulate_word_raster_ored_over_windows_is_the_code(cls):
     binarizer = cls().fit(X)
     bits = unpack_bits(binarizer.transform(X), binarizer.n_bits_)
     for i, x in enumerate(X):
-        raster, potential = simulate_word(binarizer, x, word_index=i)
+        raster, potential = simulate_word(binarizer, x)
         assert raster.shape == potential.shape == (X.shape[1], N_STEPS) and raster.dtype == bool
         assert np.array_equal(windows_of(raster, binarizer.tol), bits[i])

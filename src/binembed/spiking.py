@@ -16,8 +16,11 @@ float32 one chunk of ``chunk_size`` words at a time. All arithmetic is float64 w
 so the bits do not depend on the chunk size or the thread count.
 
 Random numbers are counter based: the draw for (seed, word, dimension, step) is a pure function of
-those four integers (a splitmix64 hash, see :func:`_neuron_key`), the word being the row's index in
-the ``X`` given to ``transform``.
+the seed, the word's vector, the dimension and the step (a splitmix64 hash, see :func:`_row_keys`
+and :func:`_neuron_key`). A word is identified by the float32 bit patterns of its vector, not by
+its row, so a word's bits do not depend on which other words are encoded with it or in what order
+(tuning, which encodes a subset of the vocabulary, sees the bits the final run writes); two words
+with identical vectors get identical codes.
 """
 
 from __future__ import annotations
@@ -59,12 +62,28 @@ def _mix64(z):
     return z ^ (z >> np.uint64(31))
 
 
+@numba.njit(parallel=True, cache=True)
+def _row_key_kernel(bits, seed, keys):
+    for i in numba.prange(bits.shape[0]):
+        key = _mix64(np.uint64(seed) + _GOLDEN)
+        for d in range(bits.shape[1]):
+            key = _mix64(key ^ np.uint64(bits[i, d]))
+        keys[i] = key
+
+
+def _row_keys(X: np.ndarray, seed) -> np.ndarray:
+    """Key of each row of float32 ``X`` under ``seed``: the seed and the bit patterns of the row's
+    values hashed in turn (-0.0 counts as 0.0)."""
+    bits = np.ascontiguousarray(X + np.float32(0.0)).view(np.uint32)
+    keys = np.empty(X.shape[0], dtype=np.uint64)
+    _row_key_kernel(bits, np.uint64(seed), keys)
+    return keys
+
+
 @numba.njit(cache=True, inline="always")
-def _neuron_key(seed, word, dim):
-    """Key of the random stream of neuron (seed, word, dim), a hash of the three integers."""
-    key = _mix64(np.uint64(seed) + _GOLDEN)
-    key = _mix64(key ^ np.uint64(word))
-    return _mix64(key ^ np.uint64(dim))
+def _neuron_key(row_key, dim):
+    """Key of the random stream of neuron ``dim`` of the word whose row key is ``row_key``."""
+    return _mix64(row_key ^ np.uint64(dim))
 
 
 @numba.njit(cache=True, inline="always")
@@ -176,18 +195,18 @@ def _pack_windows(pattern, n_windows, packed_row):
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
-def _poisson_kernel(X, low, inv_range, p_max, seed, first_row, n_steps, tol, out, raster, potential):
+def _poisson_kernel(level, p_max, row_keys, n_steps, tol, out, raster, potential):
     """Homogeneous Poisson neurons: at step n neuron d spikes iff p_d > u_n, with
-    p_d = p_max clip((w_d - low_d) inv_range_d, 0, 1) (rate * dt) and u_n the uniform of
-    (seed, word, d, n). ``potential`` receives p_d."""
-    n_words, dims = X.shape
+    p_d = p_max level_d (rate * dt; level_d in [0, 1] the normalized value) and u_n the uniform of
+    (word, d, n). ``potential`` receives p_d."""
+    n_words, dims = level.shape
     n_windows = n_steps // tol
     for i in numba.prange(n_words):
         p = np.empty(dims)
         key = np.empty(dims, dtype=np.uint64)
         for d in range(dims):
-            p[d] = p_max * min(max((X[i, d] - low[d]) * inv_range[d], 0.0), 1.0)
-            key[d] = _neuron_key(seed, first_row + i, d)
+            p[d] = p_max * level[i, d]
+            key[d] = _neuron_key(row_keys[i], d)
         pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
         for t in range(n_steps):
             slot, shift = _window_slot(pattern, t, tol)
@@ -229,10 +248,10 @@ def _lif_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out, rast
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
 def _lif_noise_kernel(
-    X, gain, decay, noise_gain, v_th, v_reset, absolute, seed, first_row, n_steps, tol, out, raster, potential
+    X, gain, decay, noise_gain, v_th, v_reset, absolute, row_keys, n_steps, tol, out, raster, potential
 ):
     """Noisy LIF neurons, Euler-Maruyama: v_{n+1} = decay v_n + gain w + noise_gain xi_n with
-    noise_gain = sigma sqrt(dt) / tau_m and xi_n the N(0, 1) of (seed, word, d, n): steps 2k and
+    noise_gain = sigma sqrt(dt) / tau_m and xi_n the N(0, 1) of (word, d, n): steps 2k and
     2k + 1 take the two Box-Muller normals of stream value k. Spike and reset as in the LIF."""
     n_words, dims = X.shape
     n_windows = n_steps // tol
@@ -241,7 +260,7 @@ def _lif_noise_kernel(
         key = np.empty(dims, dtype=np.uint64)
         for d in range(dims):
             drive[d] = gain * (abs(X[i, d]) if absolute else X[i, d])
-            key[d] = _neuron_key(seed, first_row + i, d)
+            key[d] = _neuron_key(row_keys[i], d)
         v = np.full(dims, v_reset)
         xi = np.empty((2, dims))
         pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
@@ -266,10 +285,17 @@ def _lif_noise_kernel(
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
 def _izhikevich_kernel(X, i_boost, a_dt, b, c, d_jump, v_th, dt, n_steps, tol, out, raster, potential):
-    """Izhikevich neurons, forward Euler of dv/dt = 0.04 v^2 + 5 v + 140 - u + I and
+    """Izhikevich neurons, dv/dt = f(v, u) = 0.04 v^2 + 5 v + 140 - u + I and
     du/dt = a (b v - u), I = I_boost w, both updates from the old (v, u); a spike when
     v_{n+1} >= v_th, then v <- c, u <- u + d; v_0 = -65, u_0 = b v_0. Per-dimension constants
-    a_dt = a dt, b, c and d_jump = d. ``potential`` receives v_{n+1} before the reset."""
+    a_dt = a dt, b, c and d_jump = d. ``potential`` receives v_{n+1} before the reset.
+
+    The v update is forward Euler, v + dt f, wherever that is stable and monotone, i.e.
+    dt f_v >= -1 with f_v = 0.08 v + 5 (v >= -187.5 mV at dt = 0.1 ms: every state an input that
+    can fire reaches). Below, under a strong hyperpolarising current (I below about -4000), Euler
+    would oscillate and blow up (the resting eigenvalue times dt falls below -2, and the overshoot
+    fires spurious spikes), so the step is linearly implicit instead: v + dt f / (1 - dt f_v), the
+    Rosenbrock-Euler step, which decays monotonically towards the equilibrium for any dt."""
     n_words, dims = X.shape
     n_windows = n_steps // tol
     for i in numba.prange(n_words):
@@ -285,7 +311,9 @@ def _izhikevich_kernel(X, i_boost, a_dt, b, c, d_jump, v_th, dt, n_steps, tol, o
             for d in range(dims):
                 v_now = v[d]
                 u_now = u[d]
-                v_next = v_now + dt * (0.04 * v_now * v_now + 5.0 * v_now + 140.0 - u_now + current[d])
+                step = dt * (0.04 * v_now * v_now + 5.0 * v_now + 140.0 - u_now + current[d])
+                stiffness = dt * (0.08 * v_now + 5.0)
+                v_next = v_now + (step if stiffness >= -1.0 else step / (1.0 - stiffness))
                 u_next = u_now + a_dt[d] * (b[d] * v_now - u_now)
                 spike = v_next >= v_th
                 slot[d] |= np.uint64(spike) << shift
@@ -332,12 +360,12 @@ class SpikingBinarizer(BaseBinarizer):
         out = np.zeros((X.shape[0], (self.n_bits_ + 7) // 8), dtype=np.uint8)
         for start in range(0, X.shape[0], self.chunk_size):
             chunk = np.ascontiguousarray(self._validate(X[start : start + self.chunk_size]))
-            self._simulate(chunk, start, N_STEPS, out[start : start + chunk.shape[0]], None, None)
+            self._simulate(chunk, N_STEPS, out[start : start + chunk.shape[0]], None, None)
         return out
 
-    def _simulate(self, X, first_row, n_steps, out, raster, potential):
-        """Run the kernel on float32 ``X`` whose first row is word ``first_row``: bits into
-        ``out``; when ``raster`` is an array, also the (words, dims, n_steps) spikes and trace."""
+    def _simulate(self, X, n_steps, out, raster, potential):
+        """Run the kernel on float32 ``X``: bits into ``out``; when ``raster`` is an array, also
+        the (words, dims, n_steps) spikes and trace."""
         raise NotImplementedError
 
 
@@ -352,48 +380,88 @@ def _check_negative(negative):
         raise ValueError(f"negative must be 'as_is' or 'abs', got {negative!r}")
 
 
+NORMALIZATIONS = ("rank", "minmax")
+#: Levels of the per-dimension quantile function that the rank normalization interpolates.
+RANK_KNOTS = 1025
+
+
 class PoissonBinarizer(SpikingBinarizer):
-    """Poisson rate coding: each step, neuron d spikes where rate_d * dt > u, u ~ U[0, 1) (a
-    homogeneous Poisson process in the limit dt -> 0, at most one spike a step).
+    """Poisson rate coding (Wang et al. 2019): each step, neuron d spikes where
+    rate_d * dt > u, u ~ U[0, 1) (a homogeneous Poisson process in the limit dt -> 0, at most one
+    spike a step), with rate_d = max_rate * level_d and level_d in [0, 1] the value w_d normalized
+    per dimension by ``fit``:
 
-    Rate: rate_d = max_rate * clip((w_d - min_d) / (max_d - min_d), 0, 1), with min_d and max_d the
-    per-dimension extremes fitted in ``fit`` (``data_min_``, ``data_max_``; a constant dimension
-    gets rate 0). Min-max per dimension keeps the sign and the order of the values within each
-    dimension (a negative value fires less than a positive one), which |w| scaling would fold
-    together, and it uses each dimension's full rate range whatever its spread. Values outside
-    the fitted range are clipped.
+    - ``"rank"`` (default): the empirical CDF of dimension d over the fitted vocabulary, the
+      fraction of words whose value is below w_d, interpolated linearly between the quantiles at
+      ``RANK_KNOTS`` = 1025 evenly spaced levels (``quantiles_``, exact to 1/1024). Robust to
+      outliers: the levels of any dimension spread uniformly over [0, 1].
+    - ``"minmax"``: (w_d - min_d) / (max_d - min_d) over the fitted vocabulary (``data_min_``,
+      ``data_max_``). This is the paper's wording, "the normalized value as the firing rate,
+      compared per step with a uniform draw" (max_rate = 1 / dt = 10 kHz makes rate * dt the
+      normalized value itself). On real embeddings a few outliers set each dimension's range: on
+      GloVe 6B 50d 90 % of the levels lie in [0.34, 0.64], every bit fires with about the same
+      probability whatever the word, and the codes are close to noise (WS-353 Spearman -5 to 9
+      over seeds).
 
-    ``max_rate`` (Hz) must satisfy max_rate * dt <= 1. The default 1000 Hz (a 1 ms refractory
-    bound, the order of the LIF coder's rates at the paper's I_boost) spikes with probability 0.1
-    a step at the top of the range, so a window of tol = 5 steps is 1 with probability up to 0.41.
+    Both keep the order of the values within a dimension (a negative value fires less than a
+    positive one). Values outside the fitted range are clipped to levels 0 and 1; a constant
+    dimension gets level 0.
+
+    ``max_rate`` (Hz, at most 1 / dt = 10 kHz). Default 10 kHz, the paper's reading (spike
+    probability a step = the level); the workflow tunes it per embedding (4 kHz on GloVe 6B 50d
+    and on the word2vec subset, held-out MTurk-771).
     """
 
     method_name = "poisson"
     stochastic = True
 
     def __init__(
-        self, tol: int = 5, max_rate: float = 1000.0, random_state: int = 0, chunk_size: int = 65536
+        self,
+        tol: int = 5,
+        max_rate: float = 10000.0,
+        normalization: str = "rank",
+        random_state: int = 0,
+        chunk_size: int = 65536,
     ):
         self.tol = tol
         self.max_rate = max_rate
+        self.normalization = normalization
         self.random_state = random_state
         self.chunk_size = chunk_size
 
     def _fit_coder(self, X):
         if not 0.0 < self.max_rate * DT_MS * 1e-3 <= 1.0:
             raise ValueError(f"max_rate={self.max_rate!r} Hz must lie in (0, {1e3 / DT_MS:g}]")
+        if self.normalization not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {self.normalization!r}")
         _check_seed(self.random_state)
-        self.data_min_ = X.min(axis=0).astype(np.float64)
-        self.data_max_ = X.max(axis=0).astype(np.float64)
+        if self.normalization == "rank":
+            levels = np.linspace(0.0, 1.0, RANK_KNOTS)
+            self.quantiles_ = np.stack([np.quantile(X[:, d], levels) for d in range(X.shape[1])], axis=1)
+        else:
+            self.data_min_ = X.min(axis=0).astype(np.float64)
+            self.data_max_ = X.max(axis=0).astype(np.float64)
 
-    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+    def levels(self, X) -> np.ndarray:
+        """The normalized values level_d in [0, 1] of the rows of ``X`` (float64)."""
+        X = np.asarray(X, dtype=np.float32)
+        level = np.zeros(X.shape, dtype=np.float64)
+        if self.normalization == "rank":
+            knots = np.linspace(0.0, 1.0, RANK_KNOTS)
+            for d in range(X.shape[1]):
+                column = self.quantiles_[:, d]
+                if column[-1] > column[0]:
+                    level[:, d] = np.interp(X[:, d], column, knots)
+            return level
         spread = self.data_max_ - self.data_min_
-        inv_range = np.divide(1.0, spread, out=np.zeros_like(spread), where=spread > 0)
+        varying = spread > 0
+        level[:, varying] = np.clip((X[:, varying] - self.data_min_[varying]) / spread[varying], 0.0, 1.0)
+        return level
+
+    def _simulate(self, X, n_steps, out, raster, potential):
         p_max = self.max_rate * DT_MS * 1e-3
-        seed = _check_seed(self.random_state)
-        _poisson_kernel(
-            X, self.data_min_, inv_range, p_max, seed, first_row, n_steps, self.tol, out, raster, potential
-        )
+        row_keys = _row_keys(X, _check_seed(self.random_state))
+        _poisson_kernel(self.levels(X), p_max, row_keys, n_steps, self.tol, out, raster, potential)
 
 
 class LIFBinarizer(SpikingBinarizer):
@@ -443,7 +511,7 @@ class LIFBinarizer(SpikingBinarizer):
         """(decay, gain) = (1 - dt/tau_m, (dt/tau_m) R I_boost)."""
         return 1.0 - DT_MS / self.tau_m, DT_MS / self.tau_m * self.resistance * self.i_boost
 
-    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+    def _simulate(self, X, n_steps, out, raster, potential):
         decay, gain = self._euler_constants()
         absolute = self.negative == "abs"
         _lif_kernel(
@@ -498,7 +566,7 @@ class LIFNoiseBinarizer(LIFBinarizer):
             raise ValueError(f"sigma={self.sigma!r} must be non-negative")
         _check_seed(self.random_state)
 
-    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+    def _simulate(self, X, n_steps, out, raster, potential):
         decay, gain = self._euler_constants()
         noise_gain = self.sigma * np.sqrt(DT_MS) / self.tau_m
         _lif_noise_kernel(
@@ -509,8 +577,7 @@ class LIFNoiseBinarizer(LIFBinarizer):
             float(self.v_th),
             float(self.v_reset),
             self.negative == "abs",
-            _check_seed(self.random_state),
-            first_row,
+            _row_keys(X, _check_seed(self.random_state)),
             n_steps,
             self.tol,
             out,
@@ -540,7 +607,7 @@ class IzhikevichBinarizer(SpikingBinarizer):
     def _fit_coder(self, X):
         self.inhibitory_ = np.arange(X.shape[1]) % 5 == 4
 
-    def _simulate(self, X, first_row, n_steps, out, raster, potential):
+    def _simulate(self, X, n_steps, out, raster, potential):
         excitatory = np.array(IZHIKEVICH_TYPES[self.excitatory])
         inhibitory = np.array(IZHIKEVICH_TYPES[self.inhibitory])
         a, b, c, d = np.where(self.inhibitory_[:, None], inhibitory, excitatory).T.copy()
@@ -603,13 +670,13 @@ class IzhikevichCHLTSBinarizer(IzhikevichBinarizer):
     excitatory, inhibitory = "CH", "LTS"
 
 
-def simulate_word(binarizer: SpikingBinarizer, x, word_index: int = 0, n_steps: int = N_STEPS):
+def simulate_word(binarizer: SpikingBinarizer, x, n_steps: int = N_STEPS):
     """Spike raster (dims, n_steps) bool and membrane trace (dims, n_steps) float64 of one word
     vector ``x`` under a fitted spiking binarizer, for figures like the paper's Fig. 2.
 
     Runs the binarizer's own kernel, so for the default ``n_steps`` the raster ORed over windows
-    of ``tol`` steps is ``transform``'s code of ``x`` as row ``word_index`` (which also selects the
-    random streams of a stochastic coder). The trace at step n is the potential after the update
+    of ``tol`` steps is ``transform``'s code of ``x`` (a stochastic coder's random streams follow
+    from the seed and ``x`` itself). The trace at step n is the potential after the update
     and before any reset (a spike shows as the crossing); Poisson neurons, which have no membrane,
     give their spike probability rate * dt. A longer ``n_steps`` (a multiple of ``tol``) runs the
     same neurons past the coding window, e.g. to show adaptation."""
@@ -621,7 +688,7 @@ def simulate_word(binarizer: SpikingBinarizer, x, word_index: int = 0, n_steps: 
     out = np.zeros((1, (n_bits + 7) // 8), dtype=np.uint8)
     raster = np.zeros((1, X.shape[1], n_steps), dtype=np.bool_)
     potential = np.zeros((1, X.shape[1], n_steps), dtype=np.float64)
-    binarizer._simulate(X, word_index, n_steps, out, raster, potential)
+    binarizer._simulate(X, n_steps, out, raster, potential)
     return raster[0], potential[0]
 
 

@@ -33,7 +33,7 @@ for variant, run in snakemake.params.runs.items():
     for seed in run["seeds"]:
         kwargs = {**params, "random_state": seed} if cls.stochastic else params
         binarizer = cls(**kwargs).fit(embedding.vectors)
-        raster, potential = simulate_word(binarizer, embedding.vectors[row], word_index=row)
+        raster, potential = simulate_word(binarizer, embedding.vectors[row])
         arrays[f"{variant}__seed-{seed}__raster"] = raster
         arrays[f"{variant}__seed-{seed}__potential"] = potential[neuron - 1]
 arrays["settings"] = np.array(
