@@ -16,7 +16,7 @@ from binembed.evaluation import (
     stratified_folds,
     word_similarity,
 )
-from binembed.knn import cosine_neighbours, hamming_neighbours, vote
+from binembed.knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
 
 
 def reference_neighbours(distance, k, query_groups=None, ref_groups=None):
@@ -76,22 +76,80 @@ def test_hamming_neighbours_identical_for_one_and_two_threads():
     assert all((a == b).all() for a, b in zip(one, two))
 
 
-def test_vote_majority_and_tie_break_by_nearest():
-    labels = np.array([[2, 1, 1, 2, 0], [0, 1, 2, 2, 1]])
-    predictions = vote(labels, [1, 2, 3, 5], 3)
-    assert predictions[1].tolist() == [2, 0]
-    assert predictions[2].tolist() == [2, 0]  # tie 2 vs 1 -> the nearest (2); tie 0 vs 1 -> 0
-    assert predictions[3].tolist() == [1, 0]  # 1 wins 2:1; three-way tie -> nearest (0)
-    assert predictions[5].tolist() == [2, 1]  # 2:2 ties, broken by the nearest member
+def reference_votes(distance, labels, n_classes, k):
+    """Plain Python: average the majority vote of the k nearest over every ordering of the
+    references tied at the k-th distance (each tied reference carries (k - closer) / tied of a
+    vote); the highest score wins, then the class with the nearest member, then the first class."""
+    from fractions import Fraction
+
+    predictions = []
+    for row in distance:
+        kth = np.sort(row)[k - 1]
+        closer, tied = row < kth, row == kth
+        weight = Fraction(int(k - closer.sum()), int(tied.sum()))
+        score = [closer[labels == c].sum() + weight * tied[labels == c].sum() for c in range(n_classes)]
+        nearest = [row[labels == c].min() if (labels == c).any() else np.inf for c in range(n_classes)]
+        predictions.append(min(range(n_classes), key=lambda c: (-score[c], nearest[c], c)))
+    return np.array(predictions)
 
 
-def test_stratified_folds_balance_classes():
+@pytest.mark.parametrize("k", [1, 2, 5, 9])
+def test_hamming_votes_are_the_vote_averaged_over_tie_orders(k):
+    # 6 bits: distances take 7 values, so nearly every k-th distance is tied
+    rng = np.random.default_rng(k)
+    queries, refs = rng.integers(0, 2, size=(80, 6)), rng.integers(0, 2, size=(120, 6))
+    labels = rng.integers(0, 4, size=120)
+    predictions, nearest = hamming_votes(pack_bits(queries), pack_bits(refs), labels, 4, [k])
+    distance = np.rint(cdist(queries, refs, "hamming") * 6)
+    assert (predictions[k] == reference_votes(distance, labels, 4, k)).all()
+    assert (nearest == distance.min(axis=1)).all()
+
+
+@pytest.mark.parametrize("k", [1, 3, 7])
+def test_cosine_votes_are_the_vote_averaged_over_tie_orders(k):
+    # rows drawn from 6 distinct directions (scaled): cosine distances tie exactly
+    rng = np.random.default_rng(k)
+    directions = rng.normal(size=(6, 5))
+    queries = directions[rng.integers(0, 6, 50)] * rng.uniform(0.5, 3, (50, 1))
+    refs = directions[rng.integers(0, 6, 90)] * rng.uniform(0.5, 3, (90, 1))
+    labels = rng.integers(0, 3, size=90)
+    predictions, _ = cosine_votes(queries, refs, labels, 3, [k], chunk=7)
+    distance = np.round(cdist(queries, refs, "cosine"), 9)
+    assert (predictions[k] == reference_votes(distance, labels, 3, k)).all()
+
+
+def test_votes_skip_the_query_fold_and_identical_for_one_and_two_threads():
+    rng = np.random.default_rng(3)
+    bits = rng.integers(0, 2, size=(300, 10))
+    labels, groups = rng.integers(0, 3, 300), np.arange(300) % 4
+    distance = np.rint(cdist(bits, bits, "hamming") * 10)
+    distance[groups[:, None] == groups[None, :]] = np.inf
+    default = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one, _ = hamming_votes(pack_bits(bits), pack_bits(bits), labels, 3, [1, 5, 11], groups, groups)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two, _ = hamming_votes(pack_bits(bits), pack_bits(bits), labels, 3, [1, 5, 11], groups, groups)
+    finally:
+        numba.set_num_threads(default)
+    for k in (1, 5, 11):
+        assert (one[k] == two[k]).all()
+        assert (one[k] == reference_votes(distance, labels, 3, k)).all()
+
+
+def test_stratified_folds_balance_classes_and_ignore_item_order():
+    rng = np.random.default_rng(4)
+    texts = [[f"w{rng.integers(0, 5)}", f"v{i % 7}"] for i in range(17)]
     labels = np.array([0] * 10 + [1] * 7)
-    folds = stratified_folds(labels, 3, seed=4)
+    folds = stratified_folds(texts, labels, 3, seed=4)
     for c in (0, 1):
         counts = np.bincount(folds[labels == c], minlength=3)
         assert counts.max() - counts.min() <= 1
-    assert (folds == stratified_folds(labels, 3, seed=4)).all()
+    assert (folds == stratified_folds(texts, labels, 3, seed=4)).all()
+    order = rng.permutation(17)
+    permuted = stratified_folds([texts[i] for i in order], labels[order], 3, seed=4)
+    assert sorted(zip(map(tuple, texts), folds)) == sorted(zip((tuple(texts[i]) for i in order), permuted))
+    assert not (folds == stratified_folds(texts, labels, 3, seed=5)).all()
 
 
 def toy_embedding():
@@ -155,6 +213,38 @@ def test_classify_separable_toy_task_perfectly():
         assert summary["accuracy"] == 1.0 and summary["macro_f1"] == 1.0
         assert summary["k"] in (1, 3, 5) and set(summary["cv_accuracy"]) == {1, 3, 5}
         assert per_text["correct"].all() and len(per_text) == 20
+
+
+def test_classify_gives_the_same_predictions_for_any_order_of_the_training_texts():
+    # Codes with 60 % ones over 12 bits: OR-pooled texts of 3-6 words saturate (many are all ones),
+    # so distances tie massively; the training file is sorted by class, like Search Snippets'.
+    rng = np.random.default_rng(11)
+    words = [f"w{i}" for i in range(60)]
+    bits = rng.random((60, 12)) < 0.6
+    vectors = rng.normal(size=(60, 4)).astype(np.float32)
+    vectors[30:40] = vectors[30]  # identical vectors: exact cosine ties between texts
+    classes = ["a", "b", "c"]
+
+    def texts(n):
+        labels = sorted(rng.choice(classes, n))
+        return TextDataset(
+            [list(rng.choice(words[10 * classes.index(y) : 10 * classes.index(y) + 30], rng.integers(3, 7)))
+             for y in labels],
+            labels,
+        )  # fmt: skip
+
+    train, test = texts(150), texts(60)
+    order = rng.permutation(len(train))
+    shuffled = TextDataset([train.texts[i] for i in order], [train.labels[i] for i in order])
+    settings = KnnSettings((1, 3, 5, 9, 15), 5, 0)
+    for rep in (Representation(BinaryCodes.from_bits(words, bits)), Representation(Embedding(words, vectors))):
+        first, first_summary = classify(rep, train, test, settings)
+        again, again_summary = classify(rep, shuffled, test, settings)
+        assert first["predicted"].tolist() == again["predicted"].tolist()
+        assert first_summary["k"] == again_summary["k"]
+        assert first_summary["cv_accuracy"] == again_summary["cv_accuracy"]
+    saturated = Representation(BinaryCodes.from_bits(words, bits)).pool(train.texts)[0]
+    assert (np.bitwise_count(saturated).sum(axis=1) == 12).sum() > 10  # ties were there to break
 
 
 def test_classify_rejects_no_vocabulary_overlap():

@@ -9,11 +9,14 @@ Text classification (Wang et al. 2019, section 4.3): a text's binary code is the
 words' codes, a dense text vector the mean of its word vectors; out-of-vocabulary words are skipped
 and a text with no known word gets the all-zero code (or vector). A k-nearest-neighbour classifier
 (Hamming or cosine distance) predicts the test labels; k is chosen by stratified cross-validation on
-the training part only.
+the training part only. Predictions do not depend on the order of the training texts: ties in
+distance are averaged over (:mod:`binembed.knn`) and the folds are dealt by a keyed hash of each
+text (:func:`stratified_folds`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +27,7 @@ from scipy.stats import spearmanr
 from .codes import BinaryCodes
 from .datasets import TextDataset
 from .embeddings import Embedding, lowercase_index
-from .knn import cosine_neighbours, hamming_neighbours, vote
+from .knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
 
 
 class Representation:
@@ -70,6 +73,11 @@ class Representation:
         search = hamming_neighbours if self.binary else cosine_neighbours
         return search(queries, refs, k, query_groups, ref_groups)
 
+    def votes(self, queries, refs, ref_labels, n_classes, ks, query_groups=None, ref_groups=None):
+        """kNN predictions for each k in ``ks`` and each query's nearest distance (binembed.knn)."""
+        classify = hamming_votes if self.binary else cosine_votes
+        return classify(queries, refs, ref_labels, n_classes, ks, query_groups, ref_groups)
+
 
 def word_similarity(rep: Representation, pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Per-pair similarities and the summary (Spearman x 100, pairs used, coverage)."""
@@ -111,12 +119,22 @@ def nearest_words(rep: Representation, word: str, k: int = 10) -> pd.DataFrame:
     )
 
 
-def stratified_folds(labels: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
-    """Fold number of each item: each class's items, shuffled with ``seed``, dealt round-robin."""
-    rng = np.random.default_rng(seed)
+def stratified_folds(texts: list[list[str]], labels: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
+    """Fold number of each item, whatever the order of the items: each class's items, ordered by
+    a blake2b hash of their tokens keyed with ``seed``, are dealt round-robin (identical texts of
+    one class are interchangeable, so their own order does not matter)."""
+    key = int(seed).to_bytes(8, "little", signed=True)
+    digests = np.array(
+        [
+            int.from_bytes(hashlib.blake2b("\x1f".join(tokens).encode(), digest_size=8, key=key).digest())
+            for tokens in texts
+        ],
+        dtype=np.uint64,
+    )
     folds = np.empty(len(labels), dtype=np.int64)
     for label in np.unique(labels):
-        members = rng.permutation(np.flatnonzero(labels == label))
+        members = np.flatnonzero(labels == label)
+        members = members[np.argsort(digests[members], kind="stable")]
         folds[members] = np.arange(len(members)) % n_folds
     return folds
 
@@ -156,14 +174,13 @@ def classify(rep: Representation, train: TextDataset, test: TextDataset, setting
         raise ValueError("no word of the texts is in the vocabulary")
 
     ks = sorted(settings.k_candidates)
-    folds = stratified_folds(y_train, settings.n_folds, settings.seed)
-    cv_index, _ = rep.neighbours(X_train, X_train, ks[-1], folds, folds)
-    cv_votes = vote(y_train[cv_index], ks, len(classes))
+    folds = stratified_folds(train.texts, y_train, settings.n_folds, settings.seed)
+    cv_votes, _ = rep.votes(X_train, X_train, y_train, len(classes), ks, folds, folds)
     cv_accuracy = {k: float(np.mean(cv_votes[k] == y_train)) for k in ks}
     best_k = max(ks, key=lambda k: (cv_accuracy[k], -k))
 
-    test_index, test_distance = rep.neighbours(X_test, X_train, best_k)
-    predicted = vote(y_train[test_index], [best_k], len(classes))[best_k]
+    test_votes, test_distance = rep.votes(X_test, X_train, y_train, len(classes), [best_k])
+    predicted = test_votes[best_k]
     per_text = pd.DataFrame(
         {
             "label": test.labels,
@@ -171,7 +188,7 @@ def classify(rep: Representation, train: TextDataset, test: TextDataset, setting
             "correct": predicted == y_test,
             "known_tokens": known_test,
             "tokens": [len(t) for t in test.texts],
-            "nearest_distance": test_distance[:, 0],
+            "nearest_distance": test_distance,
         }
     )
     summary = {

@@ -1,9 +1,21 @@
 """k-nearest-neighbour search and voting, for Hamming (packed bits) and cosine (dense) distance.
 
-Neighbours are ordered by (distance, reference index), so ties in distance, which are common for
-Hamming distance, always resolve the same way whatever the thread count. ``query_groups`` and
-``ref_groups`` exclude references of the query's own group (a cross-validation fold); a query with
-group -1 sees every reference.
+Two uses with two tie rules. :func:`hamming_neighbours` and :func:`cosine_neighbours` list the k
+nearest references ordered by (distance, reference index), for listings such as the neighbours of
+"car", where an order is needed. :func:`hamming_votes` and :func:`cosine_votes` classify, and there
+no result may depend on the order of the training set: Hamming distances between OR-pooled codes
+tie massively (saturated codes are all ones). Their vote among the k nearest is the expected vote
+over every ordering of the tied references: with D the k-th smallest distance, s references closer
+than D and t at distance D, a class gets
+
+    score_c = t * (closer_c) + (k - s) * (at_D_c),
+
+that is t times its votes, where each reference at distance D carries (k - s) / t of a vote
+(integers, so exact). The class with the highest score wins; among equal scores the class whose
+nearest member is closest, then the first class. Cosine distances are rounded to 12 decimals
+first, so that equal vectors tie whatever the rounding of the matrix product.
+``query_groups`` and ``ref_groups`` exclude references of the query's own group (a
+cross-validation fold); a query with group -1 sees every reference.
 """
 
 from __future__ import annotations
@@ -78,38 +90,155 @@ def _unit_rows(X):
 
 
 def cosine_neighbours(queries, refs, k, query_groups=None, ref_groups=None, chunk=512):
-    """Indices and cosine distances (1 - cos) of the k nearest references of each query. A zero
-    vector has cosine 0 with everything (distance 1)."""
+    """Indices and cosine distances (1 - cos, rounded to 12 decimals) of the k nearest references
+    of each query, ties by index. A zero vector has cosine 0 with everything (distance 1)."""
     Q, R = _unit_rows(queries), _unit_rows(refs)
     qg, rg = _groups(query_groups, len(Q)), _groups(ref_groups, len(R))
     out_index = np.empty((len(Q), k), dtype=np.int64)
     out_distance = np.empty((len(Q), k), dtype=np.float64)
     for start in range(0, len(Q), chunk):
         stop = min(start + chunk, len(Q))
-        distance = 1.0 - Q[start:stop] @ R.T
+        distance = np.round(1.0 - Q[start:stop] @ R.T, 12)
         same = (qg[start:stop, None] >= 0) & (qg[start:stop, None] == rg[None, :])
         distance[same] = np.inf
-        candidates = np.argpartition(distance, k - 1, axis=1)[:, :k]
-        picked = np.take_along_axis(distance, candidates, axis=1)
-        order = np.lexsort((candidates, picked), axis=1)
-        out_index[start:stop] = np.take_along_axis(candidates, order, axis=1)
-        out_distance[start:stop] = np.take_along_axis(picked, order, axis=1)
+        kth = np.partition(distance, k - 1, axis=1)[:, k - 1]
+        for row in range(stop - start):
+            candidates = np.flatnonzero(distance[row] <= kth[row])  # every member of a tie at the k-th
+            order = np.lexsort((candidates, distance[row, candidates]))[:k]
+            out_index[start + row] = candidates[order]
+            out_distance[start + row] = distance[row, candidates[order]]
     return out_index, out_distance
 
 
-def vote(neighbour_labels: np.ndarray, ks, n_classes: int) -> dict[int, np.ndarray]:
-    """Majority vote among the first k neighbours for each k in ``ks``. A tie goes to the tied
-    class whose nearest member ranks first. ``neighbour_labels`` is (queries, max(ks)) int."""
-    n_queries, k_max = neighbour_labels.shape
-    counts = np.zeros((n_queries, n_classes), dtype=np.int64)
-    first_rank = np.full((n_queries, n_classes), k_max, dtype=np.int64)
-    rows = np.arange(n_queries)
-    wanted = set(ks)
+@numba.njit(parallel=True, cache=True)
+def _hamming_vote_kernel(queries, refs, ref_labels, query_groups, ref_groups, ks, scores, nearest):
+    """scores[q, j, c] of the tie-averaged vote among the ks[j] nearest (module docstring) and
+    nearest[q, c], the distance of class c's nearest reference (n_bits + 1 when it has none), from
+    a per-query histogram of the distances of every class."""
+    n_classes = nearest.shape[1]
+    max_distance = queries.shape[1] * 64
+    for q in numba.prange(queries.shape[0]):
+        histogram = np.zeros((max_distance + 1, n_classes), dtype=np.int64)
+        available = 0
+        for r in range(refs.shape[0]):
+            if query_groups[q] >= 0 and ref_groups[r] == query_groups[q]:
+                continue
+            d = 0
+            for g in range(queries.shape[1]):
+                d += _popcount64(queries[q, g] ^ refs[r, g])
+            histogram[d, ref_labels[r]] += 1
+            available += 1
+        for c in range(n_classes):
+            nearest[q, c] = max_distance + 1
+        for d in range(max_distance, -1, -1):
+            for c in range(n_classes):
+                if histogram[d, c] > 0:
+                    nearest[q, c] = d
+        closer = np.zeros(n_classes, dtype=np.int64)
+        n_closer = 0
+        d = 0
+        for j in range(ks.shape[0]):
+            k = min(ks[j], available)
+            at_d = histogram[d].sum()
+            while n_closer + at_d < k:
+                closer += histogram[d]
+                n_closer += at_d
+                d += 1
+                at_d = histogram[d].sum()
+            for c in range(n_classes):
+                scores[q, j, c] = at_d * closer[c] + (k - n_closer) * histogram[d, c]
+
+
+def hamming_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, ref_groups=None):
+    """Predicted class of each query for each k in ``ks`` (a dict k -> int64 array) by the
+    tie-averaged k-nearest vote in Hamming distance, and each query's distance to its nearest
+    reference. ``queries`` and ``refs``: packed uint8 codes of equal width."""
+    q64, r64 = as_uint64_groups(queries), as_uint64_groups(refs)
+    ks = np.asarray(sorted(ks), dtype=np.int64)
+    scores = np.zeros((len(q64), len(ks), n_classes), dtype=np.int64)
+    nearest = np.zeros((len(q64), n_classes), dtype=np.int64)
+    _hamming_vote_kernel(
+        q64,
+        r64,
+        np.asarray(ref_labels, dtype=np.int64),
+        _groups(query_groups, len(q64)),
+        _groups(ref_groups, len(r64)),
+        ks,
+        scores,
+        nearest,
+    )
+    return _decide(ks, scores, nearest.astype(np.float64)), nearest.min(axis=1)
+
+
+@numba.njit(parallel=True, cache=True)
+def _sorted_vote_kernel(distance, bound, ref_labels, ks, scores, nearest):
+    """The same scores and nearest class distances as _hamming_vote_kernel, from rows of real
+    distances (inf: excluded); ``bound[q]`` is at least row q's max(ks)-th smallest distance, so
+    only the references within it are sorted."""
+    n_classes = nearest.shape[1]
+    for q in numba.prange(distance.shape[0]):
+        row = distance[q]
+        for c in range(n_classes):
+            nearest[q, c] = np.inf
+        n_within = 0
+        for r in range(row.size):
+            nearest[q, ref_labels[r]] = min(nearest[q, ref_labels[r]], row[r])
+            n_within += row[r] <= bound[q]
+        within = np.empty(n_within, dtype=np.int64)
+        n_within = 0
+        for r in range(row.size):
+            if row[r] <= bound[q]:
+                within[n_within] = r
+                n_within += 1
+        order = within[np.argsort(row[within])]
+        available = 0
+        while available < order.size and np.isfinite(row[order[available]]):
+            available += 1
+        closer = np.zeros(n_classes, dtype=np.int64)
+        at_kth = np.zeros(n_classes, dtype=np.int64)
+        start = 0  # first position of the run of equal distances holding the k-th
+        for j in range(ks.shape[0]):
+            k = min(ks[j], available)
+            if k == 0:
+                continue
+            kth = row[order[k - 1]]
+            while row[order[start]] < kth:
+                closer[ref_labels[order[start]]] += 1
+                start += 1
+            stop = start
+            at_kth[:] = 0
+            while stop < available and row[order[stop]] == kth:
+                at_kth[ref_labels[order[stop]]] += 1
+                stop += 1
+            for c in range(n_classes):
+                scores[q, j, c] = (stop - start) * closer[c] + (k - start) * at_kth[c]
+
+
+def cosine_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, ref_groups=None, chunk=512):
+    """The same vote in cosine distance (1 - cos, rounded to 12 decimals) between dense rows; a
+    zero vector has distance 1 to everything."""
+    Q, R = _unit_rows(queries), _unit_rows(refs)
+    qg, rg = _groups(query_groups, len(Q)), _groups(ref_groups, len(R))
+    ks = np.asarray(sorted(ks), dtype=np.int64)
+    labels = np.asarray(ref_labels, dtype=np.int64)
+    scores = np.zeros((len(Q), len(ks), n_classes), dtype=np.int64)
+    nearest = np.zeros((len(Q), n_classes))
+    for start in range(0, len(Q), chunk):
+        stop = min(start + chunk, len(Q))
+        distance = np.round(1.0 - Q[start:stop] @ R.T, 12)
+        distance[(qg[start:stop, None] >= 0) & (qg[start:stop, None] == rg[None, :])] = np.inf
+        bound = np.partition(distance, min(ks[-1], len(R)) - 1, axis=1)[:, min(ks[-1], len(R)) - 1]
+        _sorted_vote_kernel(distance, bound, labels, ks, scores[start:stop], nearest[start:stop])
+    return _decide(ks, scores, nearest), nearest.min(axis=1)
+
+
+def _decide(ks, scores, nearest) -> dict[int, np.ndarray]:
+    """Per k, the class with the highest score; among equal scores the one with the nearest
+    member, then the first."""
     predictions = {}
-    for rank in range(k_max):
-        labels = neighbour_labels[:, rank]
-        counts[rows, labels] += 1
-        first_rank[rows, labels] = np.minimum(first_rank[rows, labels], rank)
-        if rank + 1 in wanted:
-            predictions[rank + 1] = np.argmax(counts * (k_max + 1) - first_rank, axis=1)
+    for j, k in enumerate(ks):
+        best = scores[:, j] == scores[:, j].max(axis=1, keepdims=True)
+        distance = np.where(best, nearest, np.inf)
+        best &= distance == distance.min(axis=1, keepdims=True)
+        predictions[int(k)] = np.argmax(best, axis=1)
     return predictions
