@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import spearmanr
+from scipy.stats import rankdata, spearmanr
 
 from binembed.codes import BinaryCodes
 from binembed.products import (
@@ -15,6 +15,7 @@ from binembed.products import (
     PAPER_STORAGE,
     TABLE1_DATASETS,
     TABLE4_1_DATASETS,
+    TEST_COLUMNS,
     Cell,
     Grid,
     baseline_comparisons,
@@ -331,12 +332,57 @@ def test_entjes_comparisons_and_marks():
         ("emb-a", "rw", "ae_ste-64", "dense"),
     ]
     tests = pd.DataFrame(comparisons, columns=["embedding", "dataset", "method_a", "method_b"]).assign(
-        spearman_difference=[-2.0, -5.0, 1.0, -1.0], significant=[True, True, False, True]
+        a_closer=[20, 10, 30, 10],
+        b_closer=[143, 40, 20, 40],
+        spearman_difference=[-2.0, -5.0, 1.0, -1.0],
+        significant=[True, True, False, True],
     )
     assert significance_marks(tests, dagger_against={"dense"}) == {
         ("emb-a", "ae_ste-64", "rw"): (True, "†"),
         ("emb-a", "ae_nste-64", "rw"): (False, "†"),
     }
+
+
+def test_bold_follows_the_sign_test_not_the_spearman_difference():
+    # A real case: B closer to the human rank on 143 of 163 decided pairs (p = 4e-24) while A had
+    # the higher Spearman. The bold must go to B, the direction of the statistic that is tested.
+    tests = pd.DataFrame(
+        [("emb-a", "rw", "lif", "izh_rs_fs", 20, 143, 1.3, True)],
+        columns=[*TEST_COLUMNS, "a_closer", "b_closer", "spearman_difference", "significant"],
+    )
+    assert significance_marks(tests, dagger_against={"sign"}) == {("emb-a", "izh_rs_fs", "rw"): (True, "")}
+
+
+def test_word_similarity_tests_use_every_seed_of_a_stochastic_method():
+    # Three seeds of a noisy coder against a deterministic one: the test combines the seeds (rank
+    # distances averaged over seeds) and its difference is that of the seed means the table shows.
+    rng = np.random.default_rng(8)
+    human = rng.uniform(0, 10, size=80)
+    seeds = np.stack([human + rng.normal(scale=4, size=80) for _ in range(3)], axis=1)
+    sign = human + rng.normal(scale=2, size=80)
+    frames = [pairs_frame({"sign": sign}, human)]
+    frames += [pairs_frame({"poisson": seeds[:, s]}, human).assign(seed=s) for s in range(3)]
+    bootstrap = {"n_resamples": 100, "seed": 0, "confidence": 95.0}
+    tests = word_similarity_tests(
+        pd.concat(frames, ignore_index=True), [("emb-a", "rw", "poisson", "sign")], bootstrap, 0.05
+    )
+    row = tests.iloc[0]
+    assert (row.seeds_a, row.seeds_b) == (3, 1)
+    human_rank = rankdata(human)
+    averaged = np.mean([np.abs(rankdata(seeds[:, s]) - human_rank) for s in range(3)], axis=0)
+    assert row.a_closer == np.sum(averaged < np.abs(rankdata(sign) - human_rank))
+    seed_mean = np.mean([spearmanr(human, seeds[:, s]).statistic for s in range(3)])
+    assert row.spearman_difference == pytest.approx(100 * (seed_mean - spearmanr(human, sign).statistic))
+    first_seed_only = rank_sign_test(human, seeds[:, 0], sign)
+    assert (row.a_closer, row.b_closer) != (first_seed_only.a_closer, first_seed_only.b_closer)
+
+
+def test_mcnemar_over_seeds_counts_texts_by_their_fraction_of_correct_seeds():
+    a = np.array([[1, 1, 0], [0, 0, 1], [1, 1, 1], [0, 0, 0]])
+    b = np.array([1, 1, 1, 0])
+    test = mcnemar_exact(a, b)
+    assert (test.only_a_correct, test.only_b_correct) == (0, 2)  # 2/3 < 1, 1/3 < 1, 1 = 1, 0 = 0
+    assert mcnemar_exact(a[:, 0], b) == mcnemar_exact(a[:, :1], b)  # one seed: McNemar itself
 
 
 def test_neighbour_grid_lists_each_models_words():

@@ -5,7 +5,8 @@ each table carries, and small renderers of tables and notes to Markdown, LaTeX a
 Every table is built from the tidy ``results/tables/scores.csv`` (one row per score and seed).
 Stochastic methods have one score per seed: a cell is the mean over seeds and the sample standard
 deviation (ddof = 1); an average column averages a seed's scores first, then takes mean and std of
-those per-seed averages over the seeds. Paired tests compare the first seed of each method.
+those per-seed averages over the seeds. Paired tests use every seed of a stochastic method
+(:mod:`binembed.significance`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ FAMILY_STYLE = {
     "classic": ("LSH / ITQ / overcomplete", "tab:green"),
     "autoencoder": ("autoencoders", "tab:orange"),
 }
+
+#: OR-pooled test codes with at least this mean percentage of ones are marked as saturated.
+SATURATED_PERCENT = 95.0
+SATURATION_NOTE = (
+    f"‡ saturated: on average ≥ {SATURATED_PERCENT:g} % of the bits of its OR-pooled test codes are "
+    "ones. The OR of a text's word codes is then almost all ones whatever the words, so texts lie at "
+    "nearly the same Hamming distance from each other and kNN cannot tell the classes apart."
+)
 
 RUN_KEYS = ["embedding", "method", "seed"]
 TEST_COLUMNS = ["embedding", "dataset", "method_a", "method_b"]
@@ -99,7 +108,19 @@ def table2_statistics(scores: pd.DataFrame) -> pd.DataFrame:
     )
     both = pd.concat([similarity, classification], ignore_index=True)
     overall = seed_average(both, ["word_similarity", "classification"], "overall")
-    return seed_statistics(pd.concat([both, overall], ignore_index=True))
+    ones = seed_average(
+        per_seed_scores(scores, "classification", "pooled_ones", CLASSIFICATION_TASKS),
+        CLASSIFICATION_TASKS,
+        "pooled_ones",
+    )
+    return seed_statistics(pd.concat([both, ones, overall], ignore_index=True))
+
+
+def saturation_marks(statistics: pd.DataFrame, columns) -> dict:
+    """(embedding, method, column) -> (False, "‡") for each of ``columns`` of every method whose
+    mean ``pooled_ones`` (percent) reaches SATURATED_PERCENT."""
+    ones = statistics[(statistics.column == "pooled_ones") & (statistics["mean"] >= SATURATED_PERCENT)]
+    return {(row.embedding, row.method, column): (False, "‡") for row in ones.itertuples() for column in columns}
 
 
 def table4_1_statistics(scores: pd.DataFrame, methods) -> pd.DataFrame:
@@ -108,9 +129,10 @@ def table4_1_statistics(scores: pd.DataFrame, methods) -> pd.DataFrame:
     return seed_statistics(per_seed[per_seed.method.isin(list(methods))])
 
 
-def classification_statistics(scores: pd.DataFrame) -> pd.DataFrame:
-    """Wang et al. (2019), Fig. 3: accuracy on Search Snippets and SST-2."""
-    return seed_statistics(per_seed_scores(scores, "classification", "accuracy", CLASSIFICATION_TASKS))
+def classification_statistics(scores: pd.DataFrame, metric: str = "accuracy") -> pd.DataFrame:
+    """Wang et al. (2019), Fig. 3: accuracy (or the pooled codes' percentage of ones,
+    ``metric="pooled_ones"``) on Search Snippets and SST-2."""
+    return seed_statistics(per_seed_scores(scores, "classification", metric, CLASSIFICATION_TASKS))
 
 
 def quality_by_bits(scores: pd.DataFrame, storage: pd.DataFrame) -> pd.DataFrame:
@@ -119,6 +141,24 @@ def quality_by_bits(scores: pd.DataFrame, storage: pd.DataFrame) -> pd.DataFrame
     per_seed = per_seed_scores(scores, "word_similarity", "spearman", TABLE1_DATASETS)
     average = seed_statistics(seed_average(per_seed, TABLE1_DATASETS, "average")).drop(columns="column")
     return average.merge(storage[["embedding", "method", "bits_per_word"]], on=["embedding", "method"])
+
+
+def tuning_curves(grid: pd.DataFrame, chosen: dict) -> tuple[str, dict, tuple[float, float]]:
+    """The lines of a tuning figure from a tuning grid table (one row per grid point, its
+    parameters and ``score``): the scanned scale parameter (``max_rate`` or ``i_boost``), one
+    (x, score) line per setting of the other parameters with several values, labelled by it, and
+    the chosen point."""
+    names = [c for c in ("tol", "i_boost", "v_th", "max_rate", "sigma") if c in grid.columns]
+    scan = "max_rate" if "max_rate" in names else "i_boost"
+    others = [n for n in names if n != scan and grid[n].nunique() > 1]
+    curves = {}
+    for setting, rows in grid.groupby(others, sort=True) if others else [((), grid)]:
+        setting = setting if isinstance(setting, tuple) else (setting,)
+        label = ", ".join(f"{n}={v:g}" for n, v in zip(others, setting)) or "score"
+        rows = rows.sort_values(scan)
+        curves[label] = (rows[scan].to_numpy(dtype=float), rows["score"].to_numpy(dtype=float))
+    match = np.logical_and.reduce([grid[n] == chosen[n] for n in names if n in chosen])
+    return scan, curves, (float(chosen[scan]), float(grid.loc[match, "score"].iloc[0]))
 
 
 # --- paired significance tests -----------------------------------------------------------------
@@ -146,15 +186,16 @@ def entjes_comparisons(embeddings, datasets, autoencoders: dict) -> list[tuple]:
 
 
 def _aligned(frame: pd.DataFrame, value: str, item_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-item files of several runs side by side: one ``value`` column per method, indexed by
-    (embedding, dataset, item number in file order), and the ``item_columns`` of each item, checked
-    to be the same in every run."""
-    frame = frame.assign(item=frame.groupby(["embedding", "method", "dataset"], sort=False).cumcount())
+    """Per-item files of several runs side by side: one ``value`` column per (method, seed),
+    indexed by (embedding, dataset, item number in file order), and the ``item_columns`` of each
+    item, checked to be the same in every run."""
+    runs = ["embedding", "method", "seed", "dataset"]
+    frame = frame.assign(item=frame.groupby(runs, sort=False).cumcount())
     index = ["embedding", "dataset", "item"]
     items = frame.groupby(index)[item_columns]
     if (items.nunique() > 1).any(axis=None):
         raise ValueError(f"runs disagree on the items they evaluate ({', '.join(item_columns)})")
-    return frame.pivot(index=index, columns="method", values=value), items.first()
+    return frame.pivot(index=index, columns=["method", "seed"], values=value), items.first()
 
 
 def with_holm(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
@@ -165,20 +206,24 @@ def with_holm(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
 
 def word_similarity_tests(pairs: pd.DataFrame, comparisons, bootstrap: dict, alpha: float) -> pd.DataFrame:
     """Sign test and bootstrap CI of the Spearman difference (x 100) of each comparison, on the
-    pairs both methods cover, Holm-corrected together. ``pairs``: rows of word_similarity_pairs.csv
-    files (one seed per method); ``bootstrap``: n_resamples, seed, confidence."""
+    pairs both methods cover, Holm-corrected together; a method with several seeds is tested on all
+    of them. ``pairs``: rows of word_similarity_pairs.csv files; ``bootstrap``: n_resamples, seed,
+    confidence."""
     similarity, items = _aligned(pairs, "similarity", ["word1", "word2", "score"])
     human = items["score"]
     rows = []
     for embedding, dataset, a, b in comparisons:
         cell = (embedding, dataset)
-        sa, sb, h = similarity.loc[cell, a], similarity.loc[cell, b], human.loc[cell]
-        both = (sa.notna() & sb.notna()).to_numpy()
-        test = rank_sign_test(h[both], sa[both], sb[both])
-        difference, low, high = spearman_difference_ci(h[both], sa[both], sb[both], **bootstrap)
+        sa, sb, h = similarity.loc[cell, a], similarity.loc[cell, b], human.loc[cell].to_numpy()
+        both = (sa.notna().all(axis=1) & sb.notna().all(axis=1)).to_numpy()
+        sa, sb = sa.to_numpy()[both], sb.to_numpy()[both]
+        test = rank_sign_test(h[both], sa, sb)
+        difference, low, high = spearman_difference_ci(h[both], sa, sb, **bootstrap)
         rows.append(
             dict(zip(TEST_COLUMNS, (embedding, dataset, a, b)))
             | {
+                "seeds_a": sa.shape[1],
+                "seeds_b": sb.shape[1],
                 "n_pairs": test.n_pairs,
                 "a_closer": test.a_closer,
                 "b_closer": test.b_closer,
@@ -191,6 +236,8 @@ def word_similarity_tests(pairs: pd.DataFrame, comparisons, bootstrap: dict, alp
         )
     columns = [
         *TEST_COLUMNS,
+        "seeds_a",
+        "seeds_b",
         "n_pairs",
         "a_closer",
         "b_closer",
@@ -204,36 +251,42 @@ def word_similarity_tests(pairs: pd.DataFrame, comparisons, bootstrap: dict, alp
 
 
 def classification_tests(predictions: pd.DataFrame, comparisons, alpha: float) -> pd.DataFrame:
-    """McNemar's exact test of each comparison on the per-text correctness, Holm-corrected
-    together. ``predictions``: rows of <task>_predictions.csv files (one seed per method)."""
+    """McNemar's exact test of each comparison on the per-text correctness (over all seeds of a
+    stochastic method), Holm-corrected together. ``predictions``: rows of <task>_predictions.csv
+    files."""
     correct, _ = _aligned(predictions, "correct", ["label"])
     rows = []
     for embedding, dataset, a, b in comparisons:
-        test = mcnemar_exact(correct.loc[(embedding, dataset), a], correct.loc[(embedding, dataset), b])
+        ca = correct.loc[(embedding, dataset), a].to_numpy(dtype=float)
+        cb = correct.loc[(embedding, dataset), b].to_numpy(dtype=float)
+        test = mcnemar_exact(ca, cb)
         rows.append(
             dict(zip(TEST_COLUMNS, (embedding, dataset, a, b)))
             | {
+                "seeds_a": ca.shape[1],
+                "seeds_b": cb.shape[1],
                 "n_texts": test.n_texts,
                 "only_a_correct": test.only_a_correct,
                 "only_b_correct": test.only_b_correct,
                 "p_value": test.p_value,
             }
         )
-    columns = [*TEST_COLUMNS, "n_texts", "only_a_correct", "only_b_correct", "p_value"]
+    columns = [*TEST_COLUMNS, "seeds_a", "seeds_b", "n_texts", "only_a_correct", "only_b_correct", "p_value"]
     return with_holm(pd.DataFrame(rows, columns=columns), alpha)
 
 
 def significance_marks(tests: pd.DataFrame, dagger_against) -> dict:
     """(embedding, method, dataset) -> (bold, mark) from the significant tests: against a method in
     ``dagger_against`` (a reference such as dense) a dagger on method_a; between two other methods
-    bold on the one with the higher score (positive ``spearman_difference`` = method_a)."""
+    bold on the one the sign test favours, the one closer to the human ranking on more pairs
+    (``a_closer`` against ``b_closer``), whatever the sign of the Spearman difference."""
     marks = {}
     for test in tests[tests.significant].itertuples():
         if test.method_b in dagger_against:
             key = (test.embedding, test.method_a, test.dataset)
             marks[key] = (marks.get(key, (False, ""))[0], "†")
-        else:
-            winner = test.method_a if test.spearman_difference > 0 else test.method_b
+        elif test.a_closer != test.b_closer:
+            winner = test.method_a if test.a_closer > test.b_closer else test.method_b
             key = (test.embedding, winner, test.dataset)
             marks[key] = (True, marks.get(key, (False, ""))[1])
     return marks
@@ -390,6 +443,18 @@ def neighbour_grids(neighbours: pd.DataFrame, embeddings, methods, notes=()) -> 
     return grids
 
 
+def sign_test_note(marks: str, n_tests: int, alpha: float, tests_file: str) -> str:
+    """The note under a table marked from word-similarity sign tests: what ``marks`` mean, then
+    how they were tested."""
+    return (
+        f"{marks} Two-sided binomial sign test on rank agreement (a pair counts for the method whose "
+        "rank is closer to the human rank); a method with several seeds is tested on all of them, "
+        "its rank distances averaged over the seeds. Holm-corrected over the "
+        f"{n_tests} comparisons of this table, α = {alpha}; p-values and bootstrap intervals of the "
+        f"Spearman difference (of the seed means) in {tests_file}."
+    )
+
+
 def stand_in_note(embeddings, paper_vectors: dict) -> str:
     """A sentence naming the embeddings that stand in for the paper's vectors (empty if none)."""
     stand_ins = [
@@ -475,6 +540,8 @@ _TEX_ESCAPES = {
     "ρ": r"$\rho$",
     "α": r"$\alpha$",
     "†": r"$^{\dagger}$",
+    "‡": r"$^{\ddagger}$",
+    "≥": r"$\geq$",
     "–": "--",
     "≤": r"$\leq$",
     "<": r"$<$",

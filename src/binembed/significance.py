@@ -6,6 +6,13 @@ when A's rank is closer to the human rank than B's, for B in the opposite case, 
 both are equally close. Alongside, a paired bootstrap percentile interval of the Spearman
 difference, resampling word pairs. Classification: McNemar's exact test on per-text correctness.
 Within one table the p-values are corrected with Holm's step-down method (Holm 1979).
+
+A stochastic method is tested on all its seeds at once, never on one seed's draw: its similarities
+(or correctness) are given as a (items, seeds) matrix. The sign test then uses each pair's rank
+distance to the human rank averaged over the seeds, the bootstrap the difference of the seed-mean
+Spearman correlations (what the tables show), and McNemar's test each text's fraction of seeds
+that classify it correctly (with one seed per method it is McNemar's exact test). The direction a
+table marks (which method is better) is the direction of the test's own statistic.
 """
 
 from __future__ import annotations
@@ -28,11 +35,23 @@ class SignTest:
     p_value: float
 
 
+def _by_seed(values) -> np.ndarray:
+    """Per-item values as an (items, seeds) float matrix: a vector is one seed."""
+    values = np.asarray(values, dtype=np.float64)
+    return values[:, None] if values.ndim == 1 else values
+
+
+def rank_distance(human, similarity) -> np.ndarray:
+    """|rank of each pair's similarity - its human rank|, averaged over the seeds (columns)."""
+    return np.abs(rankdata(_by_seed(similarity), axis=0) - rankdata(human)[:, None]).mean(axis=1)
+
+
 def rank_sign_test(human, similarity_a, similarity_b) -> SignTest:
-    """Two-sided binomial sign test of A against B on one word-similarity set (pairs both cover)."""
+    """Two-sided binomial sign test of A against B on one word-similarity set (pairs both cover);
+    ``similarity_a`` and ``similarity_b`` are vectors or (pairs, seeds) matrices."""
     human_rank = rankdata(human)
-    distance_a = np.abs(rankdata(similarity_a) - human_rank)
-    distance_b = np.abs(rankdata(similarity_b) - human_rank)
+    distance_a = rank_distance(human, similarity_a)
+    distance_b = rank_distance(human, similarity_b)
     a_closer = int(np.sum(distance_a < distance_b))
     b_closer = int(np.sum(distance_b < distance_a))
     decided = a_closer + b_closer
@@ -51,20 +70,26 @@ def _spearman_rows(human: np.ndarray, model: np.ndarray) -> np.ndarray:
         return (x * y).sum(axis=1) / denominator
 
 
+def _mean_spearman(human: np.ndarray, similarity: np.ndarray, resamples: np.ndarray) -> np.ndarray:
+    """Spearman of each resample (rows of item indices), averaged over the seeds (columns)."""
+    return np.mean(
+        [_spearman_rows(human[resamples], column[resamples]) for column in similarity.T], axis=0
+    )
+
+
 def spearman_difference_ci(
     human, similarity_a, similarity_b, n_resamples: int = 1000, seed: int = 0, confidence: float = 95.0
 ) -> tuple[float, float, float]:
-    """Spearman(A) - Spearman(B), x 100, and its paired bootstrap percentile interval: the word
-    pairs are resampled with replacement ``n_resamples`` times with ``numpy.random.default_rng(seed)``
-    and the same resample is scored for both models. Returns (difference, low, high)."""
+    """Spearman(A) - Spearman(B), x 100 (each the mean over its seeds, the columns of a (pairs,
+    seeds) matrix), and its paired bootstrap percentile interval: the word pairs are resampled with
+    replacement ``n_resamples`` times with ``numpy.random.default_rng(seed)`` and the same resample
+    is scored for both models. Returns (difference, low, high)."""
     human = np.asarray(human, dtype=np.float64)
-    a = np.asarray(similarity_a, dtype=np.float64)
-    b = np.asarray(similarity_b, dtype=np.float64)
-    observed = _spearman_rows(human[None], a[None])[0] - _spearman_rows(human[None], b[None])[0]
+    a, b = _by_seed(similarity_a), _by_seed(similarity_b)
+    everything = np.arange(len(human))[None]
+    observed = (_mean_spearman(human, a, everything) - _mean_spearman(human, b, everything))[0]
     resamples = np.random.default_rng(seed).integers(0, len(human), size=(n_resamples, len(human)))
-    differences = _spearman_rows(human[resamples], a[resamples]) - _spearman_rows(
-        human[resamples], b[resamples]
-    )
+    differences = _mean_spearman(human, a, resamples) - _mean_spearman(human, b, resamples)
     tail = (100.0 - confidence) / 2
     low, high = np.nanpercentile(differences, [tail, 100.0 - tail])
     return 100.0 * float(observed), 100.0 * float(low), 100.0 * float(high)
@@ -72,8 +97,8 @@ def spearman_difference_ci(
 
 @dataclass(frozen=True)
 class McNemarTest:
-    """Texts only A classifies correctly, texts only B does; exact two-sided binomial p on these
-    discordant texts (1.0 when there are none)."""
+    """Texts only A classifies correctly (more often, over seeds), texts only B does; exact
+    two-sided binomial p on these discordant texts (1.0 when there are none)."""
 
     n_texts: int
     only_a_correct: int
@@ -82,14 +107,16 @@ class McNemarTest:
 
 
 def mcnemar_exact(correct_a, correct_b) -> McNemarTest:
-    """McNemar's exact test of two classifiers on the same test texts."""
-    correct_a = np.asarray(correct_a, dtype=bool)
-    correct_b = np.asarray(correct_b, dtype=bool)
-    only_a = int(np.sum(correct_a & ~correct_b))
-    only_b = int(np.sum(correct_b & ~correct_a))
+    """McNemar's exact test of two classifiers on the same test texts; ``correct_a`` and
+    ``correct_b`` are vectors or (texts, seeds) matrices, compared by each text's fraction of
+    correct seeds ("only A correct": A's fraction is the larger)."""
+    fraction_a = _by_seed(correct_a).mean(axis=1)
+    fraction_b = _by_seed(correct_b).mean(axis=1)
+    only_a = int(np.sum(fraction_a > fraction_b))
+    only_b = int(np.sum(fraction_b > fraction_a))
     discordant = only_a + only_b
     p_value = binomtest(only_a, discordant, 0.5).pvalue if discordant else 1.0
-    return McNemarTest(len(correct_a), only_a, only_b, float(p_value))
+    return McNemarTest(len(fraction_a), only_a, only_b, float(p_value))
 
 
 def holm(p_values) -> np.ndarray:

@@ -4,7 +4,14 @@ on word-similarity sets.
 Every grid point binarizes only the words the tuning sets need (the coders treat words
 independently; ``fit`` still sees the whole vocabulary), scores the codes by the mean Spearman
 over the sets, and the best point wins, ties going to the first in grid order. Stochastic coders
-are tuned with seed 0.
+are tuned with seed 0, whose random streams give each word the bits the final seed-0 run gives it
+(they are keyed by the word's vector, see :mod:`binembed.spiking`).
+
+A grid can only find an optimum it brackets: a parameter scanned over three or more ordered
+values whose chosen value is the smallest or the largest of them sits on the edge of its grid
+(:func:`grid_edges`), and the true optimum may lie beyond. The tune rule logs a warning and records
+such parameters. A parameter with one or two values (e.g. tol in {5, 10}) is a choice between
+alternatives, not a scan, and is not checked.
 """
 
 from __future__ import annotations
@@ -49,3 +56,15 @@ def tune(cls, params: dict, grid: dict[str, list], embedding: Embedding, pairs: 
         results.append({**point, **scores, "score": float(np.mean(finite)) if finite else np.nan})
     table = pd.DataFrame(results)
     return table, points[int(np.nanargmax(table["score"].to_numpy()))]
+
+
+def grid_edges(grid: dict[str, list], point: dict) -> list[str]:
+    """Parameters of ``point`` that are scanned over at least three numeric values in ``grid`` and
+    whose value in ``point`` is the smallest or the largest of them."""
+    edges = []
+    for name, value in point.items():
+        values = grid.get(name, [])
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        if numeric and len(set(values)) >= 3 and value in (min(values), max(values)):
+            edges.append(name)
+    return edges

@@ -16,9 +16,13 @@ FAMILIES = {
 AUTOENCODERS = [
     v for v, (m, _) in VARIANTS.items() if METHOD_MODULES[m] == "autoencoder"
 ]
-# (embedding, method, its first seed): the runs whose per-item files the paired tests compare.
+# (embedding, method, its first seed): one run per representation, for storage.
 FIRST_SEED_RUNS = [(e, m, seeds_for(m)[0]) for e in EMBEDDINGS for m in REPRESENTATIONS]
-ENTJES_RUNS = [
+# Every run, every seed: the paired tests compare stochastic methods on all their seeds.
+EVERY_RUN = runs()
+ENTJES_RUNS = [run for run in EVERY_RUN if run[1] == "dense" or run[1] in AUTOENCODERS]
+# Table 4.2 lists one model's neighbours: the first seed of each.
+ENTJES_FIRST_SEED_RUNS = [
     run for run in FIRST_SEED_RUNS if run[1] == "dense" or run[1] in AUTOENCODERS
 ]
 # The main output of every product rule, for final_products().
@@ -30,6 +34,10 @@ PRODUCT_FILES = [
     f"{FIGURES}/fig3_classification.png",
     "results/products/fidelity_note.html",
 ]
+# (embedding, variant) of every tuned run, for the tuning figure.
+TUNED_RUNS = [(e, v) for e in EMBEDDINGS for v in VARIANTS if is_tuned(e, v)]
+if TUNED_RUNS:
+    PRODUCT_FILES.append(f"{FIGURES}/tuning.png")
 if AUTOENCODERS:
     PRODUCT_FILES.append(f"{TABLES}/table4_1_autoencoders.csv")
 if AUTOENCODERS and config["evaluation"]["neighbours"]["words"]:
@@ -43,7 +51,7 @@ if set(FIG2_RASTERS) & set(VARIANTS):
 rule table1_word_similarity:
     input:
         scores="results/tables/scores.csv",
-        pairs=[f"{run_dir(*run)}/word_similarity_pairs.csv" for run in FIRST_SEED_RUNS],
+        pairs=[f"{run_dir(*run)}/word_similarity_pairs.csv" for run in EVERY_RUN],
     output:
         csv=report(
             f"{TABLES}/table1_word_similarity.csv",
@@ -165,7 +173,7 @@ rule table4_1_autoencoders:
 
 rule table4_2_neighbours:
     input:
-        [f"{run_dir(*run)}/neighbours.csv" for run in ENTJES_RUNS],
+        [f"{run_dir(*run)}/neighbours.csv" for run in ENTJES_FIRST_SEED_RUNS],
     output:
         csv=report(
             f"{TABLES}/table4_2_neighbours.csv",
@@ -190,7 +198,7 @@ rule table4_2_neighbours:
         mem_mb=2000,
         runtime=30,
     params:
-        runs=[run[:2] for run in ENTJES_RUNS],
+        runs=[run[:2] for run in ENTJES_FIRST_SEED_RUNS],
         paper_vectors=PRODUCTS["paper_vectors"],
     script:
         "../scripts/table4_2_neighbours.py"
@@ -263,6 +271,34 @@ rule figure_quality_vs_bits:
         "../scripts/figure_quality_vs_bits.py"
 
 
+rule figure_tuning:
+    input:
+        grids=[f"results/tuning/{e}/{v}.csv" for e, v in TUNED_RUNS],
+        choices=[f"results/tuning/{e}/{v}.json" for e, v in TUNED_RUNS],
+    output:
+        png=report(
+            f"{FIGURES}/tuning.png",
+            caption="../report/tuning.rst",
+            category="Figures",
+            labels={"product": "Tuning of the spiking coders"},
+        ),
+        pdf=f"{FIGURES}/tuning.pdf",
+    log:
+        "logs/products/figure_tuning.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        runs=TUNED_RUNS,
+        protocol=TUNING["protocol"],
+        datasets=tuning_sets(),
+    script:
+        "../scripts/figure_tuning.py"
+
+
 rule figure_spike_rasters:
     input:
         "results/spike_rasters/{embedding}.npz",
@@ -291,7 +327,7 @@ rule figure_classification:
         scores="results/tables/scores.csv",
         predictions=[
             f"{run_dir(*run)}/classification/{task}_predictions.csv"
-            for run in FIRST_SEED_RUNS
+            for run in EVERY_RUN
             for task in TASKS
         ],
     output:

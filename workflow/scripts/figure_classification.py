@@ -13,6 +13,7 @@ from binembed.files import write_table
 from binembed.products import (
     CLASSIFICATION_TASKS,
     FAMILY_STYLE,
+    SATURATED_PERCENT,
     baseline_comparisons,
     classification_statistics,
     classification_tests,
@@ -21,9 +22,9 @@ from binembed.products import (
 )
 
 params = snakemake.params
-statistics = classification_statistics(pd.read_csv(snakemake.input.scores)).set_index(
-    ["embedding", "method", "column"]
-)
+scores = pd.read_csv(snakemake.input.scores)
+statistics = classification_statistics(scores).set_index(["embedding", "method", "column"])
+ones = classification_statistics(scores, "pooled_ones").set_index(["embedding", "method", "column"])["mean"]
 predictions = pd.concat([pd.read_csv(path) for path in snakemake.input.predictions], ignore_index=True)
 tasks = [task for task in CLASSIFICATION_TASKS if task in set(predictions.dataset)]
 tests = classification_tests(
@@ -44,10 +45,19 @@ for row, embedding in zip(axes, params.embeddings):
         cells = [statistics.loc[(embedding, method, task)] for method in params.methods]
         means = np.array([cell["mean"] for cell in cells])
         stds = np.nan_to_num(np.array([cell["std"] for cell in cells]))
-        ax.bar(positions, means, yerr=stds, color=colours, capsize=3)
-        for x, method, top in zip(positions, params.methods, means + stds):
-            if (embedding, task, method) in significant:
-                ax.annotate("*", (x, top), ha="center", va="bottom", fontsize=12)
+        filled = np.array([ones.get((embedding, method, task), np.nan) for method in params.methods])
+        saturated = filled >= SATURATED_PERCENT
+        bars = ax.bar(positions, means, yerr=stds, color=colours, capsize=3)
+        for bar, is_saturated in zip(bars, saturated):
+            if is_saturated:
+                bar.set_hatch("///")
+                bar.set_edgecolor("white")
+        for x, method, top, percent in zip(positions, params.methods, means + stds, filled):
+            label = "*" if (embedding, task, method) in significant else ""
+            if np.isfinite(percent):  # codes: how full the OR-pooled test codes are
+                ax.annotate(f"{percent:.0f}", (x, 1.5), ha="center", va="bottom", fontsize=6, color="white")
+            if label:
+                ax.annotate(label, (x, top), ha="center", va="bottom", fontsize=12)
         ax.set_xticks(positions, params.methods, rotation=60, ha="right", fontsize=8)
         ax.set_ylim(0, 100)
         ax.set_title(f"{CLASSIFICATION_TASKS[task]}: {embedding}", fontsize=10)
@@ -55,7 +65,9 @@ for row, embedding in zip(axes, params.embeddings):
     row[0].set_ylabel("accuracy (%)")
 figure.suptitle(
     f"Fig. 3 (after Wang et al. 2019): kNN accuracy; error bars std over seeds; * differs from "
-    f"{params.baseline} (McNemar exact, Holm over {len(tests)} tests, α = {params.alpha})",
+    f"{params.baseline} (McNemar exact over all seeds, Holm over {len(tests)} tests, α = {params.alpha})\n"
+    f"number at the foot of a bar: % ones in the OR-pooled test codes; hatched: saturated "
+    f"(≥ {SATURATED_PERCENT:g} %), a code that cannot classify",
     fontsize=10,
 )
 figure.tight_layout()

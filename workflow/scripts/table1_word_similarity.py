@@ -9,6 +9,7 @@ from binembed.products import (
     TABLE1_DATASETS,
     baseline_comparisons,
     seeds_note,
+    sign_test_note,
     significance_marks,
     stand_in_note,
     statistics_grid,
@@ -37,11 +38,11 @@ grid = statistics_grid(
             "over the pairs with both words in the vocabulary. Avg.: mean of the three sets."
         ),
         seeds_note(statistics),
-        (
-            f"† differs from {params.baseline} on that set: two-sided binomial sign test on rank "
-            f"agreement (first seed), Holm-corrected over the {len(tests)} comparisons of this table, "
-            f"α = {params.alpha}; p-values and bootstrap {params.bootstrap['confidence']} % intervals of "
-            "the Spearman difference in table1_word_similarity_tests.csv."
+        sign_test_note(
+            f"† differs from {params.baseline} on that set.",
+            len(tests),
+            params.alpha,
+            "table1_word_similarity_tests.csv",
         ),
         stand_in_note(params.embeddings, params.paper_vectors),
     ],

@@ -9,6 +9,7 @@ from binembed.products import (
     TABLE4_1_DATASETS,
     entjes_comparisons,
     seeds_note,
+    sign_test_note,
     significance_marks,
     stand_in_note,
     statistics_grid,
@@ -33,12 +34,14 @@ grid = statistics_grid(
     TABLE4_1_DATASETS,
     significance_marks(tests, dagger_against={"dense"}),
     notes=[
-        (
-            "Comparisons: ae_nste against ae_ste at the same code size (bold: the better one, where "
-            "the difference is significant) and every autoencoder against the dense vectors (†: "
-            "significantly different), on each set and embedding. Two-sided binomial sign test on rank "
-            f"agreement (first seed), Holm-corrected over all {len(tests)} comparisons of this table, "
-            f"α = {params.alpha}; p-values and bootstrap intervals in table4_1_autoencoders_tests.csv."
+        sign_test_note(
+            "Comparisons: ae_nste against ae_ste at the same code size (bold: the one the test "
+            "favours, where significant; it can differ from the higher Spearman) and every "
+            "autoencoder against the dense vectors (†: significantly different), on each set and "
+            "embedding.",
+            len(tests),
+            params.alpha,
+            "table4_1_autoencoders_tests.csv",
         ),
         seeds_note(statistics),
         stand_in_note(params.embeddings, params.paper_vectors),

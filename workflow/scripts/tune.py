@@ -9,7 +9,7 @@ from binembed.datasets import read_word_similarity
 from binembed.embeddings import load_embedding
 from binembed.files import atomic_output, write_table
 from binembed.methods import binarizer_class
-from binembed.tuning import grid_for, tune
+from binembed.tuning import grid_edges, grid_for, tune
 
 method = snakemake.params.method
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
@@ -19,11 +19,19 @@ pairs = {
 grid = grid_for(method, snakemake.params.grid)
 table, best = tune(binarizer_class(method), snakemake.params.params, grid, embedding, pairs)
 write_table(table, snakemake.output.grid)
+edges = grid_edges(grid, best)
+for name in edges:
+    print(
+        f"WARNING: {snakemake.wildcards.embedding} {method}: the chosen {name} = {best[name]} is on the "
+        f"edge of its grid {sorted(grid[name])} (config key 'tuning.grid'); the optimum may lie beyond it",
+        file=sys.stderr,
+    )
 choice = {
     "params": best,
     "score": float(table["score"].max()),
     "protocol": snakemake.params.protocol,
     "datasets": list(pairs),
+    "grid_edges": edges,
 }
 with atomic_output(snakemake.output.choice) as tmp:
     tmp.write_text(json.dumps(choice, indent=1, sort_keys=True))
