@@ -185,16 +185,19 @@ def test_same_seed_same_bits(cls, X):
     assert not np.array_equal(first.weights_, other.weights_)
 
 
-def test_losses_of_the_fitted_model(X):
-    model = AutoencoderSTEBinarizer(n_bits=32, **QUICK).fit(X)
-    W, c = model.weights_.astype(np.float64), model.bias_.astype(np.float64)
-    z = X.astype(np.float64) @ W.T
-    b = (z > 0).astype(np.float64)
-    expected_mse = np.mean((np.tanh(b @ W + c) - X) ** 2)
-    expected_quantization = np.mean(np.abs(1 / (1 + np.exp(-z)) - b))
-    assert model.reconstruction_loss(X) == pytest.approx(expected_mse, rel=1e-4)
-    assert model.quantization_error(X) == pytest.approx(expected_quantization, rel=1e-4)
-    assert 0 <= model.quantization_error(X) < 0.5
+def test_losses_of_a_model_with_known_weights():
+    # W = I (2 bits, 2 dims), c = 0, x = (0.5, -0.5): z = x, b = (1, 0), y = (tanh 1, 0).
+    # By hand: MSE = ((0.761594 - 0.5)^2 + 0.5^2) / 2 = 0.159216; quantization error =
+    # (|sigmoid(0.5) - 1| + |sigmoid(-0.5) - 0|) / 2 = 1 - 0.622459 = 0.377541.
+    model = AutoencoderSTEBinarizer(n_bits=2, **QUICK).fit(np.ones((3, 2), np.float32))
+    model.weights_, model.bias_ = np.eye(2, dtype=np.float32), np.zeros(2, np.float32)
+    x = np.array([[0.5, -0.5]], np.float32)
+    assert unpack_bits(model.transform(x), 2).tolist() == [[1, 0]]
+    assert model.reconstruction_loss(x) == pytest.approx(0.159216, abs=1e-6)
+    assert model.quantization_error(x) == pytest.approx(0.377541, abs=1e-6)
+    # far from the threshold the error vanishes; at z = 0 it is the bound 0.5, reached
+    assert model.quantization_error(np.array([[40.0, -40.0]], np.float32)) == pytest.approx(0.0, abs=1e-12)
+    assert model.quantization_error(np.zeros((1, 2), np.float32)) == 0.5
 
 
 def test_clip_input_clips_everywhere(X):
@@ -226,5 +229,3 @@ def test_cuda_agrees_with_cpu(X):
     cuda = AutoencoderSTEBinarizer(n_bits=32, device="cuda", **QUICK).fit(X)
     np.testing.assert_allclose(cuda.weights_, cpu.weights_, atol=1e-4)
     assert np.mean(unpack_bits(cuda.transform(X), 32) != unpack_bits(cpu.transform(X), 32)) < 1e-3
-
-

@@ -237,7 +237,10 @@ def test_classify_gives_the_same_predictions_for_any_order_of_the_training_texts
     order = rng.permutation(len(train))
     shuffled = TextDataset([train.texts[i] for i in order], [train.labels[i] for i in order])
     settings = KnnSettings((1, 3, 5, 9, 15), 5, 0)
-    for rep in (Representation(BinaryCodes.from_bits(words, bits)), Representation(Embedding(words, vectors))):
+    for rep in (
+        Representation(BinaryCodes.from_bits(words, bits)),
+        Representation(Embedding(words, vectors)),
+    ):
         first, first_summary = classify(rep, train, test, settings)
         again, again_summary = classify(rep, shuffled, test, settings)
         assert first["predicted"].tolist() == again["predicted"].tolist()

@@ -179,7 +179,7 @@ def test_izhikevich_strong_inhibition_stays_below_rest_like_the_continuous_model
     # Forward Euler's resting eigenvalue times dt falls below -2 here: it overshot to +24 mV at
     # I = -4500 and fired 12 spurious spikes in 10 ms at I = -5000. The continuous neuron (a stiff
     # solver) sinks monotonically towards its equilibrium and never fires.
-    a, b, c, d = PUBLISHED_IZHIKEVICH["RS"]
+    a, b, _, _ = PUBLISHED_IZHIKEVICH["RS"]
     binarizer = IzhikevichRSFSBinarizer(i_boost=1.0).fit(np.ones((1, 1)))
     raster, potential = simulate_word(binarizer, np.array([current]))
     v = potential[0]

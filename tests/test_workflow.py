@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
+from scipy.stats import spearmanr
 
-from binembed.codes import BinaryCodes
+from binembed.codes import BinaryCodes, unpack_bits
 from binembed.datasets import read_word_similarity
+from binembed.embeddings import load_embedding
 from binembed.evaluation import Representation, word_similarity
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
@@ -152,7 +154,7 @@ def test_tuned_codes_record_the_choice(small_run):
     choice = json.loads((small_run / "results" / "tuning" / "glove-6B-50d" / "lif.json").read_text())
     assert choice["protocol"] == "held_out" and choice["datasets"] == ["mturk771"]
     grid = pd.read_csv(small_run / "results" / "tuning" / "glove-6B-50d" / "lif.csv")
-    assert len(grid) == 2 * 2 * 3 and choice["score"] == pytest.approx(grid["score"].max())
+    assert len(grid) == 2 * 2 * 6 and choice["score"] == pytest.approx(grid["score"].max())
     codes = BinaryCodes.load(small_run / "results" / "codes" / "glove-6B-50d" / "lif" / "seed-0.npz")
     assert codes.metadata["params"]["i_boost"] == choice["params"]["i_boost"]
     assert codes.n_bits == 50 * 100 // choice["params"]["tol"]
@@ -162,6 +164,39 @@ def test_tuned_codes_record_the_choice(small_run):
     settings = json.loads(str(rasters["settings"]))
     assert settings["word"] == "people"
     assert settings["params"]["lif"].items() <= codes.metadata["params"].items()
+    # tol and i_boost take two values each (choices, not scans); v_th is scanned over six
+    v_th = sorted(grid["v_th"].unique())
+    assert choice["grid_edges"] == (["v_th"] if choice["params"]["v_th"] in (v_th[0], v_th[-1]) else [])
+
+
+def test_poisson_codes_carry_the_information_of_real_vectors(small_run):
+    # Min-max levels made these codes noise (WS-353 -5 to 9 over seeds on GloVe-50d); with rank
+    # levels, Hamming similarity follows cosine over random word pairs, every seed scores
+    # positively on every reported set, and a dimension's spike count rises with its value.
+    scores = pd.read_csv(small_run / "results" / "tables" / "scores.csv")
+    poisson = scores[(scores.method == "poisson") & (scores.task == "word_similarity")]
+    assert len(poisson) == 2 * 2 * 3 and (poisson.value > 5).all()
+    glove_ws = poisson[(poisson.embedding == "glove-6B-50d") & (poisson.dataset == "ws353-all")]
+    assert (glove_ws.value > 25).all()
+    embedding = load_embedding(small_run / "results" / "embeddings" / "glove-6B-50d")
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, 50_000, size=(3000, 2))
+    dense = np.asarray(embedding.vectors[:50_000], dtype=np.float64)
+    unit = dense / np.linalg.norm(dense, axis=1, keepdims=True)
+    cosine = np.einsum("ij,ij->i", unit[rows[:, 0]], unit[rows[:, 1]])
+    for seed in (0, 1):
+        codes = BinaryCodes.load(
+            small_run / "results" / "codes" / "glove-6B-50d" / "poisson" / f"seed-{seed}.npz"
+        )
+        differ = codes.packed[rows[:, 0]] ^ codes.packed[rows[:, 1]]
+        hamming = np.bitwise_count(differ).sum(axis=1, dtype=np.int64)
+        assert spearmanr(cosine, -hamming).statistic > 0.3  # 0.37; min-max levels: 0.00 to 0.06
+        bits = unpack_bits(codes.packed[:50_000], codes.n_bits).reshape(50_000, 50, -1)
+        for d in (0, 17, 42):
+            deciles = np.quantile(dense[:, d], np.linspace(0, 1, 11))
+            bins = np.clip(np.searchsorted(deciles, dense[:, d], side="right") - 1, 0, 9)
+            ones = np.array([bits[bins == b, d].sum(axis=1).mean() for b in range(10)])
+            assert (np.diff(ones) >= 0).all() and ones[-1] - ones[0] > 10  # the top saturates at 20
 
 
 def test_rerun_has_nothing_to_do(small_run):
@@ -206,7 +241,9 @@ def scheduled_jobs(workdir, *args, configs=()):
 
 TABLES = {"scores_table", "benchmark_table", "all"}
 # the products stage: tables and figures made from the scores and per-item files
-PRODUCTS = set(re.findall(r"^rule (\w+):", (REPO / "workflow" / "rules" / "products.smk").read_text(), re.MULTILINE))
+PRODUCTS = set(
+    re.findall(r"^rule (\w+):", (REPO / "workflow" / "rules" / "products.smk").read_text(), re.MULTILINE)
+)
 
 
 def test_changing_one_parameter_reruns_that_method_only(small_run, tmp_path):
@@ -267,7 +304,12 @@ def test_products_and_html_report(small_run):
     assert len(table1) > 0
     for name in ("table2_averages.csv", "storage.csv", "table4_1_autoencoders.csv"):
         assert (products / "tables" / name).stat().st_size > 0
-    for name in ("quality_vs_bits.png", "fig3_classification.png", "fig2_spike_rasters_glove-6B-50d.png"):
+    for name in (
+        "quality_vs_bits.png",
+        "fig3_classification.png",
+        "fig2_spike_rasters_glove-6B-50d.png",
+        "tuning.png",
+    ):
         assert (products / "figures" / name).read_bytes()[:4] == b"\x89PNG"
     report = small_run / "report.html"
     result = snakemake(

@@ -120,7 +120,9 @@ def saturation_marks(statistics: pd.DataFrame, columns) -> dict:
     """(embedding, method, column) -> (False, "‡") for each of ``columns`` of every method whose
     mean ``pooled_ones`` (percent) reaches SATURATED_PERCENT."""
     ones = statistics[(statistics.column == "pooled_ones") & (statistics["mean"] >= SATURATED_PERCENT)]
-    return {(row.embedding, row.method, column): (False, "‡") for row in ones.itertuples() for column in columns}
+    return {
+        (row.embedding, row.method, column): (False, "‡") for row in ones.itertuples() for column in columns
+    }
 
 
 def table4_1_statistics(scores: pd.DataFrame, methods) -> pd.DataFrame:
@@ -143,22 +145,21 @@ def quality_by_bits(scores: pd.DataFrame, storage: pd.DataFrame) -> pd.DataFrame
     return average.merge(storage[["embedding", "method", "bits_per_word"]], on=["embedding", "method"])
 
 
-def tuning_curves(grid: pd.DataFrame, chosen: dict) -> tuple[str, dict, tuple[float, float]]:
+def tuning_curves(grid: pd.DataFrame, chosen: dict) -> tuple[str, list[str], dict, tuple[float, float]]:
     """The lines of a tuning figure from a tuning grid table (one row per grid point, its
-    parameters and ``score``): the scanned scale parameter (``max_rate`` or ``i_boost``), one
-    (x, score) line per setting of the other parameters with several values, labelled by it, and
-    the chosen point."""
+    parameters and ``score``): the scanned scale parameter (``max_rate`` or ``i_boost``), the other
+    parameters that take several values, one (x, score) line per setting of those (keyed by the
+    tuple of their values) and the chosen point."""
     names = [c for c in ("tol", "i_boost", "v_th", "max_rate", "sigma") if c in grid.columns]
     scan = "max_rate" if "max_rate" in names else "i_boost"
     others = [n for n in names if n != scan and grid[n].nunique() > 1]
     curves = {}
     for setting, rows in grid.groupby(others, sort=True) if others else [((), grid)]:
-        setting = setting if isinstance(setting, tuple) else (setting,)
-        label = ", ".join(f"{n}={v:g}" for n, v in zip(others, setting)) or "score"
         rows = rows.sort_values(scan)
-        curves[label] = (rows[scan].to_numpy(dtype=float), rows["score"].to_numpy(dtype=float))
+        key = setting if isinstance(setting, tuple) else (setting,)
+        curves[key] = (rows[scan].to_numpy(dtype=float), rows["score"].to_numpy(dtype=float))
     match = np.logical_and.reduce([grid[n] == chosen[n] for n in names if n in chosen])
-    return scan, curves, (float(chosen[scan]), float(grid.loc[match, "score"].iloc[0]))
+    return scan, others, curves, (float(chosen[scan]), float(grid.loc[match, "score"].iloc[0]))
 
 
 # --- paired significance tests -----------------------------------------------------------------
@@ -441,6 +442,55 @@ def neighbour_grids(neighbours: pd.DataFrame, embeddings, methods, notes=()) -> 
             )
         )
     return grids
+
+
+def published_beside_ours(published, scores, embeddings, paper_vectors, run: dict):
+    """Rows (paper and table, vectors, method, set, published, our embedding, ours, comparable?)
+    setting each published cell (:mod:`binembed.published`) beside this run's mean ± std on every
+    embedding that is or stands in for the cell's vectors, and the numbered reasons a row cannot
+    match. ``run``: tuning_protocol, tuned_methods (embedding -> variants), method_params
+    (variant -> block), seeds (variant -> number of seeds)."""
+    reasons: list[str] = []
+
+    def numbered(text: str) -> int:
+        if text not in reasons:
+            reasons.append(text)
+        return reasons.index(text) + 1
+
+    rows = []
+    for cell in published.itertuples():
+        places = int(cell.decimals)
+        shown = f"{cell.value:.{places}f}" + (f" ± {cell.std:.{places}f}" if pd.notna(cell.std) else "")
+        first = [f"{cell.paper}, {cell.table}", cell.vectors, cell.method, cell.dataset, shown]
+        matches = [e for e in embeddings if paper_vectors.get(e, {}).get("paper") == cell.vectors]
+        if not matches:
+            why = numbered("no embedding of this run is, or stands in for, the paper's vectors")
+            rows.append([*first, "–", "–", f"no ({why})"])
+        for embedding in matches:
+            ours = scores[
+                (scores.embedding == embedding)
+                & (scores.method == cell.method)
+                & (scores.dataset == cell.dataset)
+                & (scores.metric == cell.metric)
+            ]["value"]
+            why = []
+            if ours.empty:
+                why.append("the method or the set is not part of this run")
+            if not paper_vectors[embedding]["same"]:
+                why.append(f"{embedding} stands in for {cell.vectors}")
+            if (
+                cell.method in run["tuned_methods"].get(embedding, [])
+                and run["tuning_protocol"] != WANG_TUNING_PROTOCOL
+            ):
+                why.append("parameters tuned on a held-out set, the paper's on its own test sets")
+            if run["method_params"].get(cell.method, {}).get("normalization", "minmax") != "minmax":
+                why.append("Poisson levels by rank (empirical CDF), the paper's by min-max")
+            if pd.notna(cell.n_seeds) and run["seeds"].get(cell.method, 1) != int(cell.n_seeds):
+                why.append(f"{run['seeds'].get(cell.method, 1)} seeds, the paper's {int(cell.n_seeds)}")
+            text = "–" if ours.empty else Cell(float(ours.mean()), float(ours.std(ddof=1))).text()
+            verdict = "yes" if not why else "no (" + ", ".join(str(numbered(w)) for w in why) + ")"
+            rows.append([*first, embedding, text, verdict])
+    return rows, reasons
 
 
 def sign_test_note(marks: str, n_tests: int, alpha: float, tests_file: str) -> str:

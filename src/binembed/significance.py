@@ -72,9 +72,7 @@ def _spearman_rows(human: np.ndarray, model: np.ndarray) -> np.ndarray:
 
 def _mean_spearman(human: np.ndarray, similarity: np.ndarray, resamples: np.ndarray) -> np.ndarray:
     """Spearman of each resample (rows of item indices), averaged over the seeds (columns)."""
-    return np.mean(
-        [_spearman_rows(human[resamples], column[resamples]) for column in similarity.T], axis=0
-    )
+    return np.mean([_spearman_rows(human[resamples], column[resamples]) for column in similarity.T], axis=0)
 
 
 def spearman_difference_ci(

@@ -391,6 +391,8 @@ rule fidelity_note:
             for v in spiking_variants()
             if binarizer_class(VARIANTS[v][0]).stochastic
         },
+        tuned_methods={e: [v for v in VARIANTS if is_tuned(e, v)] for e in EMBEDDINGS},
+        method_params={v: VARIANTS[v][1] for v in VARIANTS},
         tuning_protocol=TUNING["protocol"] if TUNING["enabled"] else "off",
         tuning_dataset=", ".join(tuning_sets()),
         autoencoder_epochs={

@@ -55,7 +55,8 @@ for row, embedding in zip(axes, params.embeddings):
         for x, method, top, percent in zip(positions, params.methods, means + stds, filled):
             label = "*" if (embedding, task, method) in significant else ""
             if np.isfinite(percent):  # codes: how full the OR-pooled test codes are
-                ax.annotate(f"{percent:.0f}", (x, 1.5), ha="center", va="bottom", fontsize=6, color="white")
+                box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+                ax.annotate(f"{percent:.0f}", (x, 1.5), ha="center", va="bottom", fontsize=6, bbox=box)
             if label:
                 ax.annotate(label, (x, top), ha="center", va="bottom", fontsize=12)
         ax.set_xticks(positions, params.methods, rotation=60, ha="right", fontsize=8)

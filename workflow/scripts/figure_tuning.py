@@ -10,9 +10,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.lines import Line2D
 
 from binembed.products import save_figure, tuning_curves
 
+STYLES = ["-", "--", ":", "-."]
 params = snakemake.params
 runs = params.runs  # (embedding, variant) in the order of the input files
 embeddings = list(dict.fromkeys(e for e, _ in runs))
@@ -20,20 +22,33 @@ variants = list(dict.fromkeys(v for _, v in runs))
 figure, axes = plt.subplots(
     len(variants),
     len(embeddings),
-    figsize=(5.2 * len(embeddings), 2.6 * len(variants)),
+    figsize=(4.6 * len(embeddings) + 1.6, 2.5 * len(variants)),
     squeeze=False,
-    sharex="row",
 )
 for ax in axes.flat:
     ax.set_visible(False)
+legends = {}
 for (embedding, variant), grid_path, choice_path in zip(runs, snakemake.input.grids, snakemake.input.choices):
-    ax = axes[variants.index(variant), embeddings.index(embedding)]
+    row = variants.index(variant)
+    ax = axes[row, embeddings.index(embedding)]
     ax.set_visible(True)
     choice = json.loads(Path(choice_path).read_text())
-    scan, curves, chosen = tuning_curves(pd.read_csv(grid_path), choice["params"])
-    for label, (x, y) in curves.items():
-        ax.plot(x, y, marker=".", linewidth=1, markersize=4, label=label)
-    ax.plot(*chosen, marker="*", markersize=14, color="red", linestyle="none", zorder=5, label="chosen")
+    scan, others, curves, chosen = tuning_curves(pd.read_csv(grid_path), choice["params"])
+    # colour: the last varying parameter (v_th); line style: tol
+    styled = others.index("tol") if "tol" in others else None
+    coloured = max((i for i, n in enumerate(others) if n != "tol"), default=None)
+    colour_values = sorted({key[coloured] for key in curves}) if coloured is not None else []
+    style_values = sorted({key[styled] for key in curves}) if styled is not None else []
+    colormap = plt.get_cmap("viridis")
+    for key, (x, y) in curves.items():
+        colour = (
+            colormap(colour_values.index(key[coloured]) / max(len(colour_values) - 1, 1))
+            if colour_values
+            else "tab:blue"
+        )
+        style = STYLES[style_values.index(key[styled]) % len(STYLES)] if style_values else "-"
+        ax.plot(x, y, style, marker=".", color=colour, linewidth=1.2, markersize=4)
+    ax.plot(*chosen, marker="*", markersize=14, color="red", linestyle="none", zorder=5)
     ax.set_xscale("log", base=2)
     ax.set_title(f"{variant}: {embedding}", fontsize=9)
     ax.set_xlabel(scan, fontsize=8)
@@ -43,11 +58,24 @@ for (embedding, variant), grid_path, choice_path in zip(runs, snakemake.input.gr
     if choice.get("grid_edges"):
         ax.text(0.02, 0.95, "on the grid's edge: " + ", ".join(choice["grid_edges"]), transform=ax.transAxes,
                 fontsize=7, color="red", va="top")  # fmt: skip
-    ax.legend(fontsize=6, ncol=2, loc="lower right")
+    handles = [Line2D([], [], marker="*", color="red", linestyle="none", markersize=10, label="chosen")]
+    handles += [
+        Line2D([], [], color=colormap(i / max(len(colour_values) - 1, 1)), label=f"{others[coloured]}={v:g}")
+        for i, v in enumerate(colour_values)
+    ]
+    handles += [
+        Line2D([], [], color="black", linestyle=STYLES[i % len(STYLES)], label=f"tol={v:g}")
+        for i, v in enumerate(style_values)
+    ]
+    legends[row] = handles
+for row, handles in legends.items():
+    axes[row, -1].legend(
+        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False
+    )
 datasets = ", ".join(params.datasets)
 figure.suptitle(
     f"Tuning of the spiking coders: score ({params.protocol}: mean Spearman × 100 on {datasets}) "
-    "across each grid; one line per setting of the other parameters, red star: the chosen point",
+    "across each grid\none line per setting of the other parameters; red star: the chosen point",
     fontsize=10,
 )
 figure.tight_layout()

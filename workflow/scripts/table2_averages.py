@@ -24,7 +24,12 @@ grid = statistics_grid(
     "Table 2 (after Wang et al. 2019): average word similarity and classification accuracy",
     params.methods,
     params.embeddings,
-    {"word_similarity": "Word sim.", "classification": "Classif.", "pooled_ones": "Ones %", "overall": "Overall"},
+    {
+        "word_similarity": "Word sim.",
+        "classification": "Classif.",
+        "pooled_ones": "Ones %",
+        "overall": "Overall",
+    },
     saturation_marks(statistics, ["classification", "pooled_ones"]),
     notes=[
         (
