@@ -66,3 +66,29 @@ def test_words_are_stored_compactly_and_exactly(tmp_path):
     assert path.stat().st_size < 2000
     with pytest.raises(ValueError, match="newline"):
         BinaryCodes.from_bits(["a\nb"], np.ones((1, 3))).save(tmp_path / "bad.npz")
+
+
+def test_tissier_export_refuses_words_with_whitespace_and_can_pad_the_header(tmp_path):
+    bits = np.random.default_rng(3).integers(0, 2, size=(2, 50))
+    with pytest.raises(ValueError, match="word 'New York' is empty or holds whitespace"):
+        BinaryCodes.from_bits(["New York", "car"], bits).to_tissier_text(tmp_path / "bad.txt")
+    assert not (tmp_path / "bad.txt").exists()
+    codes = BinaryCodes.from_bits(["New_York", "car"], bits)
+    padded = codes.to_tissier_text(tmp_path / "padded.txt", pad_header=True)
+    assert padded.read_text().splitlines()[0] == "2 64"  # Tissier's tools read 64 // 64 = 1 integer
+    back = BinaryCodes.from_tissier_text(padded)
+    assert back.n_bits == 64 and (unpack_bits(back.packed, 64)[:, :50] == bits).all()
+    assert not unpack_bits(back.packed, 64)[:, 50:].any()
+
+
+def test_a_full_disk_is_named_and_leaves_no_partial_file(tmp_path):
+    import errno
+
+    from binembed.files import atomic_output
+
+    target = tmp_path / "codes.npz"
+    full = r"the disk is full: No space left on device while writing .*codes.npz"
+    with pytest.raises(OSError, match=full), atomic_output(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert list(tmp_path.iterdir()) == []

@@ -88,3 +88,99 @@ def test_more_bits_than_possible(config):
 def test_held_out_tuning_set_must_not_be_reported(config):
     config["evaluation"]["word_similarity"].append("mturk771")
     check(config, "config key 'tuning.dataset': 'mturk771' is also reported")
+
+
+def test_integer_valued_floats_are_refused_with_the_integer_to_write(config):
+    config["params"]["lif"]["tol"] = 5.0
+    config["seeds"]["poisson"] = 2.0
+    with pytest.raises(ConfigError) as err:
+        validate_config(config, SCHEMA)
+    assert "config key 'params.lif.tol': 5.0 must be written as an integer (5, not 5.0)" in str(err.value)
+    assert "config key 'seeds.poisson': 2.0 must be written as an integer (2, not 2.0)" in str(err.value)
+
+
+def test_one_of_errors_say_what_is_allowed(config):
+    config["params"]["lsh"]["n_bits"] = ["ten"]
+    check(config, "config key 'params.lsh.n_bits': ['ten'] is not allowed here; expected ")
+    check(config, "a string matching ^[1-9][0-9]*x$")
+
+
+def test_sha256_written_in_upper_case_or_unquoted(config):
+    config["resources"]["rw"]["sha256"] = config["resources"]["rw"]["sha256"].upper()
+    check(config, "(write the hex digits in lower case)")
+    config["resources"]["rw"]["sha256"] = int("1" * 64)
+    check(config, "(YAML read an unquoted sha256 made of digits as a number: put it in quotes)")
+
+
+def test_tuning_names_only_configured_methods_and_their_parameters(config):
+    config["tuning"]["methods"] = ["lif", "lfi"]
+    check(config, "config key 'tuning.methods.1': 'lfi' is not one of")
+    config["tuning"]["methods"] = ["lif", "itq"]
+    config["methods"] = [m for m in config["methods"] if m != "itq"]
+    check(config, "config key 'tuning.methods.1': 'itq' is not in 'methods', so it never runs")
+
+
+def test_tuning_grid_keys_must_be_parameters(config):
+    config["tuning"]["grid"]["lif"] = {"i_bost": [100.0]}
+    check(config, "config key 'tuning.grid.lif.i_bost': not a parameter of 'lif'")
+    del config["tuning"]["grid"]["lif"]
+    config["tuning"]["grid"]["default"]["sigmaa"] = [1.0]
+    check(config, "config key 'tuning.grid.default.sigmaa': not a parameter of any tuned method")
+    del config["tuning"]["grid"]["default"]["sigmaa"]
+    config["tuning"]["grid"]["lfi"] = {"tol": [5]}
+    check(config, "config key 'tuning.grid.lfi': not a method (or 'default')")
+
+
+def test_tuning_grid_values_must_be_valid_for_the_method(config):
+    config["tuning"]["grid"]["default"]["tol"] = [3, 5]
+    check(config, "config key 'tuning.grid.default.tol': 3 is not a valid tol of lif")
+    config["tuning"]["grid"]["default"]["tol"] = [5, 10]
+    config["tuning"]["grid"]["poisson"]["max_rate"] = [4000.0, 20000.0]
+    check(config, "config key 'tuning.grid.poisson.max_rate': 20000.0 is not a valid max_rate of poisson")
+
+
+def test_spiking_codes_beyond_the_bit_cap(config):
+    # 1100 dims: tol 1 in a tuning grid gives 110,000 bits; the configured tol 5 gives 22,000
+    config["embedding_sources"]["glove-6B-50d"]["dim"] = 1100
+    config["params"]["lsh"]["n_bits"] = [64]
+    config["tuning"]["grid"]["default"]["tol"] = [1, 5]
+    check(
+        config,
+        "config key 'params.lif.tol': tol 1 gives 1100 x 100 = 110000 bits on 'glove-6B-50d', more than 100000",
+    )
+    config["tuning"]["grid"]["default"]["tol"] = [5, 10]
+    validate_config(config, SCHEMA)
+
+
+def test_member_only_for_formats_read_from_an_archive(config):
+    config["embedding_sources"]["w2v-googlenews-300d"]["member"] = "vectors.bin"
+    check(
+        config,
+        "config key 'embedding_sources.w2v-googlenews-300d.member': only glove_text is read out of a zip",
+    )
+
+
+def test_empty_evaluation_lists_are_refused(config):
+    config["evaluation"]["word_similarity"] = []
+    check(config, "config key 'evaluation.word_similarity': [] should be non-empty")
+    config["evaluation"]["word_similarity"] = ["rw"]
+    config["evaluation"]["classification"] = []
+    check(config, "config key 'evaluation.classification': [] should be non-empty")
+
+
+def test_lif_has_no_noise_parameter(config):
+    config["params"]["lif"]["sigma"] = 5.0
+    check(config, "config key 'params.lif': unknown key(s) ['sigma']")
+
+
+def test_parameters_replaced_by_the_embedding_block_are_reported(config):
+    from binembed.config import parameter_conflicts
+
+    assert parameter_conflicts(config) == []
+    config["embeddings"] = ["glove-6B-300d"]
+    config["params"]["lif"]["i_boost"] = 150.0
+    expected = (
+        "config key 'params.lif.i_boost' (150.0) is replaced on 'glove-6B-300d' by "
+        "'embedding_sources.glove-6B-300d.params.i_boost' (100.0)"
+    )
+    assert parameter_conflicts(config) == [expected]

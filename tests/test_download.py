@@ -40,7 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     Actions: ("ok",), ("status", code), ("ignore_range",) (full 200 body even for a Range request),
     ("truncate", n) (announce the full length, send n bytes, close), ("reset", n) (send n bytes,
-    then abort the connection with a TCP reset) and ("stall", n, seconds) (send n bytes, then wait).
+    then abort the connection with a TCP reset), ("stall", n, seconds) (send n bytes, then wait) and
+    ("trickle", n, seconds) (send n bytes, then one byte every so many seconds).
     The last action repeats once the list is used up.
     """
 
@@ -86,6 +87,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
         elif kind == "stall":
             time.sleep(args[1])
+        elif kind == "trickle":  # then one byte every args[1] seconds, until the client gives up
+            for position in range(args[0], min(args[0] + 200, len(body))):
+                time.sleep(args[1])
+                try:
+                    self.wfile.write(body[position : position + 1])
+                    self.wfile.flush()
+                except OSError:
+                    return
 
 
 def _range_offset(header: str | None) -> int | None:
@@ -485,3 +494,14 @@ def test_obtain_unpinned_member_warns_with_member_digest(server, tmp_path, caplo
 def test_obtain_requires_url(tmp_path):
     with pytest.raises(ResourceError, match="resource 'x': spec has no 'url'"):
         obtain("x", {"sha256": None}, tmp_path / "x")
+
+
+def test_trickling_server_is_abandoned_at_the_deadline(server, tmp_path):
+    # one byte every 0.1 s never trips the 5 s socket timeout; the overall deadline ends it
+    url = server.serve("/slow.bin", DATA, ("trickle", 1000, 0.1))
+    dest = tmp_path / "slow.bin"
+    began = time.monotonic()
+    with pytest.raises(ResourceError, match=r"exceeded the deadline of 1 s .*download.deadline_seconds"):
+        download(url, dest, sha256=DATA_SHA, name="slow", deadline=1.0, **FAST)
+    assert time.monotonic() - began < 4.0
+    assert _files(tmp_path) == []

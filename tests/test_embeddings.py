@@ -63,7 +63,7 @@ def test_glove_errors_name_file_and_line(tmp_path, text, line, message):
 def test_empty_file_and_wrong_dimension(tmp_path):
     with pytest.raises(EmbeddingFormatError, match="empty"):
         read_glove_text(write(tmp_path, "empty.txt", ""))
-    with pytest.raises(EmbeddingFormatError, match="expected 4 values, found 3"):
+    with pytest.raises(EmbeddingFormatError, match="g.txt, line 1: 3 values, config expects 4 dimensions"):
         read_glove_text(write(tmp_path, "g.txt", GLOVE), expected_dim=4)
 
 
@@ -153,6 +153,97 @@ def test_keyedvectors_loader_refuses_foreign_code(tmp_path):
     path.write_bytes(pickle.dumps(Evil()))
     with pytest.raises(EmbeddingFormatError, match="refusing to load"):
         read_gensim_keyedvectors(path)
+
+
+def test_keyedvectors_with_vectors_in_a_separate_file_or_a_plain_pickle(tmp_path, fake_gensim):
+    # gensim saves large arrays beside the pickle as <file>.vectors.npy and lists them in __numpys
+    kv = fake_gensim.Word2VecKeyedVectors()
+    kv.index_to_key = ["car", "bus"]
+    kv.__dict__["__numpys"] = ["vectors"]
+    path = tmp_path / "big.kv"
+    path.write_bytes(pickle.dumps(kv, protocol=4))
+    with pytest.raises(
+        EmbeddingFormatError, match=r"stored in a separate file, big.kv.vectors.npy, which is not"
+    ):
+        read_gensim_keyedvectors(path)
+    np.save(tmp_path / "big.kv.vectors.npy", np.array([[1, 2], [3, 4]], dtype=np.float32))
+    emb = read_gensim_keyedvectors(path)
+    assert emb.words == ["car", "bus"] and emb.vectors.tolist() == [[1, 2], [3, 4]]
+    plain = tmp_path / "dict.kv"
+    plain.write_bytes(pickle.dumps({"vectors": [1, 2]}))
+    with pytest.raises(EmbeddingFormatError, match="holds a pickled dict, not a gensim KeyedVectors"):
+        read_gensim_keyedvectors(plain)
+
+
+def test_byte_order_mark_is_not_part_of_the_first_word(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + GLOVE.encode())
+    assert read_glove_text(path).words[0] == "the"
+    path.write_bytes(b"\xef\xbb\xbf3 3\n" + GLOVE.encode())
+    assert read_word2vec_text(path).words == ["the", "of", "cat"]
+    vectors = np.ones((1, 2), np.float32)
+    path.write_bytes(b"\xef\xbb\xbf" + word2vec_binary_bytes(["love"], vectors))
+    assert read_word2vec_binary(path).words == ["love"]
+
+
+def test_word2vec_binary_with_more_words_than_announced_or_trailing_bytes(tmp_path):
+    vectors = np.ones((3, 4), dtype=np.float32)
+    data = word2vec_binary_bytes(["a", "b", "c"], vectors)
+    path = tmp_path / "more.bin"
+    path.write_bytes(data.replace(b"3 4\n", b"2 4\n", 1))
+    with pytest.raises(EmbeddingFormatError, match="data after the 2 words the header announces"):
+        read_word2vec_binary(path)
+    path.write_bytes(data + b"junk")
+    with pytest.raises(EmbeddingFormatError, match="data after the 3 words"):
+        read_word2vec_binary(path)
+
+
+def test_word2vec_binary_header_larger_than_the_file_fails_before_allocating(tmp_path):
+    path = tmp_path / "huge.bin"
+    path.write_bytes(b"100000000 300\n" + word2vec_binary_bytes(["a"], np.ones((1, 300), np.float32))[6:])
+    with pytest.raises(EmbeddingFormatError, match=r"line 1: header announces 100,000,000 words x 300 dims"):
+        read_word2vec_binary(path)
+    gz = tmp_path / "huge.bin.gz"
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    with pytest.raises(EmbeddingFormatError, match="header announces 100,000,000 words"):
+        read_word2vec_binary(gz)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"this is not gzip", "named .gz but not gzip-compressed"),
+        (gzip.compress(GLOVE.encode())[:-12], "truncated"),
+        (gzip.compress(GLOVE.encode())[:12] + b"\x00" * 30, "corrupt gzip data"),
+    ],
+    ids=["not-gzip", "truncated", "corrupt"],
+)
+def test_broken_gzip_files_are_named(tmp_path, content, message):
+    path = tmp_path / "vectors.txt.gz"
+    path.write_bytes(content)
+    with pytest.raises(EmbeddingFormatError, match=message) as err:
+        read_glove_text(path)
+    assert str(path) in str(err.value)
+
+
+def test_folders_missing_members_and_odd_lines(tmp_path):
+    with pytest.raises(EmbeddingFormatError, match="is a folder, not a vectors file"):
+        read_glove_text(tmp_path)
+    archive = tmp_path / "glove.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("glove.6B.50d.txt", GLOVE)
+    with pytest.raises(EmbeddingFormatError, match=r"no member 'glove.6B.300d.txt' .*holds glove.6B.50d.txt"):
+        read_glove_text(archive, member="glove.6B.300d.txt")
+    with pytest.raises(EmbeddingFormatError, match=r"line 1: '3 3' looks like a word2vec header"):
+        read_glove_text(write(tmp_path, "w2v.txt", "3 3\n" + GLOVE))
+    with pytest.raises(EmbeddingFormatError, match="line 2: the line starts with a space"):
+        read_glove_text(write(tmp_path, "space.txt", "a 1 2\n b 1 2\n"))
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(b"a 1 2\nb 1 2\ncaf\xe9 1 2\n")
+    with pytest.raises(
+        EmbeddingFormatError, match=r"latin1.txt, line 3: not UTF-8 text \(byte 0xe9 at column 4\)"
+    ):
+        read_glove_text(bad)
 
 
 def test_save_and_memory_map(tmp_path):

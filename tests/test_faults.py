@@ -230,6 +230,30 @@ def test_corrupt_mirror_file_and_no_network(reference, tmp_path, mirror):
     assert not list((workdir / "resources" / "data").glob("simlex999*"))
 
 
+def test_a_fixed_mirror_file_is_fetched_again(reference, tmp_path, mirror):
+    # An unpinned resource copied from a broken mirror file must not outlive the fix: the mirror
+    # file is an input of the copy, so a changed mirror file makes it out of date.
+    workdir = prepare(tmp_path / "fixed-mirror", mirror, reference[0] / "resources")
+    bad_mirror = mirror_with(workdir, mirror, "EN-SIMLEX-999.txt", "old\tnew\t1.58\n")
+    (workdir / "resources" / "data" / "simlex999").unlink()
+    (workdir / "extra.yaml").write_text(
+        yaml.safe_dump({"mirror": str(bad_mirror), "resources": {"simlex999": {"sha256": None}}})
+    )
+    target = [
+        "--configfile",
+        str(REPO / "config.yaml"),
+        str(workdir / "fault.yaml"),
+        str(workdir / "extra.yaml"),
+    ]
+    run(workdir, *target, "resources/data/simlex999")
+    assert (workdir / "resources" / "data" / "simlex999").read_text() == "old\tnew\t1.58\n"
+    time.sleep(1.1)  # a later modification time than the copy
+    shutil.copyfile(mirror / "word-sim" / "EN-SIMLEX-999.txt", bad_mirror / "word-sim" / "EN-SIMLEX-999.txt")
+    run(workdir, *target, "resources/data/simlex999")
+    fixed = (workdir / "resources" / "data" / "simlex999").read_bytes()
+    assert fixed == (mirror / "word-sim" / "EN-SIMLEX-999.txt").read_bytes()
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
 def test_full_disk(reference, tmp_path, mirror):
     workdir = prepare(tmp_path / "full-disk", mirror, reference[0] / "resources")
@@ -243,7 +267,7 @@ def test_full_disk(reference, tmp_path, mirror):
             {"methods": ["lif_noise"], "products": {"baseline": "dense"}},
             "results/codes/w2v-googlenews-subset/lif_noise/seed-0.npz",
         )
-        assert "No space left on device" in output
+        assert "the disk is full: No space left on device while writing" in output
         assert "Error in rule binarize" in output
         assert not list(codes.rglob("*.npz")) and not list(codes.rglob(".*tmp*"))
     finally:

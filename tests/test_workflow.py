@@ -46,6 +46,36 @@ def test_invalid_config_stops_before_any_job(tmp_path):
     assert not (tmp_path / "results").exists() and not (tmp_path / "resources").exists()
 
 
+def test_dry_run_warns_up_front_about_the_mirror_and_replaced_parameters(tmp_path):
+    # a missing mirror folder is said once, before anything runs; a method parameter that an
+    # embedding's own params block replaces is named; a URL's query string is not part of the
+    # downloaded file's name
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        yaml.safe_dump(
+            {
+                "mirror": str(tmp_path / "no-such-mirror"),
+                "embeddings": ["glove-6B-300d"],
+                "methods": ["sign", "lif"],
+                "params": {"lif": {"i_boost": 150.0}},
+                "tuning": {"enabled": False},
+                "embedding_sources": {
+                    "glove-6B-300d": {"url": "https://example.org/glove.6B.zip?download=1"}
+                },
+            }
+        )
+    )
+    result = snakemake(tmp_path, "--configfile", str(REPO / "config.yaml"), str(extra), "--dry-run")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert output.count("config key 'mirror':") == 1 and "is not a folder" in output
+    assert (
+        "config key 'params.lif.i_boost' (150.0) is replaced on 'glove-6B-300d' by "
+        "'embedding_sources.glove-6B-300d.params.i_boost' (100.0)"
+    ) in output
+    assert "resources/embeddings/glove-6B-300d/glove.6B.zip\n" in output
+
+
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory, mirror):
     workdir = tmp_path_factory.mktemp("run")

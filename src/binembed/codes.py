@@ -91,14 +91,27 @@ class BinaryCodes:
                 json.loads(str(data["metadata"])),
             )
 
-    def to_tissier_text(self, path) -> Path:
+    def to_tissier_text(self, path, pad_header: bool = False) -> Path:
         """Export in the text format of Tissier's near-lossless-binarization tools: a first line
         ``N_WORDS N_BITS``, then per word the word and its bits as unsigned 64-bit decimal
         integers, 64 bits each, most significant bit first. When n_bits is not a multiple of 64
-        the last integer is padded with zero low-order bits."""
+        the last integer is padded with zero low-order bits.
+
+        Tissier's tools compute the number of integers as N_BITS / 64 with integer division, so a
+        file whose N_BITS is not a multiple of 64 (50 bits: 0 integers) gives NaN there;
+        ``pad_header=True`` writes N_BITS rounded up to a multiple of 64 (the padding bits are 0
+        in every word, so Hamming distances are unchanged, but a reader learns the padded size).
+        Words holding whitespace cannot be written: the format separates fields by spaces."""
+        bad = next((w for w in self.words if not w or any(c.isspace() for c in w)), None)
+        if bad is not None:
+            raise ValueError(
+                f"{path}: word {bad!r} is empty or holds whitespace, which Tissier's space-separated "
+                "text format cannot represent"
+            )
         groups = self.uint64_groups()
+        n_bits = 64 * groups.shape[1] if pad_header else self.n_bits
         with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
-            out.write(f"{len(self.words)} {self.n_bits}\n")
+            out.write(f"{len(self.words)} {n_bits}\n")
             out.writelines(
                 word + " " + " ".join(map(str, row.tolist())) + "\n" for word, row in zip(self.words, groups)
             )

@@ -9,10 +9,18 @@ import jsonschema
 import yaml
 
 from .datasets import CLASSIFICATION_RESOURCES
-from .methods import expand_variants, resolve_n_bits
+from .methods import SPIKING_DEFAULT_TOL, expand_variants, parameter_names, resolve_n_bits
 
 #: The most bits a code may have (a word's code is then 12.5 kB).
 MAX_BITS = 100_000
+#: Steps of the spiking coders' 10 ms at dt = 0.1 ms (binembed.spiking.N_STEPS, without importing it).
+SPIKING_STEPS = 100
+
+#: JSON Schema counts 5.0 as an integer; the methods do not, so an integer must be written as one.
+_STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)
+)
+StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_STRICT_TYPES)
 
 
 class ConfigError(ValueError):
@@ -23,15 +31,52 @@ def _key(path) -> str:
     return ".".join(str(p) for p in path) or "(top level)"
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
+def _alternative(schema: dict, root: dict) -> str:
+    """One allowed form of a value, in words, from a schema branch."""
+    while "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    for combined in ("oneOf", "anyOf"):
+        if combined in schema:
+            return " or ".join(_alternative(branch, root) for branch in schema[combined])
+    if "const" in schema:
+        return repr(schema["const"])
+    if "enum" in schema:
+        return f"one of {schema['enum']}"
+    kind = schema.get("type", "value")
+    if kind == "array" and "items" in schema:
+        return f"a list of ({_alternative(schema['items'], root)})"
+    words = {"integer": "an integer", "string": "a string", "null": "null", "number": "a number"}.get(
+        kind, kind
+    )
+    if "pattern" in schema:
+        words += f" matching {schema['pattern']}"
+    bounds = [
+        f"{sign} {schema[bound]}" for bound, sign in (("minimum", ">="), ("maximum", "<=")) if bound in schema
+    ]
+    return words + (f" ({', '.join(bounds)})" if bounds else "")
+
+
+def _describe(error: jsonschema.ValidationError, root: dict) -> str:
     key = _key(error.absolute_path)
+    instance = error.instance
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        extra = sorted(set(instance) - set(error.schema.get("properties", {})))
         return f"config key '{key}': unknown key(s) {extra}"
     if error.validator == "enum":
-        return f"config key '{key}': {error.instance!r} is not one of {error.validator_value}"
+        return f"config key '{key}': {instance!r} is not one of {error.validator_value}"
     if error.validator == "oneOf" and error.schema.get("oneOf", [{}])[0].get("required"):
         return f"config key '{key}': give exactly one of package (with sha256, members), url (with sha256) or path"
+    integral_float = isinstance(instance, float) and instance.is_integer()
+    if error.validator == "type" and "integer" in error.validator_value and integral_float:
+        return f"config key '{key}': {instance!r} must be written as an integer ({int(instance)}, not {instance})"
+    if error.validator in ("oneOf", "anyOf"):
+        allowed = "; or ".join(_alternative(branch, root) for branch in error.validator_value)
+        hint = ""
+        if key.endswith("sha256") and isinstance(instance, int):
+            hint = " (YAML read an unquoted sha256 made of digits as a number: put it in quotes)"
+        elif key.endswith("sha256") and isinstance(instance, str) and instance.lower() != instance:
+            hint = " (write the hex digits in lower case)"
+        return f"config key '{key}': {instance!r} is not allowed here; expected {allowed}{hint}"
     return f"config key '{key}': {error.message}"
 
 
@@ -39,15 +84,33 @@ def validate_config(config: dict, schema_path) -> dict:
     """Check ``config`` against the schema at ``schema_path`` and its cross-references; raise :class:`ConfigError`
     listing every problem, one per line."""
     schema = yaml.safe_load(Path(schema_path).read_text())
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = StrictValidator(schema)
     problems = [
-        _describe(e) for e in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+        _describe(e, schema)
+        for e in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     ]
     if not problems:
-        problems = _cross_references(config)
+        problems = _cross_references(config) + _tuning_grid(config, validator)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
+
+
+def parameter_conflicts(config: dict) -> list[str]:
+    """Method parameters set in ``params`` that an embedding's own ``params`` block replaces on that
+    embedding (the precedence is: method block < embedding block < tuning), one line each."""
+    lines = []
+    for embedding in config["embeddings"]:
+        own = config["embedding_sources"].get(embedding, {}).get("params", {})
+        for method in config["methods"]:
+            block = config["params"].get(method, {})
+            for name, value in own.items():
+                if name in block and block[name] != value:
+                    lines.append(
+                        f"config key 'params.{method}.{name}' ({block[name]!r}) is replaced on {embedding!r} "
+                        f"by 'embedding_sources.{embedding}.params.{name}' ({value!r})"
+                    )
+    return lines
 
 
 def _cross_references(config):
@@ -98,14 +161,58 @@ def _cross_references(config):
             problems.append(
                 f"config key 'embedding_sources.{name}.members': npy_parquet needs a 'vocab' member"
             )
+        if "member" in source and source["format"] != "glove_text":
+            problems.append(
+                f"config key 'embedding_sources.{name}.member': only glove_text is read out of a zip "
+                f"archive; format {source['format']!r} reads the file itself (remove 'member')"
+            )
+    return problems
+
+
+def _tuning_grid(config, validator) -> list[str]:
+    """Tuned methods must be configured methods; every grid key must be a parameter of a tuned
+    method it applies to, and every grid value a value that method's params block accepts."""
+    tuning = config["tuning"]
+    if not tuning["enabled"]:
+        return []
+    problems = []
+    tuned = tuning["methods"]
+    for i, method in enumerate(tuned):
+        if method not in config["methods"]:
+            problems.append(
+                f"config key 'tuning.methods.{i}': {method!r} is not in 'methods', so it never runs"
+            )
+    schema = validator.schema["properties"]["params"]["properties"]
+    for group, grid in tuning["grid"].items():
+        if group != "default" and group not in schema:
+            problems.append(f"config key 'tuning.grid.{group}': not a method (or 'default')")
+            continue
+        applies = [m for m in tuned if group in ("default", m)]
+        for name, values in grid.items():
+            takers = [m for m in applies if name in parameter_names(m)]
+            if applies and not takers:
+                problems.append(
+                    f"config key 'tuning.grid.{group}.{name}': not a parameter of "
+                    f"{'any tuned method' if group == 'default' else repr(group)}"
+                )
+            for method in takers:
+                for value in values:
+                    for error in validator.evolve(schema=schema[method]).iter_errors({name: value}):
+                        problems.append(
+                            f"config key 'tuning.grid.{group}.{name}': {value!r} is not a valid {name} of "
+                            f"{method} ({error.message})"
+                        )
     return problems
 
 
 def _bit_budgets(config):
     """Every bit budget must be possible on every embedding it runs on: ITQ makes one bit per
-    principal component (at most the dimension), and no code exceeds MAX_BITS."""
+    principal component (at most the dimension), and no code exceeds MAX_BITS, the spiking codes'
+    dims x 100 / tol bits included (for every tol the method may be tuned to)."""
     problems = []
     for method in config["methods"]:
+        if method in SPIKING_DEFAULT_TOL:
+            problems += _spiking_bits(config, method)
         budgets = config["params"].get(method, {}).get("n_bits")
         if budgets is None:
             continue
@@ -121,4 +228,22 @@ def _bit_budgets(config):
                         f"config key 'params.{method}.n_bits': {n_bits!r} is {bits} bits on "
                         f"{embedding!r}, more than {limit}"
                     )
+    return problems
+
+
+def _spiking_bits(config, method) -> list[str]:
+    tols = {config["params"].get(method, {}).get("tol", SPIKING_DEFAULT_TOL[method])}
+    tuning = config["tuning"]
+    if tuning["enabled"] and method in tuning["methods"]:
+        grid = {**tuning["grid"].get("default", {}), **tuning["grid"].get(method, {})}
+        tols |= set(grid.get("tol", []))
+    problems = []
+    for embedding in config["embeddings"]:
+        dim = config["embedding_sources"].get(embedding, {}).get("dim")
+        for tol in sorted(t for t in tols if isinstance(t, int) and t > 0):
+            if dim is not None and dim * (SPIKING_STEPS // tol) > MAX_BITS:
+                problems.append(
+                    f"config key 'params.{method}.tol': tol {tol} gives {dim} x {SPIKING_STEPS // tol} = "
+                    f"{dim * (SPIKING_STEPS // tol)} bits on {embedding!r}, more than {MAX_BITS}"
+                )
     return problems

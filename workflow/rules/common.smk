@@ -1,8 +1,10 @@
 # Helpers for the rules: config validation, wildcard constraints and input functions.
 import re
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from binembed.config import validate_config
+from binembed.config import parameter_conflicts, validate_config
 from binembed.datasets import CLASSIFICATION_RESOURCES
 from binembed.methods import (
     METHOD_MODULES,
@@ -14,6 +16,14 @@ from binembed.methods import (
 validate_config(
     config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 )
+for conflict in parameter_conflicts(config):
+    print(f"WARNING: {conflict}", file=sys.stderr)
+if not Path(config["mirror"]).is_dir():
+    print(
+        f"WARNING: config key 'mirror': {config['mirror']!r} is not a folder "
+        f"(from {Path.cwd()}); every resource will be downloaded",
+        file=sys.stderr,
+    )
 
 EMBEDDINGS = config["embeddings"]
 # Variant name -> (method, parameter block); a method with a list of n_bits has one per budget.
@@ -104,8 +114,8 @@ def embedding_source_file(wildcards):
     source = config["embedding_sources"][wildcards.embedding]
     if "package" in source:
         return f"resources/embeddings/{wildcards.embedding}.whl"
-    if "url" in source:
-        return f"resources/embeddings/{wildcards.embedding}/{Path(source['url']).name}"
+    if "url" in source:  # the file name of the URL's path, whatever its query string
+        return f"resources/embeddings/{wildcards.embedding}/{Path(urlsplit(source['url']).path).name}"
     return source["path"]
 
 
@@ -158,6 +168,16 @@ def representation_files(wildcards):
     return {
         "codes": f"results/codes/{wildcards.embedding}/{wildcards.method}/seed-{wildcards.seed}.npz"
     }
+
+
+def mirror_file(wildcards):
+    """The resource's file in the mirror, as an input when it exists: a mirror file that changes
+    (fixed, or replaced) makes the copy under resources/ out of date, so it is fetched again."""
+    spec = config["resources"][wildcards.resource]
+    if "mirror_path" not in spec:
+        return []
+    path = Path(config["mirror"]) / spec["mirror_path"]
+    return [str(path)] if path.is_file() else []
 
 
 def classification_files():

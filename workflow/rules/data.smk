@@ -2,6 +2,8 @@
 
 
 rule fetch_resource:
+    input:
+        mirror_file,
     output:
         "resources/data/{resource}",
     log:

@@ -4,7 +4,7 @@ sys.stderr = open(snakemake.log[0], "w")
 
 import logging
 
-from binembed.download import download
+from binembed.download import DEFAULT_DEADLINE, download
 
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 source, settings = snakemake.params.source, snakemake.params.download
@@ -16,4 +16,5 @@ download(
     retries=settings["retries"],
     backoff=settings["backoff_seconds"],
     timeout=settings["timeout_seconds"],
+    deadline=settings.get("deadline_seconds", DEFAULT_DEADLINE),
 )

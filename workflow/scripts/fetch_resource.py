@@ -4,7 +4,7 @@ sys.stderr = open(snakemake.log[0], "w")
 
 import logging
 
-from binembed.download import obtain
+from binembed.download import DEFAULT_DEADLINE, obtain
 
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 download = snakemake.params.download
@@ -16,4 +16,5 @@ obtain(
     retries=download["retries"],
     backoff=download["backoff_seconds"],
     timeout=download["timeout_seconds"],
+    deadline=download.get("deadline_seconds", DEFAULT_DEADLINE),
 )
