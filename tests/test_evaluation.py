@@ -176,6 +176,22 @@ def test_word_similarity_dense_with_oov_and_lowercase_lookup():
     assert summary["spearman"] == pytest.approx(100 * rho)
 
 
+def test_undefined_spearman_says_why():
+    pairs = pd.DataFrame(
+        {"word1": ["cat", "car", "dog"], "word2": ["dog", "bus", "bus"], "score": [9.0, 8.0, 1.0]}
+    )
+    zeros = Embedding(["cat", "dog", "car", "bus"], np.zeros((4, 3), np.float32))
+    _, summary = word_similarity(Representation(zeros), pairs)
+    assert np.isnan(summary["spearman"]) and "every pair has the same similarity" in summary["undefined"]
+    _, summary = word_similarity(Representation(toy_embedding()), pairs.iloc[:2])
+    assert (
+        np.isnan(summary["spearman"])
+        and summary["undefined"] == "only 2 pair(s) have both words in the vocabulary"
+    )
+    _, summary = word_similarity(Representation(toy_embedding()), pairs)
+    assert np.isfinite(summary["spearman"]) and "undefined" not in summary
+
+
 def test_hamming_similarity_is_one_minus_normalized_distance():
     bits = np.random.default_rng(3).integers(0, 2, size=(6, 70))
     codes = BinaryCodes.from_bits(list("abcdef"), bits)

