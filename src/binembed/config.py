@@ -9,6 +9,7 @@ import jsonschema
 import yaml
 
 from .datasets import CLASSIFICATION_RESOURCES
+from .errors import InputError
 from .methods import SPIKING_DEFAULT_TOL, expand_variants, parameter_names, resolve_n_bits
 
 #: The most bits a code may have (a word's code is then 12.5 kB).
@@ -23,8 +24,8 @@ _STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
 StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_STRICT_TYPES)
 
 
-class ConfigError(ValueError):
-    pass
+class ConfigError(InputError):
+    """An invalid configuration; one line per problem, each naming the config key."""
 
 
 def _key(path) -> str:

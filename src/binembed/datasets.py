@@ -11,8 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
 
-class DatasetFormatError(ValueError):
+
+class DatasetFormatError(InputError):
     def __init__(self, path, message, line=None):
         where = f"{path}, line {line}" if line is not None else f"{path}"
         super().__init__(f"{where}: {message}")

@@ -20,6 +20,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from .errors import InputError
+
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1 << 20
@@ -29,7 +31,7 @@ DEFAULT_DEADLINE = 4 * 3600.0
 _LISTED_NAMES = 10
 
 
-class ResourceError(RuntimeError):
+class ResourceError(InputError):
     """One clear error about one named resource; message starts with "resource '<name>': "."""
 
     def __init__(self, name: str, message: str):

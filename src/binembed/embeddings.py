@@ -21,10 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import InputError
 from .files import atomic_output
 
 
-class EmbeddingFormatError(ValueError):
+class EmbeddingFormatError(InputError):
     """A malformed embedding file; the message names the file and, where it applies, the line."""
 
     def __init__(self, path, message, line=None):

@@ -2,6 +2,10 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
+from binembed.errors import report_input_errors_briefly
+
+report_input_errors_briefly()
+
 import logging
 
 from binembed.download import DEFAULT_DEADLINE, download

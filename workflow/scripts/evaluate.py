@@ -2,6 +2,10 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
+from binembed.errors import InputError, report_input_errors_briefly
+
+report_input_errors_briefly()
+
 import json
 
 import numba
@@ -21,7 +25,7 @@ summaries, pairs = [], []
 for dataset, path in zip(params.datasets, snakemake.input.pairs):
     per_pair, summary = word_similarity(representation, read_word_similarity(path))
     if summary["n_used"] == 0:
-        raise ValueError(
+        raise InputError(
             f"{path}: no pair of {dataset!r} has both words in the vocabulary of "
             f"{wildcards.embedding!r} (is it the right language or casing?)"
         )

@@ -2,6 +2,10 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
+from binembed.errors import InputError, report_input_errors_briefly
+
+report_input_errors_briefly()
+
 import json
 from pathlib import Path
 
@@ -16,11 +20,11 @@ embedding = load_embedding(Path(snakemake.input.vectors).parent)
 word, neuron = snakemake.params.word, snakemake.params.neuron
 row = embedding.index().get(word.lower())
 if row is None:
-    raise ValueError(
+    raise InputError(
         f"config key 'spike_raster.word': {word!r} is not in the vocabulary of {snakemake.wildcards.embedding}"
     )
 if neuron > embedding.dim:
-    raise ValueError(f"config key 'spike_raster.neuron': {neuron} > {embedding.dim} dimensions")
+    raise InputError(f"config key 'spike_raster.neuron': {neuron} > {embedding.dim} dimensions")
 arrays = {"vector": np.asarray(embedding.vectors[row], dtype=np.float64)}
 settings = {}
 for variant, run in snakemake.params.runs.items():

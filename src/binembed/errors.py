@@ -1,0 +1,30 @@
+"""Mistakes in what a user gives the workflow (the configuration, an embedding or dataset file, a
+download) and how a workflow job reports them.
+
+Every such error is an :class:`InputError` whose message already names the config key or the file
+and line; a job shows it as one line, without a Python traceback, which stays for genuine bugs. A
+full disk is reported the same way.
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+
+
+class InputError(ValueError):
+    """A user's mistake, described completely by its message."""
+
+
+def _report(kind, error, trace):
+    """sys.excepthook of a workflow job: one line for input errors and a full disk, the usual
+    traceback for anything else."""
+    if isinstance(error, InputError) or (isinstance(error, OSError) and error.errno == errno.ENOSPC):
+        print(f"ERROR: {error}", file=sys.stderr)
+        return
+    sys.__excepthook__(kind, error, trace)
+
+
+def report_input_errors_briefly() -> None:
+    """Make the job's uncaught input errors one line in its log (call once, at the top)."""
+    sys.excepthook = _report
