@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: run test lint
+.PHONY: run test test-quick lint
 
 $(VENV)/installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ run: $(VENV)/installed
 
 test: $(VENV)/installed
 	$(BIN)/pytest
+
+# Everything but the end-to-end workflow runs (about a minute): while editing the package.
+test-quick: $(VENV)/installed
+	$(BIN)/pytest -m "not slow"
 
 lint: $(VENV)/installed
 	$(BIN)/snakemake --lint

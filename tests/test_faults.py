@@ -15,6 +15,7 @@ import yaml
 from conftest import REPO
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+pytestmark = pytest.mark.slow  # each runs the workflow: left out of `make test-quick`
 
 # One small embedding, a deterministic, a stochastic and a trained method; the autoencoder trains
 # long enough (tens of seconds) to be killed mid-job.

@@ -19,6 +19,7 @@ from binembed.embeddings import load_embedding
 from binembed.evaluation import Representation, word_similarity
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+pytestmark = pytest.mark.slow  # each runs the workflow: left out of `make test-quick`
 
 
 def snakemake(workdir, *args):
