@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -353,3 +354,40 @@ def test_products_and_html_report(small_run):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert report.stat().st_size > 100_000
+
+
+@pytest.mark.parametrize("embedding", ["glove-6B-50d", "w2v-googlenews-subset"])
+def test_binembed_command_gives_the_workflows_codes_and_scores(small_run, tmp_path, embedding):
+    # the command runs the workflow's own functions: same codes, same Spearman
+    binembed = str(Path(sys.executable).with_name("binembed"))
+    vectors = small_run / "results" / "embeddings" / embedding
+    out = tmp_path / "poisson.npz"
+    encode = [binembed, "encode", "poisson", vectors, out, "--seed", "1", "--threads", "2"]
+    assert subprocess.run(encode, capture_output=True, check=False).returncode == 0
+    workflow = BinaryCodes.load(small_run / "results" / "codes" / embedding / "poisson" / "seed-1.npz")
+    assert np.array_equal(BinaryCodes.load(out).packed, workflow.packed)
+    result = subprocess.run(
+        [binembed, "evaluate", out, "--word-sim", "ws353-all", "--mirror", small_run.parent / "mirror-unused"],
+        capture_output=True, text=True, check=False, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 1 and "is not in the mirror" in result.stderr
+    result = subprocess.run(
+        [binembed, "evaluate", out, "--word-sim", "ws353-all"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    scores = pd.read_csv(small_run / "results" / "tables" / "scores.csv")
+    expected = scores[
+        (scores.embedding == embedding)
+        & (scores.method == "poisson")
+        & (scores.seed == 1)
+        & (scores.dataset == "ws353-all")
+    ].value.item()
+    assert f"{expected:7.1f}" in result.stdout
+    neighbours = subprocess.run(
+        [binembed, "neighbours", out, "car", "-k", "3"], capture_output=True, text=True, check=False
+    )
+    assert neighbours.returncode == 0 and len(neighbours.stdout.splitlines()) == 3

@@ -32,6 +32,23 @@ METHOD_MODULES = {
 }
 
 
+#: The paper each method comes from.
+METHOD_SOURCES = {
+    "sign": "Wang et al. 2019 (rude binarization)",
+    "poisson": "Wang et al. 2019",
+    "lif": "Wang et al. 2019",
+    "lif_noise": "Wang et al. 2019",
+    **{
+        f"izh_{pair}": "Wang et al. 2019; Izhikevich 2003"
+        for pair in ("rs_fs", "rs_lts", "ib_fs", "ib_lts", "ch_fs", "ch_lts")
+    },
+    "lsh": "Charikar 2002",
+    "itq": "Gong & Lazebnik 2011",
+    "overcomplete": "Faruqui et al. 2015 (Overcomplete-B)",
+    "ae_nste": "Tissier et al. 2019, as in Entjes 2021",
+    "ae_ste": "Entjes 2021",
+}
+
 #: The spiking coders and their default tol (Wang et al. 2019: 5, and 10 for Izhikevich), the
 #: facts config validation needs without importing the coders.
 SPIKING_DEFAULT_TOL = {
@@ -49,6 +66,25 @@ def binarizer_class(method: str):
 
 def parameter_names(method: str) -> list[str]:
     return [p for p in inspect.signature(binarizer_class(method).__init__).parameters if p != "self"]
+
+
+def parameter_defaults(method: str) -> dict:
+    """The method's parameters and their defaults (from ``__init__``)."""
+    signature = inspect.signature(binarizer_class(method).__init__)
+    return {name: p.default for name, p in signature.parameters.items() if name != "self"}
+
+
+def build_binarizer(method: str, params: dict, seed: int | None = None, threads: int | None = None):
+    """A configured binarizer: ``params`` as keyword arguments, the seed for a stochastic method
+    (``random_state``) and, for methods that take it, the thread count (``n_threads``). Used by
+    the workflow's binarize job and by the ``binembed encode`` command alike."""
+    kwargs = dict(params)
+    cls = binarizer_class(method)
+    if cls.stochastic and seed is not None:
+        kwargs["random_state"] = int(seed)
+    if threads is not None and "n_threads" in parameter_names(method):
+        kwargs["n_threads"] = int(threads)
+    return cls(**kwargs)
 
 
 def expand_variants(methods: list[str], params: dict) -> dict[str, tuple[str, dict]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numba
 
 from binembed.embeddings import load_embedding
-from binembed.methods import binarizer_class, parameter_names
+from binembed.methods import build_binarizer
 
 wildcards = snakemake.wildcards
 method = snakemake.params.method
@@ -22,14 +22,9 @@ if "tuning" in snakemake.input.keys():  # noqa: SIM118 (InputFiles: `in` tests v
     choice = json.loads(Path(snakemake.input.tuning).read_text())
     params.update(choice["params"])
     metadata["tuning"] = {key: choice[key] for key in ("protocol", "datasets", "score")}
-cls = binarizer_class(method)
-if cls.stochastic:
-    params["random_state"] = int(wildcards.seed)
-if "n_threads" in parameter_names(method):
-    params["n_threads"] = snakemake.threads
-
 numba.set_num_threads(snakemake.threads)
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
-codes = cls(**params).encode(embedding.words, embedding.vectors, metadata=metadata)
+binarizer = build_binarizer(method, params, int(wildcards.seed), snakemake.threads)
+codes = binarizer.encode(embedding.words, embedding.vectors, metadata=metadata)
 codes.save(snakemake.output[0])
-print(f"{method} {params}: {len(codes.words)} words x {codes.n_bits} bits", file=sys.stderr)
+print(f"{method} {binarizer.get_params()}: {len(codes.words)} words x {codes.n_bits} bits", file=sys.stderr)

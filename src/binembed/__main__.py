@@ -1,0 +1,5 @@
+"""``python -m binembed``: the ``binembed`` command."""
+
+from .cli import main
+
+raise SystemExit(main())

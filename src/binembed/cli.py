@@ -1,0 +1,324 @@
+"""The ``binembed`` command: the workflow's binarizers and evaluation on one file, without Snakemake.
+
+    binembed methods                                  every method, its parameters and its paper
+    binembed encode METHOD INPUT OUTPUT [--param k=v]  an embedding file in, codes out
+    binembed evaluate INPUT [--word-sim SET] [--classify TASK]
+    binembed neighbours INPUT WORD [-k 10]
+
+Each subcommand calls the functions the workflow's jobs call (readers, ``build_binarizer``,
+``word_similarity``, ``classify``, ``nearest_words``). A mistake in the input is one line on
+stderr and exit status 1; a usage mistake exit status 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+#: The checkout's config.yaml (dataset names, the mirror), when binembed runs from a checkout.
+CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
+FORMATS = ("glove_text", "word2vec_text", "word2vec_binary", "gensim_keyedvectors")
+
+
+def main(argv=None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (InputError, KeyError) as err:
+        message = err.args[0] if isinstance(err, KeyError) else err
+        print(f"binembed {args.command}: error: {message}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `binembed methods | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="binembed",
+        description="Binary codes from dense word embeddings, and what survives binarization.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    methods = commands.add_parser(
+        "methods", help="list every method, its parameters and defaults, and its paper"
+    )
+    methods.set_defaults(run=_methods)
+
+    encode = commands.add_parser("encode", help="binarize an embedding file")
+    encode.add_argument("method", metavar="METHOD", help="a method name (see `binembed methods`)")
+    encode.add_argument(
+        "input", type=Path, metavar="INPUT", help="embedding file (or a folder of vectors.npy + vocab.txt)"
+    )
+    encode.add_argument(
+        "output", type=Path, metavar="OUTPUT", help="codes: .npz (BinaryCodes) or .txt (Tissier's format)"
+    )
+    encode.add_argument(
+        "--param", action="append", default=[], metavar="KEY=VALUE", help="a method parameter (repeatable)"
+    )
+    encode.add_argument("--seed", type=int, default=0, help="seed of a stochastic method (default 0)")
+    encode.add_argument(
+        "--threads", type=int, default=1, help="threads of the numerical libraries (default 1)"
+    )
+    _input_options(encode, codes=False)
+    encode.add_argument(
+        "--pad-header", action="store_true", help="for .txt output: N_BITS rounded up to 64 (Tissier's tools)"
+    )
+    encode.set_defaults(run=_encode)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="word similarity and text classification of vectors or codes"
+    )
+    evaluate.add_argument(
+        "input", type=Path, metavar="CODES_OR_VECTORS", help="codes (.npz, Tissier .txt) or an embedding file"
+    )
+    evaluate.add_argument(
+        "--word-sim",
+        action="append",
+        default=[],
+        metavar="SET",
+        help="a resource name of config.yaml or a file (repeatable)",
+    )
+    evaluate.add_argument(
+        "--classify",
+        action="append",
+        default=[],
+        choices=["search_snippets", "sst2"],
+        metavar="TASK",
+        help="search_snippets or sst2 (repeatable)",
+    )
+    evaluate.add_argument(
+        "--config", type=Path, default=None, help="config.yaml naming the resources (default: the checkout's)"
+    )
+    evaluate.add_argument(
+        "--mirror", type=Path, default=None, help="the datasets mirror (default: the config's `mirror`)"
+    )
+    evaluate.add_argument("--threads", type=int, default=1, help="threads of the kNN search (default 1)")
+    _input_options(evaluate)
+    evaluate.set_defaults(run=_evaluate)
+
+    neighbours = commands.add_parser("neighbours", help="the nearest words of a word")
+    neighbours.add_argument("input", type=Path, metavar="CODES_OR_VECTORS")
+    neighbours.add_argument("word", metavar="WORD")
+    neighbours.add_argument("-k", type=int, default=10, help="how many (default 10)")
+    _input_options(neighbours)
+    neighbours.set_defaults(run=_neighbours)
+    return parser
+
+
+def _input_options(parser, codes: bool = True) -> None:
+    choices = (*FORMATS, "tissier_codes") if codes else FORMATS
+    parser.add_argument(
+        "--format", choices=choices, default=None, help="input file format (default: guessed)"
+    )
+    parser.add_argument("--member", default=None, help="file inside a zip archive (glove_text)")
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def guess_format(path: Path) -> str:
+    """The format of an embedding file from its name and first line: .kv is a KeyedVectors file,
+    .bin (.bin.gz) word2vec binary, and a text file whose first line is two integers word2vec
+    text, otherwise GloVe text."""
+    from .embeddings import _open_binary
+
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".kv"):
+        return "gensim_keyedvectors"
+    if name.endswith(".bin"):
+        return "word2vec_binary"
+    with _open_binary(path) as stream:
+        first = stream.readline(4096).split()
+    return "word2vec_text" if len(first) == 2 and all(f.isdigit() for f in first) else "glove_text"
+
+
+def read_embedding(path: Path, fmt: str | None, member: str | None):
+    """An Embedding from a file in any supported format, or from a folder written by the workflow."""
+    from .embeddings import READERS, EmbeddingFormatError, load_embedding, read_glove_text
+
+    if path.is_dir():
+        if not (path / "vectors.npy").is_file():
+            raise EmbeddingFormatError(
+                path, "a folder must hold vectors.npy and vocab.txt (as results/embeddings/*)"
+            )
+        return load_embedding(path)
+    if member is not None:
+        return read_glove_text(path, member=member)
+    return READERS[fmt or guess_format(path)](path)
+
+
+def read_representation(path: Path, fmt: str | None, member: str | None):
+    """Codes (a BinaryCodes .npz, or Tissier's text format with ``--format tissier_codes``) or
+    dense vectors, as an evaluation Representation."""
+    from .codes import BinaryCodes
+    from .evaluation import Representation
+
+    if path.suffix == ".npz":
+        return Representation(BinaryCodes.load(path))
+    if fmt == "tissier_codes":
+        try:
+            return Representation(BinaryCodes.from_tissier_text(path))
+        except ValueError as err:
+            raise InputError(str(err)) from None
+    return Representation(read_embedding(path, fmt, member))
+
+
+# --- subcommands ------------------------------------------------------------------------------
+
+
+def _methods(args) -> int:
+    from .methods import METHOD_MODULES, METHOD_SOURCES, binarizer_class, parameter_defaults
+
+    for method, family in METHOD_MODULES.items():
+        stochastic = " (stochastic: one run per seed)" if binarizer_class(method).stochastic else ""
+        print(f"{method}  [{family}]  {METHOD_SOURCES[method]}{stochastic}")
+        for name, default in parameter_defaults(method).items():
+            print(f"    {name} = {default!r}")
+    return 0
+
+
+def _parse_params(method: str, pairs: list[str]) -> dict:
+    from .methods import parameter_names
+
+    names = parameter_names(method)
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--param {pair!r}: expected KEY=VALUE")
+        if key not in names:
+            raise InputError(f"--param {key}: {method} has no such parameter (it has {', '.join(names)})")
+        params[key] = yaml.safe_load(value)
+    return params
+
+
+def _encode(args) -> int:
+    import numba
+
+    from .methods import METHOD_MODULES, build_binarizer
+
+    if args.method not in METHOD_MODULES:
+        raise InputError(f"unknown method {args.method!r} (see `binembed methods`)")
+    if args.output.suffix not in (".npz", ".txt"):
+        raise InputError(
+            f"{args.output}: the output must end in .npz (BinaryCodes) or .txt (Tissier's format)"
+        )
+    params = _parse_params(args.method, args.param)
+    numba.set_num_threads(max(1, min(args.threads, numba.config.NUMBA_NUM_THREADS)))
+    embedding = read_embedding(args.input, args.format, args.member)
+    try:
+        binarizer = build_binarizer(args.method, params, args.seed, args.threads)
+    except TypeError as err:
+        raise InputError(f"{args.method}: {err}") from None
+    print(f"{args.method}: encoding {len(embedding.words):,} words x {embedding.dim} dims", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        codes = binarizer.encode(
+            embedding.words, embedding.vectors, {"source": str(args.input), "seed": args.seed}
+        )
+    except ValueError as err:  # a parameter the binarizer rejects (tol=7, max_rate=2e4, ...)
+        raise InputError(f"{args.method}: {err}") from None
+    seconds = time.perf_counter() - started
+    print(
+        f"{args.method}: {len(codes.words):,} words x {codes.n_bits} bits in {seconds:.1f} s "
+        f"({len(codes.words) / max(seconds, 1e-9):,.0f} words/s)",
+        file=sys.stderr,
+    )
+    if args.output.suffix == ".npz":
+        codes.save(args.output)
+    else:
+        try:
+            codes.to_tissier_text(args.output, pad_header=args.pad_header)
+        except ValueError as err:
+            raise InputError(str(err)) from None
+    print(args.output)
+    return 0
+
+
+def _resources(args) -> tuple[dict, Path]:
+    """The ``resources`` of the config file and the mirror folder."""
+    config_path = args.config or (Path("config.yaml") if Path("config.yaml").is_file() else CHECKOUT_CONFIG)
+    if not config_path.is_file():
+        raise InputError(f"{config_path}: no config.yaml to name the datasets (give --config or file paths)")
+    config = yaml.safe_load(config_path.read_text())
+    mirror = args.mirror or (config_path.parent / config.get("mirror", "."))
+    return config.get("resources", {}), Path(mirror)
+
+
+def _dataset_file(name: str, resources: dict, mirror: Path) -> Path:
+    if Path(name).is_file():
+        return Path(name)
+    if name not in resources:
+        raise InputError(
+            f"{name!r} is neither a file nor a resource of the config (known: {', '.join(sorted(resources))})"
+        )
+    path = mirror / resources[name].get("mirror_path", "")
+    if not path.is_file():
+        raise InputError(f"{name!r}: {path} is not in the mirror (give --mirror, or the file itself)")
+    return path
+
+
+def _evaluate(args) -> int:
+    import numba
+
+    from .datasets import CLASSIFICATION_RESOURCES, classification_split, read_word_similarity
+    from .evaluation import KnnSettings, classify, word_similarity
+
+    numba.set_num_threads(max(1, min(args.threads, numba.config.NUMBA_NUM_THREADS)))
+    if not args.word_sim and not args.classify:
+        args.word_sim = ["ws353-all", "simlex999", "rw", "men"]
+    resources, mirror = _resources(args)
+    representation = read_representation(args.input, args.format, args.member)
+    rows = []
+    for name in args.word_sim:
+        _, summary = word_similarity(
+            representation, read_word_similarity(_dataset_file(name, resources, mirror))
+        )
+        note = f"  ({summary['undefined']})" if "undefined" in summary else ""
+        rows.append(
+            (
+                name,
+                "spearman x 100",
+                summary["spearman"],
+                f"{summary['n_used']}/{summary['n_total']} pairs{note}",
+            )
+        )
+    for task in args.classify:
+        files = {
+            split: _dataset_file(name, resources, mirror)
+            for split, name in CLASSIFICATION_RESOURCES[task].items()
+        }
+        train, test = classification_split(task, files)
+        _, summary = classify(representation, train, test, KnnSettings())
+        rows.append((task, "accuracy %", 100 * summary["accuracy"], f"k = {summary['k']}"))
+        if "pooled_ones_fraction" in summary:
+            ones = 100 * summary["pooled_ones_fraction"]
+            rows.append((task, "pooled ones %", ones, "saturated: cannot classify" if ones >= 95 else ""))
+    width = max(len(row[0]) for row in rows)
+    print(f"{'set':<{width}}  {'metric':<15} {'value':>7}  detail")
+    for name, metric, value, detail in rows:
+        print(f"{name:<{width}}  {metric:<15} {value:7.1f}  {detail}")
+    return 0
+
+
+def _neighbours(args) -> int:
+    from .evaluation import nearest_words
+
+    representation = read_representation(args.input, args.format, args.member)
+    table = nearest_words(representation, args.word, args.k)
+    for row in table.itertuples():
+        print(f"{row.rank:>3}  {row.word}  {row.distance:g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
