@@ -201,6 +201,14 @@ def test_tuned_codes_record_the_choice(small_run):
     assert choice["grid_edges"] == (["v_th"] if choice["params"]["v_th"] in (v_th[0], v_th[-1]) else [])
 
 
+def test_long_jobs_report_progress_in_their_logs(small_run):
+    log = (small_run / "logs" / "binarize" / "glove-6B-50d" / "ae_nste-16" / "seed-0.log").read_text()
+    assert "ae_nste epoch 1/2: loss " in log and "ae_nste epoch 2/2: loss " in log
+    assert re.search(r"ae_nste: 100\.0 % \([\d,]+ of [\d,]+ batches\), .* batches/s, elapsed", log)
+    log = (small_run / "logs" / "binarize" / "glove-6B-50d" / "lif" / "seed-0.log").read_text()
+    assert re.search(r"lif:  \d\d\.\d % \([\d,]+ of 400,000 words\)", log)
+
+
 def test_poisson_codes_carry_the_information_of_real_vectors(small_run):
     # Min-max levels made these codes noise (WS-353 -5 to 9 over seeds on GloVe-50d); with rank
     # levels, Hamming similarity follows cosine over random word pairs, every seed scores

@@ -32,18 +32,15 @@ the inputs to [-1, 1], the range of tanh; the thesis does not (``clip_input=Fals
 
 from __future__ import annotations
 
-import logging
 from contextlib import contextmanager
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm import tqdm
 
 from .binarizers import BaseBinarizer
 from .codes import pack_bits
-
-logger = logging.getLogger(__name__)
+from .progress import Progress
 
 #: Rows per chunk when encoding or scoring a whole vocabulary.
 _CHUNK = 65536
@@ -106,7 +103,8 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
     torch's thread count, an int sets it while the estimator computes (the matrices are small: on a
     shared 2-core CPU, 1 thread trained several times faster than torch's default of 2). device: "auto" (CUDA when
     available, else CPU), or a torch device string; devices agree up to float rounding.
-    progress: True shows a tqdm bar on stderr during training.
+    progress: True reports progress on stderr during training (binembed.progress), with each
+    epoch's loss as it ends.
 
     Fitted attributes: ``weights_`` W (n_bits, dims), ``bias_`` c (dims,), float32 arrays;
     ``loss_history_``, per epoch the means over the epoch's words of L_rec (``"reconstruction"``),
@@ -184,9 +182,7 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
         optimizer = torch.optim.Adam([W, c], lr=self.learning_rate, fused=True)
         history = {"loss": [], "reconstruction": [], "regularizer": []}
         n_batches = -(-n_words // self.batch_size)
-        with tqdm(
-            total=self.n_epochs * n_batches, desc=self.method_name, unit="batch", disable=not self.progress
-        ) as bar:
+        with Progress(self.n_epochs * n_batches, self.method_name, "batches", enabled=self.progress) as bar:
             for epoch in range(self.n_epochs):
                 order = torch.randperm(n_words, generator=generator).to(X.device)
                 sums = torch.zeros(2, device=X.device)
@@ -201,9 +197,9 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
                 history["reconstruction"].append(rec)
                 history["regularizer"].append(reg)
                 history["loss"].append(rec + self.lambda_reg * reg)
-                logger.info(
-                    "%s epoch %d/%d: loss %.6f (reconstruction %.6f, regularizer %.6f)",
-                    *(self.method_name, epoch + 1, self.n_epochs, history["loss"][-1], rec, reg),
+                bar.say(
+                    f"epoch {epoch + 1}/{self.n_epochs}: loss {history['loss'][-1]:.6f} "
+                    f"(reconstruction {rec:.6f}, regularizer {reg:.6f})"
                 )
         self.weights_ = W.detach().cpu().numpy()
         self.bias_ = c.detach().cpu().numpy()

@@ -21,6 +21,7 @@ from scipy import linalg
 
 from .binarizers import BaseBinarizer
 from .codes import pack_bits
+from .progress import Progress
 
 #: Row chunks of the sparse code statistics of the overcomplete D-step; fixed (not the thread
 #: count) so that the float64 sums, hence the fit, do not depend on the number of threads.
@@ -218,19 +219,25 @@ class OvercompleteBinarizer(BaseBinarizer):
         x_norm = np.einsum("ij,ij->", X, X, dtype=np.float64)
         ridge = n_words * self.l2 * np.eye(D.shape[0])
         self.objective_ = []
-        for _ in range(self.n_iter):
-            _nonneg_lasso(X, D, A, self.l1, self.n_steps)
-            AtA, AtX, a_norm = _code_statistics(A, X)
-            D = linalg.solve(AtA + ridge, AtX, assume_a="pos")
-            d_norm = np.sum(D * D)
-            # ||X - A D||^2 = ||X||^2 - <D, A^T X> - V l2 ||D||^2 at the ridge solution.
-            residual = x_norm - np.sum(D * AtX) - n_words * self.l2 * d_norm
-            scale = (2 * n_words * self.l2 * d_norm / (self.l1 * a_norm)) ** (1 / 3) if a_norm > 0 else 1.0
-            A *= np.float32(scale)
-            D /= scale
-            self.objective_.append(
-                float((residual + self.l1 * scale * a_norm) / n_words + self.l2 * d_norm / scale**2)
-            )
+        with Progress(
+            self.n_iter, "overcomplete", "dictionary updates", step_percent=100 / self.n_iter
+        ) as progress:
+            for _ in range(self.n_iter):
+                _nonneg_lasso(X, D, A, self.l1, self.n_steps)
+                AtA, AtX, a_norm = _code_statistics(A, X)
+                D = linalg.solve(AtA + ridge, AtX, assume_a="pos")
+                d_norm = np.sum(D * D)
+                # ||X - A D||^2 = ||X||^2 - <D, A^T X> - V l2 ||D||^2 at the ridge solution.
+                residual = x_norm - np.sum(D * AtX) - n_words * self.l2 * d_norm
+                scale = (
+                    (2 * n_words * self.l2 * d_norm / (self.l1 * a_norm)) ** (1 / 3) if a_norm > 0 else 1.0
+                )
+                A *= np.float32(scale)
+                D /= scale
+                self.objective_.append(
+                    float((residual + self.l1 * scale * a_norm) / n_words + self.l2 * d_norm / scale**2)
+                )
+                progress.update(note=f"objective {self.objective_[-1]:.6f}")
         self.dictionary_ = D.astype(np.float32)
         self.codes_ = pack_bits(A > 0)
         self._fit_digest = _digest(X)

@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import InputError
+from .progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +300,9 @@ def _transfer(url: str, part: Path, name: str, timeout: float, ends: float, dead
         else:
             raise ResourceError(name, f"unexpected HTTP {response.status} {response.reason} from {url}")
         length = response.headers.get("Content-Length", "")
-        received = _write_body(response, part, mode, url, name, ends, deadline)
+        megabytes = int(length) / 2**20 if length.isdigit() else 0.0
+        with Progress(megabytes, f"resource '{name}'", "MiB", enabled=megabytes >= 16) as progress:
+            received = _write_body(response, part, mode, url, name, ends, deadline, progress)
     if length.isdigit() and received < int(length):
         raise _Transient(f"short body from {url}: received {received} of {length} bytes")
     return offset
@@ -314,7 +317,9 @@ def _range_start(content_range: str | None) -> int | None:
     return int(start)
 
 
-def _write_body(response, part: Path, mode: str, url: str, name: str, ends: float, deadline: float) -> int:
+def _write_body(
+    response, part: Path, mode: str, url: str, name: str, ends: float, deadline: float, progress: Progress
+) -> int:
     """Copy a response body into part as it arrives (at most 1 MiB a read, so that a slow server
     cannot hold one read for long); return the number of bytes received. Past the monotonic time
     ``ends`` the download is abandoned."""
@@ -335,6 +340,7 @@ def _write_body(response, part: Path, mode: str, url: str, name: str, ends: floa
                 return received
             out.write(chunk)
             received += len(chunk)
+            progress.update(len(chunk) / 2**20)
 
 
 def _copy_from_mirror(source: Path, dest: Path, pin: str | None, name: str) -> str | None:

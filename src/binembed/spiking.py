@@ -31,6 +31,7 @@ import numba
 import numpy as np
 
 from .binarizers import BaseBinarizer
+from .progress import Progress
 
 DURATION_MS = 10.0
 DT_MS = 0.1
@@ -358,9 +359,12 @@ class SpikingBinarizer(BaseBinarizer):
             X = self._validate(X)
         self._check_fitted(X)
         out = np.zeros((X.shape[0], (self.n_bits_ + 7) // 8), dtype=np.uint8)
-        for start in range(0, X.shape[0], self.chunk_size):
-            chunk = np.ascontiguousarray(self._validate(X[start : start + self.chunk_size]))
-            self._simulate(chunk, N_STEPS, out[start : start + chunk.shape[0]], None, None)
+        several = X.shape[0] > self.chunk_size  # report progress only on work of several chunks
+        with Progress(X.shape[0], self.method_name, "words", step_percent=10, enabled=several) as progress:
+            for start in range(0, X.shape[0], self.chunk_size):
+                chunk = np.ascontiguousarray(self._validate(X[start : start + self.chunk_size]))
+                self._simulate(chunk, N_STEPS, out[start : start + chunk.shape[0]], None, None)
+                progress.update(chunk.shape[0])
         return out
 
     def _simulate(self, X, n_steps, out, raster, potential):
