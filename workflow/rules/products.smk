@@ -30,6 +30,7 @@ PRODUCT_FILES = [
     f"{TABLES}/table1_word_similarity.csv",
     f"{TABLES}/table2_averages.csv",
     f"{TABLES}/storage.csv",
+    f"{TABLES}/speed.csv",
     f"{FIGURES}/quality_vs_bits.png",
     f"{FIGURES}/fig3_classification.png",
     "results/products/fidelity_note.html",
@@ -240,6 +241,48 @@ rule storage_table:
         embeddings=EMBEDDINGS,
     script:
         "../scripts/storage_table.py"
+
+
+rule speed_table:
+    input:
+        scores="results/tables/scores.csv",
+        codes=[
+            f"results/codes/{e}/{m}/seed-{seed}.npz"
+            for e, m, seed in FIRST_SEED_RUNS
+            if m != "dense"
+        ],
+        vectors=[embedding_files(e)["vectors"] for e in EMBEDDINGS],
+    output:
+        csv=report(
+            f"{TABLES}/speed.csv",
+            caption="../report/speed.rst",
+            category="Tables",
+            labels={"product": "Speed", "format": "CSV"},
+        ),
+        html=report(
+            f"{TABLES}/speed.html",
+            caption="../report/speed.rst",
+            category="Tables",
+            labels={"product": "Speed", "format": "HTML"},
+        ),
+        md=f"{TABLES}/speed.md",
+        tex=f"{TABLES}/speed.tex",
+    log:
+        "logs/products/speed_table.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_for_input(2, 1000),
+        runtime=30,
+    params:
+        code_runs=[(e, m) for e, m, _ in FIRST_SEED_RUNS if m != "dense"],
+        embeddings=EMBEDDINGS,
+        k=10,
+        n_queries=25,
+        seed=0,
+    script:
+        "../scripts/speed_table.py"
 
 
 rule figure_quality_vs_bits:

@@ -1,0 +1,100 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from binembed.errors import report_input_errors_briefly
+
+report_input_errors_briefly()
+
+import os
+
+# one thread for every library, set before numpy loads BLAS: the timings compare single-thread work
+os.environ.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+
+import platform
+
+import numba
+import numpy as np
+import pandas as pd
+
+from binembed.codes import BinaryCodes
+from binembed.files import write_table
+from binembed.products import TABLE1_DATASETS, Cell, Grid, per_seed_scores, seed_average, write_document
+from binembed.speed import code_queries, dense_queries, query_words
+
+numba.set_num_threads(1)
+params = snakemake.params
+scores = pd.read_csv(snakemake.input.scores)
+quality = seed_average(
+    per_seed_scores(scores, "word_similarity", "spearman", TABLE1_DATASETS), TABLE1_DATASETS, "q"
+)
+quality = quality.groupby(["embedding", "method"])["value"].mean()
+rows = []
+for embedding, vectors_path in zip(params.embeddings, snakemake.input.vectors):
+    vectors = np.load(vectors_path)
+    queries = query_words(len(vectors), params.n_queries, params.seed)
+    dense = np.median(dense_queries(vectors, queries, params.k)[0])
+    rows.append((embedding, "dense", 32 * vectors.shape[1], vectors.nbytes, len(vectors), dense))
+    for path, (e, method) in zip(snakemake.input.codes, params.code_runs):
+        if e == embedding:
+            codes = BinaryCodes.load(path)
+            seconds = np.median(code_queries(codes.packed, queries, params.k)[0])
+            rows.append((embedding, method, codes.n_bits, codes.packed.nbytes, len(codes.words), seconds))
+table = pd.DataFrame(
+    rows, columns=["embedding", "method", "bits_per_word", "vocabulary_bytes", "n_words", "query_seconds"]
+)
+table["bytes_per_word"] = table.vocabulary_bytes / table.n_words
+dense_seconds = table[table.method == "dense"].set_index("embedding")["query_seconds"]
+table["speedup"] = table.embedding.map(dense_seconds) / table.query_seconds
+table["quality"] = [quality.get((e, m), np.nan) for e, m in zip(table.embedding, table.method)]
+dense_quality = table[table.method == "dense"].set_index("embedding")["quality"]
+table["quality_retained_percent"] = 100 * table.quality / table.embedding.map(dense_quality)
+machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, measured with 1 thread"
+try:
+    with open("/proc/cpuinfo") as info:
+        model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    machine = f"{model or platform.machine()}, {os.cpu_count()} CPUs, measured with 1 thread"
+except OSError:
+    pass
+grid = Grid(
+    f"What the codes buy: storage and the time of a top-{params.k} neighbour query over the whole vocabulary",
+    [
+        "embedding",
+        "method",
+        "bits/word",
+        "bytes/word",
+        "vocabulary (MB)",
+        "query (ms)",
+        "× faster than dense",
+        "quality",
+        "quality retained %",
+    ],
+    [
+        [
+            Cell(row.embedding),
+            Cell(row.method),
+            Cell(f"{row.bits_per_word:,}"),
+            Cell(f"{row.bytes_per_word:,.0f}"),
+            Cell(f"{row.vocabulary_bytes / 1e6:.2f}"),
+            Cell(f"{1e3 * row.query_seconds:.2f}"),
+            Cell(f"{row.speedup:.2f}"),
+            Cell(float(row.quality)),
+            Cell(float(row.quality_retained_percent)),
+        ]
+        for row in table.itertuples()
+    ],
+    notes=[
+        (
+            f"Measured on the machine that ran this workflow ({machine}); timings differ on others. "
+            f"Query: the median over {len(queries)} query words (fixed seed {params.seed}) of one top-{params.k} "
+            "search over every word: dense = cosine by one float32 matrix-vector product and a partial "
+            "sort, codes = XOR + popcount of packed 64-bit groups (first seed of each method)."
+        ),
+        (
+            f"Quality: mean Spearman ρ × 100 over {', '.join(TABLE1_DATASETS.values())} (seed mean); "
+            "retained: as a percentage of the dense vectors' quality."
+        ),
+    ],
+)
+write_table(table, snakemake.output.csv)
+write_document([grid], "Speed", snakemake.output.md, snakemake.output.html, snakemake.output.tex)
