@@ -27,6 +27,7 @@ from binembed.products import (
     neighbour_grids,
     published_beside_ours,
     significance_marks,
+    spread_labels,
     statistics_grid,
     storage_table,
     table1_statistics,
@@ -499,3 +500,15 @@ def test_published_beside_ours_names_every_reason():
     }
     rows, reasons = published_beside_ours(published, scores, ["glove-50d"], same, paper_run)
     assert next(r for r in rows if r[2] == "poisson")[-1] == "yes" and reasons == []
+
+
+def test_spread_labels_keeps_a_gap_centred_on_crowded_points_and_inside_the_bounds():
+    assert spread_labels([50.0, 0.0, 100.0], 10, -1e9, 1e9).tolist() == [50.0, 0.0, 100.0]  # room enough
+    assert spread_labels([5.0, 5.0, 5.0], 10, -1e9, 1e9).tolist() == [-5.0, 5.0, 15.0]  # centred on 5
+    placed = spread_labels([0.0, 1.0, 2.0, 60.0], 10, 0.0, 100.0)  # crowded at the bottom edge
+    assert placed.tolist() == [0.0, 10.0, 20.0, 60.0]
+    rng = np.random.default_rng(0)
+    targets = rng.uniform(0, 50, 12)
+    placed = spread_labels(targets, 4, 0, 60)
+    assert (np.diff(np.sort(placed)) >= 4 - 1e-9).all() and placed.min() >= 0 and placed.max() <= 60
+    assert (np.argsort(placed, kind="stable") == np.argsort(targets, kind="stable")).all()  # order kept

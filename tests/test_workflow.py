@@ -345,7 +345,9 @@ def test_products_and_html_report(small_run):
     for name in ("table2_averages.csv", "storage.csv", "table4_1_autoencoders.csv"):
         assert (products / "tables" / name).stat().st_size > 0
     speed = pd.read_csv(products / "tables" / "speed.csv")
-    assert set(speed.embedding) == {"glove-6B-50d", "w2v-googlenews-subset"} and (speed.query_seconds > 0).all()
+    assert (
+        set(speed.embedding) == {"glove-6B-50d", "w2v-googlenews-subset"} and (speed.query_seconds > 0).all()
+    )
     sign = speed[(speed.method == "sign") & (speed.embedding == "glove-6B-50d")].iloc[0]
     assert sign.bytes_per_word == 7 and sign.speedup > 1  # 7 bytes of XOR + popcount beat 50 floats
     for name in (

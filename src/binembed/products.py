@@ -145,6 +145,31 @@ def quality_by_bits(scores: pd.DataFrame, storage: pd.DataFrame) -> pd.DataFrame
     return average.merge(storage[["embedding", "method", "bits_per_word"]], on=["embedding", "method"])
 
 
+def spread_labels(targets, gap: float, low: float, high: float) -> np.ndarray:
+    """Positions for labels wanted at ``targets`` (one axis, e.g. points on the page): at least
+    ``gap`` apart, each block of crowded labels centred on the mean of its targets, all within
+    [low, high] when they fit there; returned in the order of ``targets``."""
+    targets = np.asarray(targets, dtype=np.float64)
+    order = np.argsort(targets, kind="stable")
+    blocks = []  # [first position, count, sum of targets], in ascending order
+    for target in targets[order]:
+        blocks.append([target, 1, target])
+        while len(blocks) > 1 and blocks[-2][0] + blocks[-2][1] * gap > blocks[-1][0]:
+            _, count, total = blocks.pop()
+            blocks[-1][1] += count
+            blocks[-1][2] += total
+            blocks[-1][0] = blocks[-1][2] / blocks[-1][1] - (blocks[-1][1] - 1) * gap / 2
+    positions = np.concatenate([first + gap * np.arange(count) for first, count, _ in blocks])
+    if len(positions) and (len(positions) - 1) * gap <= high - low:  # push off the edges, keeping the gap
+        for i in range(len(positions)):
+            positions[i] = max(positions[i], low if i == 0 else positions[i - 1] + gap)
+        for i in range(len(positions) - 1, -1, -1):
+            positions[i] = min(positions[i], high if i == len(positions) - 1 else positions[i + 1] - gap)
+    placed = np.empty_like(positions)
+    placed[order] = positions
+    return placed
+
+
 def tuning_curves(grid: pd.DataFrame, chosen: dict) -> tuple[str, list[str], dict, tuple[float, float]]:
     """The lines of a tuning figure from a tuning grid table (one row per grid point, its
     parameters and ``score``): the scanned scale parameter (``max_rate`` or ``i_boost``), the other

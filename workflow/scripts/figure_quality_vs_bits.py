@@ -10,10 +10,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from binembed.files import write_table
-from binembed.products import FAMILY_STYLE, TABLE1_DATASETS, quality_by_bits, save_figure, stand_in_note
+from binembed.products import (
+    FAMILY_STYLE,
+    TABLE1_DATASETS,
+    quality_by_bits,
+    save_figure,
+    spread_labels,
+    stand_in_note,
+)
 
 params = snakemake.params
 data = quality_by_bits(pd.read_csv(snakemake.input.scores), pd.read_csv(snakemake.input.storage))
@@ -35,22 +43,41 @@ for ax, embedding in zip(axes[0], params.embeddings):
             capsize=3,
             label=label,
         )
-    # Labels of methods with the same bits per word are stacked instead of drawn over each other.
-    for row, stack in zip(rows.itertuples(), rows.groupby("bits_per_word").cumcount()):
-        ax.annotate(
-            row.method,
-            (row.bits_per_word, row.mean),
-            xytext=(5, 3 - 9 * stack),
-            textcoords="offset points",
-            fontsize=7,
-        )
     ax.set_xscale("log")
+    ax.set_xlim(rows.bits_per_word.min() / 1.6, rows.bits_per_word.max() * 6)  # room for the labels
     ax.set_title(embedding, fontsize=10)
     ax.set_xlabel("bits per word (log scale)")
     ax.grid(True, which="both", alpha=0.3)
 axes[0][0].set_ylabel(f"mean Spearman ρ × 100 ({', '.join(TABLE1_DATASETS.values())})")
 axes[0][-1].legend(fontsize=8, loc="best")
 figure.suptitle("Word-similarity quality against code size (error bars: std over seeds)")
+figure.tight_layout()
+# Each label sits right of its point; labels of points close on the page are spread apart
+# (block by block, centred on their points) and tied to them by a thin line.
+to_points = 72.0 / figure.dpi
+for ax, embedding in zip(axes[0], params.embeddings):
+    rows = data[data.embedding == embedding].reset_index(drop=True)
+    if rows.empty:
+        continue
+    page = ax.transData.transform(rows[["bits_per_word", "mean"]].to_numpy(dtype=float)) * to_points
+    bottom, top = (ax.transAxes.transform([(0, 0), (0, 1)])[:, 1] * to_points) + (4, -4)
+    group = np.concatenate([[0], np.cumsum(np.diff(page[np.argsort(page[:, 0]), 0]) > 30)])
+    groups = np.empty(len(rows), dtype=int)
+    groups[np.argsort(page[:, 0])] = group
+    for g in np.unique(groups):
+        members = np.flatnonzero(groups == g)
+        wanted = spread_labels(page[members, 1], 8.5, bottom, top)
+        right = page[members, 0].max()
+        for i, y in zip(members, wanted):
+            ax.annotate(
+                rows.method[i],
+                (rows.bits_per_word[i], rows["mean"][i]),
+                xytext=(right - page[i, 0] + 10, y - page[i, 1]),
+                textcoords="offset points",
+                fontsize=7,
+                va="center",
+                arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2},
+            )
 figure.text(0.01, -0.02, stand_in_note(params.embeddings, params.paper_vectors), fontsize=7, ha="left")
 save_figure(figure, snakemake.output.png, snakemake.output.pdf)
 write_table(data, snakemake.output.csv)
