@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: run test test-quick lint
+.PHONY: run report test test-quick lint
 
 $(VENV)/installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(VENV)/installed: requirements.txt pyproject.toml
 
 run: $(VENV)/installed
 	$(BIN)/snakemake --cores $(CORES)
+
+# results/report.html, every table and figure on one page (command 1 builds it too).
+report: $(VENV)/installed
+	$(BIN)/snakemake --cores $(CORES) results/report.html
 
 test: $(VENV)/installed
 	$(BIN)/pytest

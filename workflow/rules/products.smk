@@ -47,6 +47,34 @@ if set(FIG2_RASTERS) & set(VARIANTS):
     PRODUCT_FILES += expand(
         f"{FIGURES}/fig2_spike_rasters_{{embedding}}.png", embedding=EMBEDDINGS
     )
+# The sections of results/report.html: (id, heading, file), in reading order.
+REPORT_SECTIONS = [
+    ("table1", "Table 1 (Wang et al.): word similarity", f"{TABLES}/table1_word_similarity.html"),
+    ("table2", "Table 2 (Wang et al.): averages", f"{TABLES}/table2_averages.html"),
+    ("fig3", "Fig. 3 (Wang et al.): text classification", f"{FIGURES}/fig3_classification.png"),
+]
+if set(FIG2_RASTERS) & set(VARIANTS):
+    REPORT_SECTIONS += [
+        (f"fig2-{e}", f"Fig. 2 (Wang et al.): spike rasters, {e}", f"{FIGURES}/fig2_spike_rasters_{e}.png")
+        for e in EMBEDDINGS
+    ]
+if AUTOENCODERS:
+    REPORT_SECTIONS.append(
+        ("table4-1", "Table 4.1 (Entjes): autoencoders", f"{TABLES}/table4_1_autoencoders.html")
+    )
+if AUTOENCODERS and config["evaluation"]["neighbours"]["words"]:
+    REPORT_SECTIONS.append(
+        ("table4-2", "Table 4.2 (Entjes): nearest neighbours", f"{TABLES}/table4_2_neighbours.html")
+    )
+REPORT_SECTIONS += [
+    ("storage", "Storage", f"{TABLES}/storage.html"),
+    ("speed", "What the codes buy: query speed", f"{TABLES}/speed.html"),
+    ("quality-vs-bits", "Quality against code size", f"{FIGURES}/quality_vs_bits.png"),
+]
+if TUNED_RUNS:
+    REPORT_SECTIONS.append(("tuning", "Tuning of the spiking coders", f"{FIGURES}/tuning.png"))
+REPORT_SECTIONS.append(("fidelity", "Fidelity note", "results/products/fidelity_note.html"))
+PRODUCT_FILES.append("results/report.html")
 
 
 rule table1_word_similarity:
@@ -445,3 +473,23 @@ rule fidelity_note:
         },
     script:
         "../scripts/fidelity_note.py"
+
+
+rule report_page:
+    input:
+        [path for _, _, path in REPORT_SECTIONS],
+    output:
+        "results/report.html",
+    log:
+        "logs/products/report_page.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        sections=[(section_id, heading) for section_id, heading, _ in REPORT_SECTIONS],
+        embeddings=EMBEDDINGS,
+    script:
+        "../scripts/report_page.py"

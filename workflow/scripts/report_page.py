@@ -1,0 +1,26 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from binembed.errors import report_input_errors_briefly
+
+report_input_errors_briefly()
+
+from binembed.products import write_text
+from binembed.report import report_page
+
+sections = [
+    (section_id, heading, path)
+    for (section_id, heading), path in zip(snakemake.params.sections, snakemake.input)
+]
+page = report_page(
+    "binembed: binary codes of dense word embeddings, and what survives",
+    sections,
+    intro=(
+        f"The papers' tables and figures (Wang et al. 2019; Entjes 2021) on {', '.join(snakemake.params.embeddings)}, "
+        "with significance tests, storage and query speed, from one run of the workflow. Each section is also a "
+        "file under results/products/."
+    ),
+)
+write_text(page, snakemake.output[0])
+print(f"{len(sections)} sections", file=sys.stderr)
