@@ -26,7 +26,7 @@ from binembed.products import (
 params = snakemake.params
 data = quality_by_bits(pd.read_csv(snakemake.input.scores), pd.read_csv(snakemake.input.storage))
 figure, axes = plt.subplots(
-    1, len(params.embeddings), figsize=(6.5 * len(params.embeddings), 4.8), squeeze=False, sharey=True
+    1, len(params.embeddings), figsize=(8.5 * len(params.embeddings), 5.2), squeeze=False, sharey=True
 )
 for ax, embedding in zip(axes[0], params.embeddings):
     rows = data[data.embedding == embedding]
@@ -61,9 +61,12 @@ for ax, embedding in zip(axes[0], params.embeddings):
         continue
     page = ax.transData.transform(rows[["bits_per_word", "mean"]].to_numpy(dtype=float)) * to_points
     bottom, top = (ax.transAxes.transform([(0, 0), (0, 1)])[:, 1] * to_points) + (4, -4)
-    group = np.concatenate([[0], np.cumsum(np.diff(page[np.argsort(page[:, 0]), 0]) > 30)])
-    groups = np.empty(len(rows), dtype=int)
-    groups[np.argsort(page[:, 0])] = group
+    groups = np.empty(len(rows), dtype=int)  # points within 45 pt (left to right) of a group's first
+    group, start = -1, -np.inf
+    for i in np.argsort(page[:, 0], kind="stable"):
+        if page[i, 0] - start > 45:
+            group, start = group + 1, page[i, 0]
+        groups[i] = group
     for g in np.unique(groups):
         members = np.flatnonzero(groups == g)
         wanted = spread_labels(page[members, 1], 8.5, bottom, top)
