@@ -133,7 +133,10 @@ def test_tuning_grid_keys_must_be_parameters(config):
 
 def test_tuning_grid_values_must_be_valid_for_the_method(config):
     config["tuning"]["grid"]["default"]["tol"] = [3, 5]
-    check(config, "config key 'tuning.grid.default.tol': 3 is not a valid tol of lif")
+    check(
+        config,
+        "config key 'tuning.grid.default.tol': 3 is not a valid tol of poisson, lif, lif_noise, izh_rs_fs",
+    )
     config["tuning"]["grid"]["default"]["tol"] = [5, 10]
     config["tuning"]["grid"]["poisson"]["max_rate"] = [4000.0, 20000.0]
     check(config, "config key 'tuning.grid.poisson.max_rate': 20000.0 is not a valid max_rate of poisson")
@@ -144,10 +147,13 @@ def test_spiking_codes_beyond_the_bit_cap(config):
     config["embedding_sources"]["glove-6B-50d"]["dim"] = 1100
     config["params"]["lsh"]["n_bits"] = [64]
     config["tuning"]["grid"]["default"]["tol"] = [1, 5]
-    check(
-        config,
-        "config key 'params.lif.tol': tol 1 gives 1100 x 100 = 110000 bits on 'glove-6B-50d', more than 100000",
-    )
+    with pytest.raises(ConfigError) as err:
+        validate_config(config, SCHEMA)
+    assert str(err.value).splitlines()[1:] == [  # one line naming the grid that holds tol 1
+        "  config key 'tuning.grid.default.tol': tol 1 gives 1100 x 100 = 110000 bits on 'glove-6B-50d' "
+        "(poisson, lif, lif_noise, izh_rs_fs, izh_rs_lts, izh_ib_fs, izh_ib_lts, izh_ch_fs, izh_ch_lts), "
+        "more than 100000"
+    ]
     config["tuning"]["grid"]["default"]["tol"] = [5, 10]
     validate_config(config, SCHEMA)
 

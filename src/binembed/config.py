@@ -196,13 +196,16 @@ def _tuning_grid(config, validator) -> list[str]:
                     f"config key 'tuning.grid.{group}.{name}': not a parameter of "
                     f"{'any tuned method' if group == 'default' else repr(group)}"
                 )
-            for method in takers:
-                for value in values:
+            for value in values:
+                refused: dict[str, list[str]] = {}  # the schema's reason -> the methods refusing
+                for method in takers:
                     for error in validator.evolve(schema=schema[method]).iter_errors({name: value}):
-                        problems.append(
-                            f"config key 'tuning.grid.{group}.{name}': {value!r} is not a valid {name} of "
-                            f"{method} ({error.message})"
-                        )
+                        refused.setdefault(error.message, []).append(method)
+                problems += [
+                    f"config key 'tuning.grid.{group}.{name}': {value!r} is not a valid {name} of "
+                    f"{', '.join(methods)} ({reason})"
+                    for reason, methods in refused.items()
+                ]
     return problems
 
 
@@ -210,10 +213,8 @@ def _bit_budgets(config):
     """Every bit budget must be possible on every embedding it runs on: ITQ makes one bit per
     principal component (at most the dimension), and no code exceeds MAX_BITS, the spiking codes'
     dims x 100 / tol bits included (for every tol the method may be tuned to)."""
-    problems = []
+    problems = _spiking_bits(config)
     for method in config["methods"]:
-        if method in SPIKING_DEFAULT_TOL:
-            problems += _spiking_bits(config, method)
         budgets = config["params"].get(method, {}).get("n_bits")
         if budgets is None:
             continue
@@ -232,19 +233,28 @@ def _bit_budgets(config):
     return problems
 
 
-def _spiking_bits(config, method) -> list[str]:
-    tols = {config["params"].get(method, {}).get("tol", SPIKING_DEFAULT_TOL[method])}
+def _spiking_bits(config) -> list[str]:
+    """Spiking codes have dims x 100 / tol bits: every tol a spiking method runs with (configured,
+    or in its tuning grid) must keep them within MAX_BITS; one line per key, tol and embedding."""
     tuning = config["tuning"]
-    if tuning["enabled"] and method in tuning["methods"]:
-        grid = {**tuning["grid"].get("default", {}), **tuning["grid"].get(method, {})}
-        tols |= set(grid.get("tol", []))
+    uses: dict[tuple[str, int], list[str]] = {}  # (config key, tol) -> methods
+    for method in (m for m in config["methods"] if m in SPIKING_DEFAULT_TOL):
+        tol = config["params"].get(method, {}).get("tol", SPIKING_DEFAULT_TOL[method])
+        uses.setdefault((f"params.{method}.tol", tol), []).append(method)
+        if tuning["enabled"] and method in tuning["methods"]:
+            group = method if "tol" in tuning["grid"].get(method, {}) else "default"
+            for tol in tuning["grid"].get(group, {}).get("tol", []):
+                uses.setdefault((f"tuning.grid.{group}.tol", tol), []).append(method)
     problems = []
-    for embedding in config["embeddings"]:
-        dim = config["embedding_sources"].get(embedding, {}).get("dim")
-        for tol in sorted(t for t in tols if isinstance(t, int) and t > 0):
+    for (key, tol), methods in uses.items():
+        if not isinstance(tol, int) or tol <= 0:
+            continue
+        for embedding in config["embeddings"]:
+            dim = config["embedding_sources"].get(embedding, {}).get("dim")
             if dim is not None and dim * (SPIKING_STEPS // tol) > MAX_BITS:
                 problems.append(
-                    f"config key 'params.{method}.tol': tol {tol} gives {dim} x {SPIKING_STEPS // tol} = "
-                    f"{dim * (SPIKING_STEPS // tol)} bits on {embedding!r}, more than {MAX_BITS}"
+                    f"config key '{key}': tol {tol} gives {dim} x {SPIKING_STEPS // tol} = "
+                    f"{dim * (SPIKING_STEPS // tol)} bits on {embedding!r} ({', '.join(methods)}), "
+                    f"more than {MAX_BITS}"
                 )
     return problems
