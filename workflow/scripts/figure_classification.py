@@ -35,17 +35,18 @@ tests = classification_tests(
     predictions, baseline_comparisons(params.embeddings, tasks, params.methods, params.baseline), params.alpha
 )
 significant = {(t.embedding, t.dataset, t.method_a) for t in tests[tests.significant].itertuples()}
+# one panel per (embedding, task), stacked, each as wide as its bars need: readable at page width
+panels = [(embedding, task) for embedding in params.embeddings for task in tasks]
 figure, axes = plt.subplots(
-    len(params.embeddings),
-    len(tasks),
-    figsize=(0.45 * len(params.methods) * len(tasks) + 3, 3.8 * len(params.embeddings)),
+    len(panels),
+    1,
+    figsize=(max(8.0, 0.42 * len(params.methods) + 2), 3.4 * len(panels)),
     squeeze=False,
-    sharey=True,
 )
 positions = np.arange(len(params.methods))
 colours = [FAMILY_STYLE[params.families[method]][1] for method in params.methods]
-for row, embedding in zip(axes, params.embeddings):
-    for ax, task in zip(row, tasks):
+for row, (embedding, task) in zip(axes, panels):
+    for ax in row:
         cells = [statistics.loc[(embedding, method, task)] for method in params.methods]
         means = np.array([cell["mean"] for cell in cells])
         stds = np.nan_to_num(np.array([cell["std"] for cell in cells]))
@@ -67,9 +68,9 @@ for row, embedding in zip(axes, params.embeddings):
         ax.set_ylim(0, 100)
         ax.set_title(f"{CLASSIFICATION_TASKS[task]}: {embedding}", fontsize=10)
         ax.grid(True, axis="y", alpha=0.3)
-    row[0].set_ylabel("accuracy (%)")
+        ax.set_ylabel("accuracy (%)")
 figure.suptitle(
-    f"Fig. 3 (after Wang et al. 2019): kNN accuracy; error bars std over seeds; * differs from "
+    f"Fig. 3 (after Wang et al. 2019): kNN accuracy; error bars std over seeds\n* differs from "
     f"{params.baseline} (McNemar exact over all seeds, Holm over {len(tests)} tests, α = {params.alpha})\n"
     f"number at the foot of a bar: % ones in the OR-pooled test codes; hatched: saturated "
     f"(≥ {SATURATED_PERCENT:g} %), a code that cannot classify",
