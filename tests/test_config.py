@@ -149,11 +149,12 @@ def test_spiking_codes_beyond_the_bit_cap(config):
     config["tuning"]["grid"]["default"]["tol"] = [1, 5]
     with pytest.raises(ConfigError) as err:
         validate_config(config, SCHEMA)
-    assert str(err.value).splitlines()[1:] == [  # one line naming the grid that holds tol 1
+    expected = (
         "  config key 'tuning.grid.default.tol': tol 1 gives 1100 x 100 = 110000 bits on 'glove-6B-50d' "
         "(poisson, lif, lif_noise, izh_rs_fs, izh_rs_lts, izh_ib_fs, izh_ib_lts, izh_ch_fs, izh_ch_lts), "
         "more than 100000"
-    ]
+    )
+    assert str(err.value).splitlines()[1:] == [expected]  # one line naming the grid that holds tol 1
     config["tuning"]["grid"]["default"]["tol"] = [5, 10]
     validate_config(config, SCHEMA)
 
