@@ -148,19 +148,21 @@ def test_one_core_gives_identical_results(reference, tmp_path, mirror):
 # --- bad input: one clear message, no partial output -------------------------------------------
 
 
-def failing_run(workdir, extra_config, *targets):
+def with_extra(workdir, extra_config, *targets):
+    """The command of a one-core run of ``targets`` with ``extra_config`` laid over the fault config."""
     (workdir / "extra.yaml").write_text(yaml.safe_dump(extra_config))
+    extra = [
+        "--configfile",
+        str(REPO / "config.yaml"),
+        str(workdir / "fault.yaml"),
+        str(workdir / "extra.yaml"),
+    ]
+    return command(workdir, *extra, "--cores", "1", *targets)
+
+
+def failing_run(workdir, extra_config, *targets):
     result = subprocess.run(
-        command(
-            workdir,
-            "--configfile",
-            str(REPO / "config.yaml"),
-            str(workdir / "fault.yaml"),
-            str(workdir / "extra.yaml"),
-            "--cores",
-            "1",
-            *targets,
-        ),
+        with_extra(workdir, extra_config, *targets),
         capture_output=True,
         text=True,
         check=False,
@@ -245,19 +247,8 @@ def test_a_fixed_mirror_file_is_fetched_again(reference, tmp_path, mirror):
     workdir = prepare(tmp_path / "fixed-mirror", mirror, reference[0] / "resources")
     bad_mirror = mirror_with(workdir, mirror, "EN-SIMLEX-999.txt", "old\tnew\t1.58\n")
     (workdir / "resources" / "data" / "simlex999").unlink()
-    (workdir / "extra.yaml").write_text(
-        yaml.safe_dump({"mirror": str(bad_mirror), "resources": {"simlex999": {"sha256": None}}})
-    )
-    fetch = command(
-        workdir,
-        "--configfile",
-        str(REPO / "config.yaml"),
-        str(workdir / "fault.yaml"),
-        str(workdir / "extra.yaml"),
-        "--cores",
-        "1",
-        "resources/data/simlex999",
-    )
+    unpinned = {"mirror": str(bad_mirror), "resources": {"simlex999": {"sha256": None}}}
+    fetch = with_extra(workdir, unpinned, "resources/data/simlex999")
     copy = workdir / "resources" / "data" / "simlex999"
     assert subprocess.run(fetch, capture_output=True, check=False).returncode == 0
     assert copy.read_text() == "old\tnew\t1.58\n"
