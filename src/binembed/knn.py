@@ -113,7 +113,7 @@ def cosine_neighbours(queries, refs, k, query_groups=None, ref_groups=None, chun
 @numba.njit(parallel=True, cache=True)
 def _hamming_vote_kernel(queries, refs, ref_labels, query_groups, ref_groups, ks, scores, nearest):
     """scores[q, j, c] of the tie-averaged vote among the ks[j] nearest (module docstring) and
-    nearest[q, c], the distance of class c's nearest reference (n_bits + 1 when it has none), from
+    nearest[q, c], the distance of class c's nearest reference (64 x groups + 1 when it has none), from
     a per-query histogram of the distances of every class."""
     n_classes = nearest.shape[1]
     max_distance = queries.shape[1] * 64

@@ -19,16 +19,14 @@ import pandas as pd
 
 from binembed.codes import BinaryCodes
 from binembed.files import write_table
-from binembed.products import TABLE1_DATASETS, Cell, Grid, per_seed_scores, seed_average, write_document
+from binembed.products import TABLE1_DATASETS, Cell, Grid, table1_statistics, write_document
 from binembed.speed import code_queries, dense_queries, query_words
 
 numba.set_num_threads(1)
 params = snakemake.params
 scores = pd.read_csv(snakemake.input.scores)
-quality = seed_average(
-    per_seed_scores(scores, "word_similarity", "spearman", TABLE1_DATASETS), TABLE1_DATASETS, "q"
-)
-quality = quality.groupby(["embedding", "method"])["value"].mean()
+averages = table1_statistics(scores)
+quality = averages[averages.column == "average"].set_index(["embedding", "method"])["mean"]
 rows = []
 for embedding, vectors_path in zip(params.embeddings, snakemake.input.vectors):
     vectors = np.load(vectors_path)
@@ -49,13 +47,15 @@ table["speedup"] = table.embedding.map(dense_seconds) / table.query_seconds
 table["quality"] = [quality.get((e, m), np.nan) for e, m in zip(table.embedding, table.method)]
 dense_quality = table[table.method == "dense"].set_index("embedding")["quality"]
 table["quality_retained_percent"] = 100 * table.quality / table.embedding.map(dense_quality)
-machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, measured with 1 thread"
-try:
+model = ""
+try:  # Linux names the processor model here; platform.processor() is often empty
     with open("/proc/cpuinfo") as info:
         model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
-    machine = f"{model or platform.machine()}, {os.cpu_count()} CPUs, measured with 1 thread"
 except OSError:
     pass
+machine = (
+    f"{model or platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, measured with 1 thread"
+)
 grid = Grid(
     f"What the codes buy: storage and the time of a top-{params.k} neighbour query over the whole vocabulary",
     [
