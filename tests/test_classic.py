@@ -4,16 +4,14 @@ import numba
 import numpy as np
 import pytest
 
-from binembed import classic
+from binembed import overcomplete as overcomplete_module
 from binembed.binarizers import NotFittedError
-from binembed.classic import (
-    BINARIZER_CLASSES,
-    ITQBinarizer,
-    LSHBinarizer,
-    OvercompleteBinarizer,
-    nonneg_sparse_codes,
-)
+from binembed.classic import ITQBinarizer, LSHBinarizer
+from binembed.overcomplete import OvercompleteBinarizer, nonneg_sparse_codes
+
+BINARIZER_CLASSES = (LSHBinarizer, ITQBinarizer, OvercompleteBinarizer)
 from binembed.codes import pack_bits, unpack_bits
+from binembed.methods import binarizer_class
 
 SMALL = {
     LSHBinarizer: {"n_bits": 20},
@@ -42,6 +40,7 @@ def overcomplete(mixtures):
 
 def test_the_three_methods():
     assert {cls.method_name for cls in BINARIZER_CLASSES} == {"lsh", "itq", "overcomplete"}
+    assert {binarizer_class(cls.method_name) for cls in BINARIZER_CLASSES} == set(BINARIZER_CLASSES)
     assert all(cls.stochastic for cls in BINARIZER_CLASSES)
 
 
@@ -136,9 +135,9 @@ def test_overcomplete_objective_does_not_increase(overcomplete):
     assert objective[-1] < 0.9 * objective[0]
 
 
-def test_overcomplete_fit_transform_equals_transform_after_fit(overcomplete, mixtures):
+def test_overcomplete_fit_transform_returns_the_codes_learned_with_the_dictionary(overcomplete, mixtures):
     bits = OvercompleteBinarizer(factor=4, l1=0.1, n_iter=20, random_state=0).fit_transform(mixtures)
-    assert np.array_equal(bits, overcomplete.transform(mixtures))
+    assert np.array_equal(bits, overcomplete.codes_)
     assert overcomplete.sparsity_ == pytest.approx(unpack_bits(bits, overcomplete.n_bits_).mean())
     assert 0 < overcomplete.sparsity_ < 0.5
 
@@ -155,12 +154,12 @@ def test_overcomplete_codes_new_rows_with_the_fitted_dictionary(overcomplete, mi
 @pytest.mark.parametrize("sparse_limit", [1024, 0])
 def test_dstep_statistics_on_both_paths(monkeypatch, sparse_limit):
     """The sparse numba kernel and the dense BLAS blocks give A^T A, A^T X and sum(A)."""
-    monkeypatch.setattr(classic, "_SPARSE_GRAM_MAX_ATOMS", sparse_limit)
-    monkeypatch.setattr(classic, "_GRAM_BLOCK_ROWS", 64)
+    monkeypatch.setattr(overcomplete_module, "_SPARSE_GRAM_MAX_ATOMS", sparse_limit)
+    monkeypatch.setattr(overcomplete_module, "_GRAM_BLOCK_ROWS", 64)
     rng = np.random.default_rng(0)
     A = (rng.random((300, 40)) * (rng.random((300, 40)) < 0.2)).astype(np.float32)
     X = gaussian(300, 6)
-    AtA, AtX, a_norm = classic._code_statistics(A, X)
+    AtA, AtX, a_norm = overcomplete_module._code_statistics(A, X)
     A64 = A.astype(np.float64)
     assert np.allclose(AtA, A64.T @ A64, rtol=1e-5) and np.allclose(AtX, A64.T @ X, rtol=1e-5, atol=1e-5)
     assert a_norm == pytest.approx(A64.sum())

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from binembed.codes import BinaryCodes
-from binembed.methods import METHOD_MODULES
+from binembed.methods import METHODS
 
 BINEMBED = Path(sys.executable).with_name("binembed")
 WORDS = ["car", "truck", "bus", "cat", "dog", "tiger", "apple", "pear"]
@@ -47,7 +47,7 @@ def test_the_command_is_installed_with_help_on_every_subcommand():
 def test_methods_lists_every_method_with_defaults_and_paper():
     result = binembed("methods")
     assert result.returncode == 0
-    for method in METHOD_MODULES:
+    for method in METHODS:
         assert f"\n{method}  [" in "\n" + result.stdout
     assert "Wang et al. 2019" in result.stdout and "normalization = 'rank'" in result.stdout
 

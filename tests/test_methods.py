@@ -5,8 +5,16 @@ import yaml
 from conftest import REPO
 
 from binembed.embeddings import Embedding
-from binembed.methods import METHOD_MODULES, binarizer_class, expand_variants, resolve_n_bits, resolve_params
-from binembed.spiking import LIFBinarizer
+from binembed.methods import (
+    METHODS,
+    SPIKING_DEFAULT_TOL,
+    binarizer_class,
+    build_binarizer,
+    expand_variants,
+    parameter_defaults,
+    resolve_n_bits,
+    run_parameters,
+)
 from binembed.tuning import grid_for, tune
 
 
@@ -17,7 +25,27 @@ def test_every_method_has_its_class_and_a_schema_block():
     for method in enum:
         assert binarizer_class(method).method_name == method
         assert method in blocks
-    assert set(enum) <= set(METHOD_MODULES)
+    assert set(enum) == set(METHODS)
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_the_registry_says_what_the_class_does(method):
+    spec, cls = METHODS[method], binarizer_class(method)
+    assert cls.__module__ == f"binembed.{spec.module}"
+    assert spec.parameters == tuple(parameter_defaults(method)) == tuple(cls().get_params())
+    assert spec.stochastic == cls.stochastic == ("random_state" in spec.parameters)
+    assert spec.threads >= 1 and spec.runtime >= 1
+    if spec.family == "spiking":
+        assert cls().tol == SPIKING_DEFAULT_TOL[method]
+
+
+def test_build_binarizer_lays_tuning_over_params_and_sets_seed_and_threads():
+    lif = build_binarizer("lif", {"tol": 5, "i_boost": 100.0}, tuned={"i_boost": 400.0}, seed=3, threads=2)
+    assert (lif.tol, lif.i_boost) == (5, 400.0)  # deterministic: no random_state to set
+    poisson = build_binarizer("poisson", {"max_rate": 1000.0}, seed=3)
+    assert (poisson.max_rate, poisson.random_state) == (1000.0, 3)
+    autoencoder = build_binarizer("ae_nste", {"n_bits": 16}, seed=1, threads=1)
+    assert (autoencoder.n_bits, autoencoder.random_state, autoencoder.n_threads) == (16, 1, 1)
 
 
 def test_variants_one_per_bit_budget():
@@ -31,8 +59,8 @@ def test_variants_one_per_bit_budget():
 
 
 def test_embedding_params_apply_only_where_the_method_takes_them():
-    assert resolve_params("sign", {"threshold": 0.1}, 50, {"i_boost": 200.0}) == {"threshold": 0.1}
-    assert resolve_params("lif", {"tol": 5, "i_boost": 100.0}, 50, {"i_boost": 200.0}) == {
+    assert run_parameters("sign", {"threshold": 0.1}, 50, {"i_boost": 200.0}) == {"threshold": 0.1}
+    assert run_parameters("lif", {"tol": 5, "i_boost": 100.0}, 50, {"i_boost": 200.0}) == {
         "tol": 5,
         "i_boost": 200.0,
     }
@@ -57,7 +85,7 @@ def test_tuning_finds_the_gain_that_makes_neurons_fire():
     pairs.loc[len(pairs)] = ["w0", "w59", -5.0]
     pairs.loc[len(pairs)] = ["w1", "w40", -5.0]
     grid = {"i_boost": [1.0, 150.0], "tol": [5, 10], "max_rate": [1.0]}  # max_rate: not LIF's
-    table, best = tune(LIFBinarizer, {"v_th": 15.0}, grid, Embedding(words, vectors), {"toy": pairs})
+    table, best = tune("lif", {"v_th": 15.0}, grid, Embedding(words, vectors), {"toy": pairs})
     assert list(table.columns) == ["i_boost", "tol", "toy", "score"]
     assert len(table) == 4
     # at i_boost = 1 no neuron reaches v_th: all codes are zero and Spearman is undefined
@@ -68,7 +96,7 @@ def test_tuning_finds_the_gain_that_makes_neurons_fire():
 @pytest.mark.parametrize("method", ["sign", "poisson", "lif", "lif_noise", "izh_rs_fs"])
 def test_shipped_params_build_the_estimator(method):
     block = yaml.safe_load((REPO / "config.yaml").read_text())["params"][method]
-    params = resolve_params(method, block, 50, {"i_boost": 200.0})
+    params = run_parameters(method, block, 50, {"i_boost": 200.0})
     assert params.keys() == block.keys()
     estimator = binarizer_class(method)(**params)
     assert {key: estimator.get_params()[key] for key in params} == params

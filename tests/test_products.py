@@ -10,32 +10,20 @@ import pytest
 from scipy.stats import rankdata, spearmanr
 
 from binembed.codes import BinaryCodes
-from binembed.products import (
-    CLASSIFICATION_TASKS,
-    PAPER_STORAGE,
-    TABLE1_DATASETS,
-    TABLE4_1_DATASETS,
+from binembed.products.figures import spread_labels
+from binembed.products.paired_tests import (
     TEST_COLUMNS,
-    Cell,
-    Grid,
     baseline_comparisons,
     classification_tests,
-    codes_storage,
     entjes_comparisons,
-    latex,
-    markdown,
-    neighbour_grids,
-    published_beside_ours,
     significance_marks,
-    spread_labels,
-    statistics_grid,
-    storage_table,
-    table1_statistics,
-    table2_statistics,
-    table4_1_statistics,
-    vectors_storage,
     word_similarity_tests,
 )
+from binembed.products.papers import CLASSIFICATION_TASKS, TABLE1_DATASETS, TABLE4_1_DATASETS
+from binembed.products.render import Cell, Grid, latex, markdown
+from binembed.products.statistics import table1_statistics, table2_statistics, table4_1_statistics
+from binembed.products.storage import PAPER_STORAGE, codes_storage, storage_table, vectors_storage
+from binembed.products.tables import neighbour_grids, published_beside_ours, statistics_grid
 from binembed.published import load_published, smallest_grid
 from binembed.significance import holm, mcnemar_exact, rank_sign_test, spearman_difference_ci
 from binembed.spiking import IzhikevichRSFSBinarizer

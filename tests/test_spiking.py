@@ -4,9 +4,11 @@ import numba
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
+from spiking_reference import numpy_bits
 
 from binembed.binarizers import NotFittedError
 from binembed.codes import unpack_bits
+from binembed.random_streams import cos_sin_turn, log_unit
 from binembed.spiking import (
     BINARIZER_CLASSES,
     DT_MS,
@@ -16,8 +18,6 @@ from binembed.spiking import (
     LIFBinarizer,
     LIFNoiseBinarizer,
     PoissonBinarizer,
-    _cos_sin_turn,
-    _log_unit,
     simulate_word,
 )
 
@@ -90,10 +90,10 @@ def test_lif_noise_without_noise_is_the_lif():
 
 def test_box_muller_helpers_match_libm():
     x = np.concatenate([[2.0**-32, 1e-9, 0.5, 1 / math.sqrt(2), 1.0], RNG.uniform(2.0**-32, 1, 1000)])
-    assert max(abs(_log_unit(value) - math.log(value)) for value in x) < 1e-13
+    assert max(abs(log_unit(value) - math.log(value)) for value in x) < 1e-13
     u = np.concatenate([[0.0, 0.125, 0.25, 0.5, 0.75, 1 - 2.0**-32], RNG.uniform(0, 1, 1000)])
     for value in u:
-        cos_u, sin_u = _cos_sin_turn(value)
+        cos_u, sin_u = cos_sin_turn(value)
         assert abs(cos_u - math.cos(2 * math.pi * value)) < 1e-14
         assert abs(sin_u - math.sin(2 * math.pi * value)) < 1e-14
 
@@ -338,3 +338,24 @@ def test_simulate_word_raster_ored_over_windows_is_the_code(cls):
         raster, potential = simulate_word(binarizer, x)
         assert raster.shape == potential.shape == (X.shape[1], N_STEPS) and raster.dtype == bool
         assert np.array_equal(windows_of(raster, binarizer.tol), bits[i])
+
+
+@pytest.mark.parametrize(
+    "binarizer",
+    [
+        PoissonBinarizer(max_rate=4000.0, random_state=3),
+        PoissonBinarizer(normalization="minmax", max_rate=1000.0, tol=10),
+        LIFBinarizer(i_boost=300.0, v_th=10.0),
+        LIFBinarizer(negative="abs", i_boost=200.0, tol=4),
+        LIFNoiseBinarizer(i_boost=300.0, sigma=20.0, random_state=5),
+        *[cls(i_boost=400.0) for cls in BINARIZER_CLASSES if cls.method_name.startswith("izh")],
+    ],
+    ids=lambda b: f"{b.method_name}-{b.tol}",
+)
+def test_kernels_give_the_bits_of_the_plain_numpy_equations(binarizer):
+    # tests/spiking_reference.py steps the same equations over whole arrays with numpy and libm
+    X = (np.random.default_rng(4).standard_normal((200, 30)) * 0.4).astype(np.float32)
+    binarizer.fit(X)
+    codes = binarizer.transform(X)
+    assert 0.05 < unpack_bits(codes, binarizer.n_bits_).mean() < 0.95
+    assert np.array_equal(codes, numpy_bits(binarizer, X))

@@ -41,6 +41,25 @@ def test_lint_is_clean():
     assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
 
 
+def test_the_job_graph_builds_without_torch_or_numba(tmp_path):
+    # what the graph needs of a method is data in binembed.methods.METHODS: a dry run of every
+    # method, seeds and products must not import the numerical libraries
+    poison = tmp_path / "poison"
+    for name in ("torch", "numba"):
+        (poison / name).mkdir(parents=True)
+        (poison / name / "__init__.py").write_text(f"raise ImportError('the job graph imported {name}')")
+    result = subprocess.run(
+        [*SNAKEMAKE, "--directory", str(tmp_path), "--configfile", str(REPO / "config.yaml"), "--dry-run"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(poison)},
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "rule binarize:" in result.stdout and "rule report_page:" in result.stdout
+
+
 def test_invalid_config_stops_before_any_job(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump({"methods": ["sign", "rude"]}))

@@ -7,7 +7,9 @@ Use it without Snakemake::
     codes.save("codes.npz"); codes.to_tissier_text("codes.txt")
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+__version__ = version("binembed")
 
 from .binarizers import BaseBinarizer, SignBinarizer
 from .codes import BinaryCodes, pack_bits, unpack_bits

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import yaml
 
+from .embeddings import READERS
 from .errors import InputError
 
 #: The checkout's config.yaml (dataset names, the mirror), when binembed runs from a checkout.
 CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
-FORMATS = ("glove_text", "word2vec_text", "word2vec_binary", "gensim_keyedvectors")
+#: The formats of a single input file (the readers of binembed.embeddings).
+FORMATS = tuple(READERS)
 
 
 def main(argv=None) -> int:
@@ -141,9 +143,9 @@ def guess_format(path: Path) -> str:
     return "word2vec_text" if len(first) == 2 and all(f.isdigit() for f in first) else "glove_text"
 
 
-def read_embedding(path: Path, fmt: str | None, member: str | None):
+def read_input_embedding(path: Path, fmt: str | None, member: str | None):
     """An Embedding from a file in any supported format, or from a folder written by the workflow."""
-    from .embeddings import READERS, EmbeddingFormatError, load_embedding, read_glove_text
+    from .embeddings import EmbeddingFormatError, load_embedding, read_embedding
 
     if path.is_dir():
         if not (path / "vectors.npy").is_file():
@@ -152,8 +154,8 @@ def read_embedding(path: Path, fmt: str | None, member: str | None):
             )
         return load_embedding(path)
     if member is not None:
-        return read_glove_text(path, member=member)
-    return READERS[fmt or guess_format(path)](path)
+        fmt = fmt or "glove_text"
+    return read_embedding(fmt or guess_format(path), path, member=member)
 
 
 def read_representation(path: Path, fmt: str | None, member: str | None):
@@ -169,27 +171,27 @@ def read_representation(path: Path, fmt: str | None, member: str | None):
             return Representation(BinaryCodes.from_tissier_text(path))
         except ValueError as err:
             raise InputError(str(err)) from None
-    return Representation(read_embedding(path, fmt, member))
+    return Representation(read_input_embedding(path, fmt, member))
 
 
 # --- subcommands ------------------------------------------------------------------------------
 
 
 def _methods(args) -> int:
-    from .methods import METHOD_MODULES, METHOD_SOURCES, binarizer_class, parameter_defaults
+    from .methods import METHODS, parameter_defaults
 
-    for method, family in METHOD_MODULES.items():
-        stochastic = " (stochastic: one run per seed)" if binarizer_class(method).stochastic else ""
-        print(f"{method}  [{family}]  {METHOD_SOURCES[method]}{stochastic}")
+    for method, spec in METHODS.items():
+        stochastic = " (stochastic: one run per seed)" if spec.stochastic else ""
+        print(f"{method}  [{spec.family}]  {spec.source}{stochastic}")
         for name, default in parameter_defaults(method).items():
             print(f"    {name} = {default!r}")
     return 0
 
 
 def _parse_params(method: str, pairs: list[str]) -> dict:
-    from .methods import parameter_names
+    from .methods import METHODS
 
-    names = parameter_names(method)
+    names = METHODS[method].parameters
     params = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -204,9 +206,9 @@ def _parse_params(method: str, pairs: list[str]) -> dict:
 def _encode(args) -> int:
     import numba
 
-    from .methods import METHOD_MODULES, build_binarizer
+    from .methods import METHODS, build_binarizer
 
-    if args.method not in METHOD_MODULES:
+    if args.method not in METHODS:
         raise InputError(f"unknown method {args.method!r} (see `binembed methods`)")
     if args.output.suffix not in (".npz", ".txt"):
         raise InputError(
@@ -214,9 +216,9 @@ def _encode(args) -> int:
         )
     params = _parse_params(args.method, args.param)
     numba.set_num_threads(max(1, min(args.threads, numba.config.NUMBA_NUM_THREADS)))
-    embedding = read_embedding(args.input, args.format, args.member)
+    embedding = read_input_embedding(args.input, args.format, args.member)
     try:
-        binarizer = build_binarizer(args.method, params, args.seed, args.threads)
+        binarizer = build_binarizer(args.method, params, seed=args.seed, threads=args.threads)
     except TypeError as err:
         raise InputError(f"{args.method}: {err}") from None
     print(f"{args.method}: encoding {len(embedding.words):,} words x {embedding.dim} dims", file=sys.stderr)

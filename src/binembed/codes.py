@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
 from .files import atomic_output
+
+#: The installed binembed's version (package metadata), recorded in every code's metadata.
+VERSION = version("binembed")
 
 
 def pack_bits(bits: np.ndarray) -> np.ndarray:
@@ -27,6 +30,19 @@ def pack_bits(bits: np.ndarray) -> np.ndarray:
 def unpack_bits(packed: np.ndarray, n_bits: int) -> np.ndarray:
     """Inverse of :func:`pack_bits`: a (words, n_bits) uint8 array of 0/1."""
     return np.unpackbits(packed, axis=1, count=n_bits, bitorder="big")
+
+
+def uint64_groups(packed: np.ndarray, most_significant_first: bool = False) -> np.ndarray:
+    """Packed uint8 codes (words, n_bytes) as (words, ceil(n_bytes / 8)) uint64, the last group
+    zero-padded. Each group holds 8 consecutive bytes in the machine's byte order, which is all
+    XOR and popcount need (:mod:`binembed.knn`); with ``most_significant_first`` the first bit
+    of each group is its integer's most significant bit (Tissier's layout)."""
+    n_words, n_bytes = packed.shape
+    padded = np.zeros((n_words, -(-n_bytes // 8) * 8), dtype=np.uint8)
+    padded[:, :n_bytes] = packed
+    if most_significant_first:
+        return padded.view(">u8").astype(np.uint64)
+    return padded.view(np.uint64)
 
 
 @dataclass
@@ -52,7 +68,7 @@ class BinaryCodes:
             )
         if self.n_bits % 8 and (self.packed[:, -1] & ((1 << (8 - self.n_bits % 8)) - 1)).any():
             raise ValueError("padding bits after the last code bit must be zero")
-        self.metadata.setdefault("binembed_version", __version__)
+        self.metadata.setdefault("binembed_version", VERSION)
 
     @classmethod
     def from_bits(cls, words, bits, metadata=None) -> BinaryCodes:
@@ -138,7 +154,4 @@ class BinaryCodes:
 
     def uint64_groups(self) -> np.ndarray:
         """The codes as (words, ceil(n_bits/64)) uint64, first bit = most significant bit."""
-        n_groups = (self.n_bits + 63) // 64
-        padded = np.zeros((len(self.words), 8 * n_groups), dtype=np.uint8)
-        padded[:, : self.packed.shape[1]] = self.packed
-        return padded.view(">u8").astype(np.uint64)
+        return uint64_groups(self.packed, most_significant_first=True)

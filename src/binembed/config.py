@@ -10,7 +10,7 @@ import yaml
 
 from .datasets import CLASSIFICATION_RESOURCES
 from .errors import InputError
-from .methods import SPIKING_DEFAULT_TOL, expand_variants, parameter_names, resolve_n_bits
+from .methods import METHODS, SPIKING_DEFAULT_TOL, expand_variants, resolve_n_bits
 
 #: The most bits a code may have (a word's code is then 12.5 kB).
 MAX_BITS = 100_000
@@ -190,7 +190,7 @@ def _tuning_grid(config, validator) -> list[str]:
             continue
         applies = [m for m in tuned if group in ("default", m)]
         for name, values in grid.items():
-            takers = [m for m in applies if name in parameter_names(m)]
+            takers = [m for m in applies if name in METHODS[m].parameters]
             if applies and not takers:
                 problems.append(
                     f"config key 'tuning.grid.{group}.{name}': not a parameter of "

@@ -11,13 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import FileFormatError
 
 
-class DatasetFormatError(InputError):
-    def __init__(self, path, message, line=None):
-        where = f"{path}, line {line}" if line is not None else f"{path}"
-        super().__init__(f"{where}: {message}")
+class DatasetFormatError(FileFormatError):
+    """A malformed benchmark file; the message names the file and, where it applies, the line."""
 
 
 def _lines(path):

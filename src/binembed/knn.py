@@ -23,6 +23,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from .codes import uint64_groups
+
 
 @numba.njit(cache=True, inline="always")
 def _popcount64(x):
@@ -59,14 +61,6 @@ def _hamming_neighbours(queries, refs, query_groups, ref_groups, out_index, out_
                 filled += 1
 
 
-def as_uint64_groups(packed: np.ndarray) -> np.ndarray:
-    """Packed uint8 codes (words, n_bytes) as (words, ceil(n_bytes/8)) uint64, zero-padded."""
-    n_words, n_bytes = packed.shape
-    padded = np.zeros((n_words, -(-n_bytes // 8) * 8), dtype=np.uint8)
-    padded[:, :n_bytes] = packed
-    return padded.view(np.uint64)
-
-
 def _groups(groups, n):
     return np.full(n, -1, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
 
@@ -74,7 +68,7 @@ def _groups(groups, n):
 def hamming_neighbours(queries, refs, k, query_groups=None, ref_groups=None):
     """Indices and Hamming distances (int64) of the k nearest references of each query; both
     arguments are packed uint8 codes of equal width."""
-    q64, r64 = as_uint64_groups(queries), as_uint64_groups(refs)
+    q64, r64 = uint64_groups(queries), uint64_groups(refs)
     out_index = np.full((len(q64), k), -1, dtype=np.int64)
     out_distance = np.full((len(q64), k), np.iinfo(np.int64).max, dtype=np.int64)
     _hamming_neighbours(
@@ -153,7 +147,7 @@ def hamming_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, r
     """Predicted class of each query for each k in ``ks`` (a dict k -> int64 array) by the
     tie-averaged k-nearest vote in Hamming distance, and each query's distance to its nearest
     reference. ``queries`` and ``refs``: packed uint8 codes of equal width."""
-    q64, r64 = as_uint64_groups(queries), as_uint64_groups(refs)
+    q64, r64 = uint64_groups(queries), uint64_groups(refs)
     ks = np.asarray(sorted(ks), dtype=np.int64)
     scores = np.zeros((len(q64), len(ks), n_classes), dtype=np.int64)
     nearest = np.zeros((len(q64), n_classes), dtype=np.int64)

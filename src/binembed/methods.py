@@ -1,90 +1,108 @@
-"""The catalogue of binarization methods and how config.yaml turns into runs of them.
+"""The registry of binarization methods, and how config.yaml turns into runs of them.
 
-A *method* is a binarizer class (``method_name``). A *variant* is one setting of a method that the
-workflow runs and reports under its own name: a method whose ``n_bits`` is given as a list in
-config.yaml runs once per bit budget, as ``<method>-<n_bits>`` (``lsh-256``, ``ae_nste-128``);
-otherwise the variant is the method itself. A bit budget may be an integer or ``"<k>x"``, k times
-the embedding's dimension (``"20x"`` is the size of the spiking codes at tol = 5).
+Words. A *method* is a binarization algorithm with an estimator class (``lsh``, ``lif``,
+``ae_nste``): an entry of :data:`METHODS`, a name in config.yaml's ``methods`` and the key of its
+``params`` block. A *variant* is one setting of a method that the workflow runs and reports under
+its own name: a method whose ``n_bits`` is given as a list runs once per bit budget, as
+``<method>-<n_bits>`` (``lsh-256``, ``ae_nste-128``); otherwise the variant is the method itself.
+Wildcards, file paths and the ``method`` column of the result tables name variants, and ``dense``
+(the uncompressed vectors, evaluated beside every variant). A bit budget may be an integer or
+``"<k>x"``, k times the embedding's dimension (``"20x"`` is the size of the spiking codes at
+tol = 5).
+
+The registry is plain data, so that building the job graph and validating the configuration import
+neither torch nor numba; :func:`binarizer_class` imports a method's module only when it is used.
+A test checks each entry against its class.
+
+Parameters of a run, lowest precedence first: the method's ``params`` block, then the embedding's
+own ``params`` (e.g. the paper's I_boost for its vectors), then the tuning choice
+(:func:`run_parameters`).
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+from dataclasses import dataclass
 
-#: Module of binembed that defines each method (imported only when the method is used).
-METHOD_MODULES = {
-    "sign": "binarizers",
-    "poisson": "spiking",
-    "lif": "spiking",
-    "lif_noise": "spiking",
-    "izh_rs_fs": "spiking",
-    "izh_rs_lts": "spiking",
-    "izh_ib_fs": "spiking",
-    "izh_ib_lts": "spiking",
-    "izh_ch_fs": "spiking",
-    "izh_ch_lts": "spiking",
-    "lsh": "classic",
-    "itq": "classic",
-    "overcomplete": "classic",
-    "ae_nste": "autoencoder",
-    "ae_ste": "autoencoder",
+
+@dataclass(frozen=True)
+class Method:
+    """What the workflow knows of a method without importing it."""
+
+    module: str  #: module of binembed that defines the estimator
+    family: str  #: group in the figures: sign, spiking, classic or autoencoder
+    stochastic: bool  #: takes ``random_state``; the workflow runs it once per configured seed
+    parameters: tuple[str, ...]  #: the estimator's ``__init__`` parameters
+    threads: int  #: threads of its binarize job
+    runtime: int  #: minutes a binarize job may take (SLURM's time limit)
+    source: str  #: the paper it comes from
+
+
+_LIF = ("tol", "i_boost", "tau_m", "v_th", "v_reset", "resistance", "negative")
+_AUTOENCODER = ("n_bits", "n_epochs", "learning_rate", "batch_size", "lambda_reg", "clip_input",
+                "random_state", "n_threads", "device", "progress")
+#: The six excitatory-inhibitory pairs of Izhikevich neurons (Wang et al. 2019).
+IZHIKEVICH_PAIRS = ("rs_fs", "rs_lts", "ib_fs", "ib_lts", "ch_fs", "ch_lts")
+_WANG = "Wang et al. 2019"
+
+# fmt: off
+METHODS: dict[str, Method] = {
+    "sign": Method("binarizers", "sign", False, ("threshold",), 2, 30, f"{_WANG} (rude binarization)"),
+    "poisson": Method("spiking", "spiking", True,
+                      ("tol", "max_rate", "normalization", "random_state", "chunk_size"), 2, 30, _WANG),
+    "lif": Method("spiking", "spiking", False, (*_LIF, "chunk_size"), 2, 30, _WANG),
+    "lif_noise": Method("spiking", "spiking", True,
+                        (*_LIF, "sigma", "random_state", "chunk_size"), 2, 30, _WANG),
+    **{f"izh_{pair}": Method("spiking", "spiking", False, ("tol", "i_boost", "v_th", "chunk_size"), 2, 30,
+                             f"{_WANG}; Izhikevich 2003")
+       for pair in IZHIKEVICH_PAIRS},
+    "lsh": Method("classic", "classic", True, ("n_bits", "random_state"), 2, 30, "Charikar 2002"),
+    "itq": Method("classic", "classic", True, ("n_bits", "n_iter", "random_state"), 2, 30,
+                  "Gong & Lazebnik 2011"),
+    "overcomplete": Method("overcomplete", "classic", True,
+                           ("factor", "l1", "l2", "n_iter", "n_steps", "random_state"), 2, 240,
+                           "Faruqui et al. 2015 (Overcomplete-B)"),
+    # the autoencoders train fastest on one thread each (small matrices: threads only contend)
+    "ae_nste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60,
+                      "Tissier et al. 2019, as in Entjes 2021"),
+    "ae_ste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60, "Entjes 2021"),
 }
+# fmt: on
 
-
-#: The paper each method comes from.
-METHOD_SOURCES = {
-    "sign": "Wang et al. 2019 (rude binarization)",
-    "poisson": "Wang et al. 2019",
-    "lif": "Wang et al. 2019",
-    "lif_noise": "Wang et al. 2019",
-    **{
-        f"izh_{pair}": "Wang et al. 2019; Izhikevich 2003"
-        for pair in ("rs_fs", "rs_lts", "ib_fs", "ib_lts", "ch_fs", "ch_lts")
-    },
-    "lsh": "Charikar 2002",
-    "itq": "Gong & Lazebnik 2011",
-    "overcomplete": "Faruqui et al. 2015 (Overcomplete-B)",
-    "ae_nste": "Tissier et al. 2019, as in Entjes 2021",
-    "ae_ste": "Entjes 2021",
-}
-
-#: The spiking coders and their default tol (Wang et al. 2019: 5, and 10 for Izhikevich), the
-#: facts config validation needs without importing the coders.
+#: The spiking coders and their default tol (Wang et al. 2019: 5, and 10 for Izhikevich).
 SPIKING_DEFAULT_TOL = {
     method: 10 if method.startswith("izh_") else 5
-    for method, module in METHOD_MODULES.items()
-    if module == "spiking"
+    for method, spec in METHODS.items()
+    if spec.family == "spiking"
 }
 
 
 def binarizer_class(method: str):
-    """The estimator class of ``method``."""
-    module = importlib.import_module(f"binembed.{METHOD_MODULES[method]}")
+    """The estimator class of ``method`` (imports its module)."""
+    module = importlib.import_module(f"binembed.{METHODS[method].module}")
     return {cls.method_name: cls for cls in module.BINARIZER_CLASSES}[method]
 
 
-def parameter_names(method: str) -> list[str]:
-    return [p for p in inspect.signature(binarizer_class(method).__init__).parameters if p != "self"]
-
-
 def parameter_defaults(method: str) -> dict:
-    """The method's parameters and their defaults (from ``__init__``)."""
+    """The method's parameters and their defaults (from ``__init__``; imports the method)."""
     signature = inspect.signature(binarizer_class(method).__init__)
     return {name: p.default for name, p in signature.parameters.items() if name != "self"}
 
 
-def build_binarizer(method: str, params: dict, seed: int | None = None, threads: int | None = None):
-    """A configured binarizer: ``params`` as keyword arguments, the seed for a stochastic method
-    (``random_state``) and, for methods that take it, the thread count (``n_threads``). Used by
-    the workflow's binarize job and by the ``binembed encode`` command alike."""
-    kwargs = dict(params)
-    cls = binarizer_class(method)
-    if cls.stochastic and seed is not None:
+def build_binarizer(method: str, params: dict, tuned: dict | None = None, seed: int | None = None,
+                    threads: int | None = None):  # fmt: skip
+    """A configured binarizer: ``params`` (a run's parameters, :func:`run_parameters`) with the
+    ``tuned`` choice laid over them, the seed of a stochastic method (``random_state``) and, for
+    methods that take it, the thread count (``n_threads``). The one way the workflow's binarize,
+    tune and spike-raster jobs and the ``binembed encode`` command make an estimator."""
+    spec = METHODS[method]
+    kwargs = {**params, **(tuned or {})}
+    if spec.stochastic and seed is not None:
         kwargs["random_state"] = int(seed)
-    if threads is not None and "n_threads" in parameter_names(method):
+    if threads is not None and "n_threads" in spec.parameters:
         kwargs["n_threads"] = int(threads)
-    return cls(**kwargs)
+    return binarizer_class(method)(**kwargs)
 
 
 def expand_variants(methods: list[str], params: dict) -> dict[str, tuple[str, dict]]:
@@ -108,10 +126,11 @@ def resolve_n_bits(n_bits, dims: int) -> int:
     return int(n_bits)
 
 
-def resolve_params(method: str, block: dict, dims: int, embedding_params: dict) -> dict:
-    """The keyword arguments of one run: the method's block with bit budgets made concrete, and the
-    embedding's own settings (e.g. ``i_boost``) for the parameters the method has."""
-    names = parameter_names(method)
+def run_parameters(method: str, block: dict, dims: int, embedding_params: dict) -> dict:
+    """The keyword arguments of one run before tuning: the method's block with bit budgets made
+    concrete, and over it the embedding's own settings (e.g. ``i_boost``) for the parameters the
+    method has. :func:`build_binarizer` lays the tuning choice over these."""
+    names = METHODS[method].parameters
     resolved = {key: value for key, value in block.items() if key in names}
     if "n_bits" in resolved:
         resolved["n_bits"] = resolve_n_bits(resolved["n_bits"], dims)

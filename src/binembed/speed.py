@@ -14,7 +14,8 @@ import time
 
 import numpy as np
 
-from .knn import _hamming_neighbours, as_uint64_groups
+from .codes import uint64_groups
+from .knn import _hamming_neighbours
 
 
 def query_words(n_words: int, n_queries: int, seed: int = 0) -> np.ndarray:
@@ -42,7 +43,7 @@ def dense_queries(vectors: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.nda
 def code_queries(packed: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Seconds of each top-k Hamming query for the words ``rows`` over packed codes, and the k
     rows found (nearest first, ties by row)."""
-    groups = as_uint64_groups(packed)
+    groups = uint64_groups(packed)
     everyone = np.full(len(groups), -1, dtype=np.int64)
     alone = np.full(1, -1, dtype=np.int64)
     seconds, found = [], []

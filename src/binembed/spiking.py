@@ -16,8 +16,8 @@ float32 one chunk of ``chunk_size`` words at a time. All arithmetic is float64 w
 so the bits do not depend on the chunk size or the thread count.
 
 Random numbers are counter based: the draw for (seed, word, dimension, step) is a pure function of
-the seed, the word's vector, the dimension and the step (a splitmix64 hash, see :func:`_row_keys`
-and :func:`_neuron_key`). A word is identified by the float32 bit patterns of its vector, not by
+the seed, the word's vector, the dimension and the step (a splitmix64 hash, see
+:mod:`binembed.random_streams`). A word is identified by the float32 bit patterns of its vector, not by
 its row, so a word's bits do not depend on which other words are encoded with it or in what order
 (tuning, which encodes a subset of the vocabulary, sees the bits the final run writes); two words
 with identical vectors get identical codes.
@@ -25,13 +25,12 @@ with identical vectors get identical codes.
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 
 from .binarizers import BaseBinarizer
 from .progress import Progress
+from .random_streams import neuron_key, normal_pair, row_keys, stream_value, uniform
 
 DURATION_MS = 10.0
 DT_MS = 0.1
@@ -48,119 +47,6 @@ IZHIKEVICH_TYPES = {
 IZHIKEVICH_V0 = -65.0
 
 
-# --- counter-based random numbers -----------------------------------------------------------
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX_2 = np.uint64(0x94D049BB133111EB)
-
-
-@numba.njit(cache=True, inline="always")
-def _mix64(z):
-    """The splitmix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit avalanche hash."""
-    z = (z ^ (z >> np.uint64(30))) * _MIX_1
-    z = (z ^ (z >> np.uint64(27))) * _MIX_2
-    return z ^ (z >> np.uint64(31))
-
-
-@numba.njit(parallel=True, cache=True)
-def _row_key_kernel(bits, seed, keys):
-    for i in numba.prange(bits.shape[0]):
-        key = _mix64(np.uint64(seed) + _GOLDEN)
-        for d in range(bits.shape[1]):
-            key = _mix64(key ^ np.uint64(bits[i, d]))
-        keys[i] = key
-
-
-def _row_keys(X: np.ndarray, seed) -> np.ndarray:
-    """Key of each row of float32 ``X`` under ``seed``: the seed and the bit patterns of the row's
-    values hashed in turn (-0.0 counts as 0.0)."""
-    bits = np.ascontiguousarray(X + np.float32(0.0)).view(np.uint32)
-    keys = np.empty(X.shape[0], dtype=np.uint64)
-    _row_key_kernel(bits, np.uint64(seed), keys)
-    return keys
-
-
-@numba.njit(cache=True, inline="always")
-def _neuron_key(row_key, dim):
-    """Key of the random stream of neuron ``dim`` of the word whose row key is ``row_key``."""
-    return _mix64(row_key ^ np.uint64(dim))
-
-
-@numba.njit(cache=True, inline="always")
-def _stream_value(key, n):
-    """The n-th 64-bit value of a neuron's stream: splitmix64 started at ``key``."""
-    return _mix64(key + np.uint64(n + 1) * _GOLDEN)
-
-
-@numba.njit(cache=True, inline="always")
-def _uniform(bits):
-    """A uniform in [0, 1) from the top 53 bits of a 64-bit hash."""
-    return np.float64(bits >> np.uint64(11)) * 2.0**-53
-
-
-# Branch-free log, cos and sin in plain arithmetic, so that the loops drawing normals vectorise
-# (numba has no vector math library here); they agree with libm to ~1e-15.
-_SQRT2 = np.sqrt(2.0)
-_LN2 = np.log(2.0)
-_LIFT_EXPONENTS = np.array([32.0, 16.0, 8.0, 4.0, 2.0, 1.0])
-_LIFT_FACTORS = 2.0**_LIFT_EXPONENTS
-_ATANH_SERIES = 1.0 / (2.0 * np.arange(10) + 1.0)
-_COS_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k) for k in range(9)])
-_SIN_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k + 1) for k in range(9)])
-
-
-@numba.njit(cache=True, inline="always")
-def _horner(coefficients, x):
-    """sum_k coefficients[k] x^k."""
-    total = coefficients[-1]
-    for k in range(coefficients.size - 2, -1, -1):
-        total = total * x + coefficients[k]
-    return total
-
-
-@numba.njit(cache=True, inline="always", error_model="numpy")
-def _log_unit(x):
-    """ln x for x in [2^-32, 1]: x = m 2^-e with m in [1/sqrt 2, sqrt 2) (e by binary lifting over
-    powers of two, exact), then ln m = 2 atanh(s), s = (m - 1)/(m + 1), |s| < 0.172, by its
-    series to s^19 (truncation < 1e-17)."""
-    e = 0.0
-    for k in range(_LIFT_EXPONENTS.size):
-        scaled = x * _LIFT_FACTORS[k]
-        below = scaled < _SQRT2
-        x = scaled if below else x
-        e += _LIFT_EXPONENTS[k] if below else 0.0
-    s = (x - 1.0) / (x + 1.0)
-    return 2.0 * s * _horner(_ATANH_SERIES, s * s) - e * _LN2
-
-
-@numba.njit(cache=True, inline="always")
-def _cos_sin_turn(u):
-    """(cos 2 pi u, sin 2 pi u) for u in [0, 1): q = round(4 u) quarter turns, r = 2 pi (u - q/4)
-    in [-pi/4, pi/4], Taylor series of cos r and sin r to degrees 16 and 17 (truncation < 1e-17),
-    then the rotation by q quarter turns."""
-    q = np.floor(4.0 * u + 0.5)
-    r = 2.0 * np.pi * (u - 0.25 * q)
-    cos_r = _horner(_COS_TAYLOR, r * r)
-    sin_r = r * _horner(_SIN_TAYLOR, r * r)
-    quarter_turns = np.int64(q)
-    odd = (quarter_turns & 1) == 1
-    cos_u, sin_u = (-sin_r if odd else cos_r), (cos_r if odd else sin_r)
-    flip = (quarter_turns & 2) == 2
-    return (-cos_u if flip else cos_u), (-sin_u if flip else sin_u)
-
-
-@numba.njit(cache=True, inline="always", error_model="numpy")
-def _normal_pair(bits):
-    """Two independent N(0, 1) from one 64-bit hash by the Box-Muller transform: with u1 in
-    (0, 1] and u2 in [0, 1) (32 bits each), r = sqrt(-2 ln u1), z = (r cos 2 pi u2, r sin 2 pi u2)."""
-    u1 = np.float64((bits >> np.uint64(32)) + np.uint64(1)) * 2.0**-32
-    u2 = np.float64(bits & np.uint64(0xFFFFFFFF)) * 2.0**-32
-    r = np.sqrt(-2.0 * _log_unit(u1))
-    cos_u, sin_u = _cos_sin_turn(u2)
-    return r * cos_u, r * sin_u
-
-
 # --- kernels --------------------------------------------------------------------------------
 # Each kernel runs words in parallel; per word, time steps in the outer loop and the neurons of
 # the word in the inner, vectorised loop. Window k of neuron d is bit 63 - k % 64 of
@@ -174,6 +60,31 @@ def _window_slot(pattern, t, tol):
     """The row of ``pattern`` holding the window of step t, and the shift of its bit."""
     window = t // tol
     return pattern[window >> 6], np.uint64(63 - (window & 63))
+
+
+@numba.njit(cache=True, inline="always")
+def _record(spike, trace, slot, shift, raster, potential, i, d, t):
+    """Set the window bit of neuron d if it spiked; with a raster (not None), also keep the spike
+    and the trace value of step t."""
+    slot[d] |= np.uint64(spike) << shift
+    if raster is not None:
+        raster[i, d, t] = spike
+        potential[i, d, t] = trace
+
+
+@numba.njit(cache=True, inline="always")
+def _empty_pattern(n_windows, dims):
+    """The window bits of a word's neurons, 64 windows to a uint64 per dimension, all 0."""
+    return np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+
+
+@numba.njit(cache=True, inline="always")
+def _lif_drive(x, gain, absolute):
+    """The LIF's per-step input gain * w (gain * |w| with ``absolute``) of each dimension."""
+    drive = np.empty(x.size)
+    for d in range(x.size):
+        drive[d] = gain * (abs(x[d]) if absolute else x[d])
+    return drive
 
 
 @numba.njit(cache=True, inline="always")
@@ -196,7 +107,7 @@ def _pack_windows(pattern, n_windows, packed_row):
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
-def _poisson_kernel(level, p_max, row_keys, n_steps, tol, out, raster, potential):
+def _poisson_kernel(level, p_max, word_keys, n_steps, tol, out, raster, potential):
     """Homogeneous Poisson neurons: at step n neuron d spikes iff p_d > u_n, with
     p_d = p_max level_d (rate * dt; level_d in [0, 1] the normalized value) and u_n the uniform of
     (word, d, n). ``potential`` receives p_d."""
@@ -207,16 +118,13 @@ def _poisson_kernel(level, p_max, row_keys, n_steps, tol, out, raster, potential
         key = np.empty(dims, dtype=np.uint64)
         for d in range(dims):
             p[d] = p_max * level[i, d]
-            key[d] = _neuron_key(row_keys[i], d)
-        pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+            key[d] = neuron_key(word_keys[i], d)
+        pattern = _empty_pattern(n_windows, dims)
         for t in range(n_steps):
             slot, shift = _window_slot(pattern, t, tol)
             for d in range(dims):
-                spike = p[d] > _uniform(_stream_value(key[d], t))
-                slot[d] |= np.uint64(spike) << shift
-                if raster is not None:
-                    raster[i, d, t] = spike
-                    potential[i, d, t] = p[d]
+                spike = p[d] > uniform(stream_value(key[d], t))
+                _record(spike, p[d], slot, shift, raster, potential, i, d, t)
         _pack_windows(pattern, n_windows, out[i])
 
 
@@ -229,27 +137,22 @@ def _lif_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out, rast
     n_words, dims = X.shape
     n_windows = n_steps // tol
     for i in numba.prange(n_words):
-        drive = np.empty(dims)
-        for d in range(dims):
-            drive[d] = gain * (abs(X[i, d]) if absolute else X[i, d])
+        drive = _lif_drive(X[i], gain, absolute)
         v = np.full(dims, v_reset)
-        pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+        pattern = _empty_pattern(n_windows, dims)
         for t in range(n_steps):
             slot, shift = _window_slot(pattern, t, tol)
             for d in range(dims):
                 v_next = decay * v[d] + drive[d]
                 spike = v_next > v_th
-                slot[d] |= np.uint64(spike) << shift
+                _record(spike, v_next, slot, shift, raster, potential, i, d, t)
                 v[d] = v_reset if spike else v_next
-                if raster is not None:
-                    raster[i, d, t] = spike
-                    potential[i, d, t] = v_next
         _pack_windows(pattern, n_windows, out[i])
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
 def _lif_noise_kernel(
-    X, gain, decay, noise_gain, v_th, v_reset, absolute, row_keys, n_steps, tol, out, raster, potential
+    X, gain, decay, noise_gain, v_th, v_reset, absolute, word_keys, n_steps, tol, out, raster, potential
 ):
     """Noisy LIF neurons, Euler-Maruyama: v_{n+1} = decay v_n + gain w + noise_gain xi_n with
     noise_gain = sigma sqrt(dt) / tau_m and xi_n the N(0, 1) of (word, d, n): steps 2k and
@@ -257,18 +160,17 @@ def _lif_noise_kernel(
     n_words, dims = X.shape
     n_windows = n_steps // tol
     for i in numba.prange(n_words):
-        drive = np.empty(dims)
+        drive = _lif_drive(X[i], gain, absolute)
         key = np.empty(dims, dtype=np.uint64)
         for d in range(dims):
-            drive[d] = gain * (abs(X[i, d]) if absolute else X[i, d])
-            key[d] = _neuron_key(row_keys[i], d)
+            key[d] = neuron_key(word_keys[i], d)
         v = np.full(dims, v_reset)
         xi = np.empty((2, dims))
-        pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+        pattern = _empty_pattern(n_windows, dims)
         for t in range(n_steps):
             if t % 2 == 0:
                 for d in range(dims):
-                    z_even, z_odd = _normal_pair(_stream_value(key[d], t // 2))
+                    z_even, z_odd = normal_pair(stream_value(key[d], t // 2))
                     xi[0, d] = z_even
                     xi[1, d] = z_odd
             noise = xi[t % 2]
@@ -276,11 +178,8 @@ def _lif_noise_kernel(
             for d in range(dims):
                 v_next = decay * v[d] + drive[d] + noise_gain * noise[d]
                 spike = v_next > v_th
-                slot[d] |= np.uint64(spike) << shift
+                _record(spike, v_next, slot, shift, raster, potential, i, d, t)
                 v[d] = v_reset if spike else v_next
-                if raster is not None:
-                    raster[i, d, t] = spike
-                    potential[i, d, t] = v_next
         _pack_windows(pattern, n_windows, out[i])
 
 
@@ -306,7 +205,7 @@ def _izhikevich_kernel(X, i_boost, a_dt, b, c, d_jump, v_th, dt, n_steps, tol, o
             current[d] = i_boost * X[i, d]
             u[d] = b[d] * IZHIKEVICH_V0
         v = np.full(dims, IZHIKEVICH_V0)
-        pattern = np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
+        pattern = _empty_pattern(n_windows, dims)
         for t in range(n_steps):
             slot, shift = _window_slot(pattern, t, tol)
             for d in range(dims):
@@ -317,12 +216,9 @@ def _izhikevich_kernel(X, i_boost, a_dt, b, c, d_jump, v_th, dt, n_steps, tol, o
                 v_next = v_now + (step if stiffness >= -1.0 else step / (1.0 - stiffness))
                 u_next = u_now + a_dt[d] * (b[d] * v_now - u_now)
                 spike = v_next >= v_th
-                slot[d] |= np.uint64(spike) << shift
+                _record(spike, v_next, slot, shift, raster, potential, i, d, t)
                 v[d] = c[d] if spike else v_next
                 u[d] = u_next + d_jump[d] if spike else u_next
-                if raster is not None:
-                    raster[i, d, t] = spike
-                    potential[i, d, t] = v_next
         _pack_windows(pattern, n_windows, out[i])
 
 
@@ -464,8 +360,8 @@ class PoissonBinarizer(SpikingBinarizer):
 
     def _simulate(self, X, n_steps, out, raster, potential):
         p_max = self.max_rate * DT_MS * 1e-3
-        row_keys = _row_keys(X, _check_seed(self.random_state))
-        _poisson_kernel(self.levels(X), p_max, row_keys, n_steps, self.tol, out, raster, potential)
+        keys = row_keys(X, _check_seed(self.random_state))
+        _poisson_kernel(self.levels(X), p_max, keys, n_steps, self.tol, out, raster, potential)
 
 
 class LIFBinarizer(SpikingBinarizer):
@@ -581,7 +477,7 @@ class LIFNoiseBinarizer(LIFBinarizer):
             float(self.v_th),
             float(self.v_reset),
             self.negative == "abs",
-            _row_keys(X, _check_seed(self.random_state)),
+            row_keys(X, _check_seed(self.random_state)),
             n_steps,
             self.tol,
             out,
@@ -632,46 +528,37 @@ class IzhikevichBinarizer(SpikingBinarizer):
         )
 
 
-class IzhikevichRSFSBinarizer(IzhikevichBinarizer):
-    """Regular-spiking excitatory, fast-spiking inhibitory neurons."""
-
-    method_name = "izh_rs_fs"
-    excitatory, inhibitory = "RS", "FS"
-
-
-class IzhikevichRSLTSBinarizer(IzhikevichBinarizer):
-    """Regular-spiking excitatory, low-threshold-spiking inhibitory neurons."""
-
-    method_name = "izh_rs_lts"
-    excitatory, inhibitory = "RS", "LTS"
+#: Izhikevich (2003)'s names of the neuron types.
+IZHIKEVICH_TYPE_NAMES = {
+    "RS": "regular-spiking",
+    "IB": "intrinsically bursting",
+    "CH": "chattering",
+    "FS": "fast-spiking",
+    "LTS": "low-threshold-spiking",
+}
+#: The six pairs of Wang et al. (2019): excitatory RS, IB or CH with inhibitory FS or LTS.
+IZHIKEVICH_PAIRS = [(e, i) for e in ("RS", "IB", "CH") for i in ("FS", "LTS")]
 
 
-class IzhikevichIBFSBinarizer(IzhikevichBinarizer):
-    """Intrinsically bursting excitatory, fast-spiking inhibitory neurons."""
-
-    method_name = "izh_ib_fs"
-    excitatory, inhibitory = "IB", "FS"
-
-
-class IzhikevichIBLTSBinarizer(IzhikevichBinarizer):
-    """Intrinsically bursting excitatory, low-threshold-spiking inhibitory neurons."""
-
-    method_name = "izh_ib_lts"
-    excitatory, inhibitory = "IB", "LTS"
-
-
-class IzhikevichCHFSBinarizer(IzhikevichBinarizer):
-    """Chattering excitatory, fast-spiking inhibitory neurons."""
-
-    method_name = "izh_ch_fs"
-    excitatory, inhibitory = "CH", "FS"
+def _izhikevich_pair_class(excitatory: str, inhibitory: str) -> type:
+    """The estimator of one pair, ``izh_<e>_<i>``: an :class:`IzhikevichBinarizer` with the pair
+    fixed (a class per pair, so that each is a method with its own name and parameters)."""
+    return type(
+        f"Izhikevich{excitatory}{inhibitory}Binarizer",
+        (IzhikevichBinarizer,),
+        {
+            "__module__": __name__,
+            "__doc__": f"{IZHIKEVICH_TYPE_NAMES[excitatory].capitalize()} excitatory, "
+            f"{IZHIKEVICH_TYPE_NAMES[inhibitory]} inhibitory neurons.",
+            "method_name": f"izh_{excitatory.lower()}_{inhibitory.lower()}",
+            "excitatory": excitatory,
+            "inhibitory": inhibitory,
+        },
+    )
 
 
-class IzhikevichCHLTSBinarizer(IzhikevichBinarizer):
-    """Chattering excitatory, low-threshold-spiking inhibitory neurons."""
-
-    method_name = "izh_ch_lts"
-    excitatory, inhibitory = "CH", "LTS"
+IZHIKEVICH_CLASSES = tuple(_izhikevich_pair_class(e, i) for e, i in IZHIKEVICH_PAIRS)
+IzhikevichRSFSBinarizer = IZHIKEVICH_CLASSES[0]
 
 
 def simulate_word(binarizer: SpikingBinarizer, x, n_steps: int = N_STEPS):
@@ -700,10 +587,5 @@ BINARIZER_CLASSES = (
     PoissonBinarizer,
     LIFBinarizer,
     LIFNoiseBinarizer,
-    IzhikevichRSFSBinarizer,
-    IzhikevichRSLTSBinarizer,
-    IzhikevichIBFSBinarizer,
-    IzhikevichIBLTSBinarizer,
-    IzhikevichCHFSBinarizer,
-    IzhikevichCHLTSBinarizer,
+    *IZHIKEVICH_CLASSES,
 )

@@ -24,6 +24,7 @@ import pandas as pd
 from .codes import BinaryCodes
 from .embeddings import Embedding
 from .evaluation import Representation, word_similarity
+from .methods import METHODS, build_binarizer
 
 
 def grid_for(method: str, grid: dict) -> dict[str, list]:
@@ -31,10 +32,12 @@ def grid_for(method: str, grid: dict) -> dict[str, list]:
     return {**grid.get("default", {}), **grid.get(method, {})}
 
 
-def tune(cls, params: dict, grid: dict[str, list], embedding: Embedding, pairs: dict[str, pd.DataFrame]):
-    """Score every point of ``grid`` (parameters ``cls`` does not take are ignored) and return the
-    table of scores and the winning point."""
-    names = [name for name in grid if name in cls().get_params()]
+def tune(
+    method: str, params: dict, grid: dict[str, list], embedding: Embedding, pairs: dict[str, pd.DataFrame]
+):
+    """Score every point of ``grid`` laid over the run's ``params`` (grid parameters ``method``
+    does not take are ignored) and return the table of scores and the winning point."""
+    names = [name for name in grid if name in METHODS[method].parameters]
     needed = sorted({w.lower() for frame in pairs.values() for w in (*frame["word1"], *frame["word2"])})
     dense = Representation(embedding)
     rows = np.unique(dense.rows(needed))
@@ -43,10 +46,7 @@ def tune(cls, params: dict, grid: dict[str, list], embedding: Embedding, pairs: 
     points = [dict(zip(names, values)) for values in itertools.product(*(grid[name] for name in names))]
     results = []
     for point in points:
-        kwargs = {**params, **point}
-        if cls.stochastic:
-            kwargs["random_state"] = 0
-        binarizer = cls(**kwargs).fit(embedding.vectors)
+        binarizer = build_binarizer(method, params, tuned=point, seed=0).fit(embedding.vectors)
         codes = BinaryCodes(words, binarizer.transform(embedding.vectors[rows]), binarizer.n_bits_)
         scores = {
             name: word_similarity(Representation(codes), frame)[1]["spearman"]

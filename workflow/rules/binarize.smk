@@ -9,12 +9,12 @@ rule tune:
             "resources/data/{resource}", resource=tuning_sets()
         ),
     output:
-        choice="results/tuning/{embedding}/{method}.json",
-        grid="results/tuning/{embedding}/{method}.csv",
+        choice="results/tuning/{embedding}/{variant}.json",
+        grid="results/tuning/{embedding}/{variant}.csv",
     log:
-        "logs/tune/{embedding}/{method}.log",
+        "logs/tune/{embedding}/{variant}.log",
     benchmark:
-        "benchmarks/tune/{embedding}/{method}.tsv"
+        "benchmarks/tune/{embedding}/{variant}.tsv"
     conda:
         "../../envs/binarize.yaml"
     threads: 2
@@ -22,8 +22,8 @@ rule tune:
         mem_mb=memory_for_input(6, 500),
         runtime=60,
     params:
-        method=lambda wildcards: VARIANTS[wildcards.method][0],
-        params=lambda wildcards: run_params(wildcards.embedding, wildcards.method),
+        method=lambda wildcards: VARIANTS[wildcards.variant][0],
+        params=lambda wildcards: run_params(wildcards.embedding, wildcards.variant),
         grid=TUNING["grid"],
         protocol=TUNING["protocol"],
         datasets=tuning_sets(),
@@ -35,20 +35,20 @@ rule binarize:
     input:
         unpack(binarize_inputs),
     output:
-        "results/codes/{embedding}/{method}/seed-{seed}.npz",
+        "results/codes/{embedding}/{variant}/seed-{seed}.npz",
     log:
-        "logs/binarize/{embedding}/{method}/seed-{seed}.log",
+        "logs/binarize/{embedding}/{variant}/seed-{seed}.log",
     benchmark:
-        "benchmarks/binarize/{embedding}/{method}/seed-{seed}.tsv"
+        "benchmarks/binarize/{embedding}/{variant}/seed-{seed}.tsv"
     conda:
         "../../envs/binarize.yaml"
-    threads: binarize_threads
+    threads: lambda wildcards: method_of(wildcards).threads
     resources:
         mem_mb=memory_for_input(20, 1000),
-        runtime=binarize_minutes,
+        runtime=lambda wildcards: method_of(wildcards).runtime,
     params:
-        method=lambda wildcards: VARIANTS[wildcards.method][0],
-        params=lambda wildcards: run_params(wildcards.embedding, wildcards.method),
+        method=lambda wildcards: VARIANTS[wildcards.variant][0],
+        params=lambda wildcards: run_params(wildcards.embedding, wildcards.variant),
     script:
         "../scripts/binarize.py"
 

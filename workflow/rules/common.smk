@@ -1,17 +1,15 @@
-# Helpers for the rules: config validation, wildcard constraints and input functions.
+# Helpers for the rules: config validation, wildcard constraints, the runs and products the
+# configuration asks for, and input functions. Building the job graph imports neither torch nor
+# numba: what it needs of a method is data in binembed.methods.METHODS.
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from binembed.config import parameter_conflicts, validate_config
 from binembed.datasets import CLASSIFICATION_RESOURCES
-from binembed.methods import (
-    METHOD_MODULES,
-    binarizer_class,
-    expand_variants,
-    resolve_params,
-)
+from binembed.methods import METHODS, expand_variants, run_parameters
+from binembed.products.papers import FIG2_RASTERS
+from binembed.sources import source_file
 
 validate_config(
     config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
@@ -41,7 +39,7 @@ def _alternatives(names):
 
 wildcard_constraints:
     embedding=_alternatives(config["embedding_sources"]),
-    method=_alternatives(["dense", *VARIANTS]),
+    variant=_alternatives(["dense", *VARIANTS]),
     resource=_alternatives(config["resources"]),
     seed=r"\d+",
 
@@ -51,7 +49,7 @@ def seeds_for(variant):
     if variant == "dense":
         return [0]
     method = VARIANTS[variant][0]
-    if binarizer_class(method).stochastic:
+    if METHODS[method].stochastic:
         return list(range(config["seeds"].get(method, config["seeds"]["default"])))
     return [0]
 
@@ -78,16 +76,15 @@ def is_tuned(embedding, variant):
 
 def run_params(embedding, variant):
     """The binarizer's keyword arguments before tuning: the method block, concrete bit budgets,
-    and the embedding's own settings such as i_boost."""
+    and the embedding's own settings such as i_boost (binembed.methods.run_parameters)."""
     method, block = VARIANTS[variant]
     source = config["embedding_sources"][embedding]
-    return resolve_params(method, block, source["dim"], source.get("params", {}))
+    return run_parameters(method, block, source["dim"], source.get("params", {}))
 
 
-def binarize_threads(wildcards):
-    """Autoencoders train fastest on one thread each (small matrices: threads only contend);
-    the numba coders use two."""
-    return 1 if METHOD_MODULES[VARIANTS[wildcards.method][0]] == "autoencoder" else 2
+def method_of(wildcards):
+    """The method (binembed.methods.METHODS) of the variant a job runs."""
+    return METHODS[VARIANTS[wildcards.variant][0]]
 
 
 def memory_for_input(factor, base_mb):
@@ -100,23 +97,11 @@ def memory_for_input(factor, base_mb):
     return mem_mb
 
 
-def binarize_minutes(wildcards):
-    """Run-time limit of a binarize job: the dictionary learning and the autoencoders train for
-    minutes on 400k x 50 (Overcomplete-B is estimated at 1.7 h on 400k x 300)."""
-    method = VARIANTS[wildcards.method][0]
-    if method == "overcomplete":
-        return 240
-    return 60 if METHOD_MODULES[method] == "autoencoder" else 30
-
-
 def embedding_source_file(wildcards):
     """The file an embedding is read from: its wheel, its download, or the configured path."""
-    source = config["embedding_sources"][wildcards.embedding]
-    if "package" in source:
-        return f"resources/embeddings/{wildcards.embedding}.whl"
-    if "url" in source:  # the file name of the URL's path, whatever its query string
-        return f"resources/embeddings/{wildcards.embedding}/{Path(urlsplit(source['url']).path).name}"
-    return source["path"]
+    return source_file(
+        wildcards.embedding, config["embedding_sources"][wildcards.embedding]
+    )
 
 
 def embedding_files(embedding):
@@ -129,9 +114,9 @@ def embedding_files(embedding):
 def binarize_inputs(wildcards):
     """The embedding, and the tuning choice where the variant is tuned."""
     files = embedding_files(wildcards.embedding)
-    if is_tuned(wildcards.embedding, wildcards.method):
+    if is_tuned(wildcards.embedding, wildcards.variant):
         files["tuning"] = (
-            f"results/tuning/{wildcards.embedding}/{wildcards.method}.json"
+            f"results/tuning/{wildcards.embedding}/{wildcards.variant}.json"
         )
     return files
 
@@ -144,10 +129,12 @@ def tuning_sets():
     return TUNING["test_sets"]
 
 
+def variants_of_family(family):
+    return [v for v, (method, _) in VARIANTS.items() if METHODS[method].family == family]
+
+
 def spiking_variants():
-    return [
-        v for v, (method, _) in VARIANTS.items() if METHOD_MODULES[method] == "spiking"
-    ]
+    return variants_of_family("spiking")
 
 
 def spike_raster_inputs(wildcards):
@@ -163,10 +150,10 @@ def spike_raster_inputs(wildcards):
 
 def representation_files(wildcards):
     """Dense vectors (with their vocabulary) or a variant's codes."""
-    if wildcards.method == "dense":
+    if wildcards.variant == "dense":
         return embedding_files(wildcards.embedding)
     return {
-        "codes": f"results/codes/{wildcards.embedding}/{wildcards.method}/seed-{wildcards.seed}.npz"
+        "codes": f"results/codes/{wildcards.embedding}/{wildcards.variant}/seed-{wildcards.seed}.npz"
     }
 
 
@@ -186,17 +173,17 @@ def classification_files():
     return [f"resources/data/{name}" for name in sorted(names)]
 
 
-def run_dir(embedding, method, seed):
-    return f"results/eval/{embedding}/{method}/seed-{seed}"
+def run_dir(embedding, variant, seed):
+    return f"results/eval/{embedding}/{variant}/seed-{seed}"
 
 
 def evaluation_summaries():
     """Every per-run summary file that goes into the scores table."""
     files = []
-    for embedding, method, seed in runs():
-        files.append(f"{run_dir(embedding, method, seed)}/word_similarity.csv")
+    for embedding, variant, seed in runs():
+        files.append(f"{run_dir(embedding, variant, seed)}/word_similarity.csv")
         files += [
-            f"{run_dir(embedding, method, seed)}/classification/{task}.csv"
+            f"{run_dir(embedding, variant, seed)}/classification/{task}.csv"
             for task in TASKS
         ]
     return files
@@ -205,10 +192,10 @@ def evaluation_summaries():
 def benchmark_files():
     """The benchmark record (runtime, peak memory) of every heavy job of the run."""
     files = expand("benchmarks/prepare_embedding/{embedding}.tsv", embedding=EMBEDDINGS)
-    for embedding, method, seed in runs():
-        if method != "dense":
-            files.append(f"benchmarks/binarize/{embedding}/{method}/seed-{seed}.tsv")
-        files.append(f"benchmarks/evaluate/{embedding}/{method}/seed-{seed}.tsv")
+    for embedding, variant, seed in runs():
+        if variant != "dense":
+            files.append(f"benchmarks/binarize/{embedding}/{variant}/seed-{seed}.tsv")
+        files.append(f"benchmarks/evaluate/{embedding}/{variant}/seed-{seed}.tsv")
     files += [
         f"benchmarks/tune/{embedding}/{variant}.tsv"
         for embedding in EMBEDDINGS
@@ -218,14 +205,129 @@ def benchmark_files():
     return files
 
 
+# --- products: the papers' tables and figures, and the report page ---------------------------
+
+PRODUCTS = config["products"]
+TABLES = "results/products/tables"
+FIGURES = "results/products/figures"
+# Family of each variant (binembed.methods.METHODS), for the colours of the figures.
+FAMILIES = {"dense": "dense", **{v: METHODS[m].family for v, (m, _) in VARIANTS.items()}}
+# Variants shown in Entjes' tables: the autoencoders.
+AUTOENCODERS = variants_of_family("autoencoder")
+# (embedding, variant, its first seed): one run per variant, for storage and speed.
+FIRST_SEED_RUNS = [(e, m, seeds_for(m)[0]) for e in EMBEDDINGS for m in REPRESENTATIONS]
+# Every run, every seed: the paired tests compare stochastic methods on all their seeds.
+EVERY_RUN = runs()
+ENTJES_RUNS = [run for run in EVERY_RUN if run[1] == "dense" or run[1] in AUTOENCODERS]
+# Table 4.2 lists one model's neighbours: the first seed of each.
+ENTJES_FIRST_SEED_RUNS = [
+    run for run in FIRST_SEED_RUNS if run[1] == "dense" or run[1] in AUTOENCODERS
+]
+# (embedding, variant) of every tuned run, for the tuning figure.
+TUNED_RUNS = [(e, v) for e in EMBEDDINGS for v in VARIANTS if is_tuned(e, v)]
+HAS_RASTERS = bool(set(FIG2_RASTERS) & set(VARIANTS))
+HAS_NEIGHBOURS = bool(AUTOENCODERS and config["evaluation"]["neighbours"]["words"])
+
+# The sections of results/report.html, in reading order: (id, heading, file, included).
+_SECTIONS = [
+    ("table1", "Table 1 (Wang et al.): word similarity", f"{TABLES}/table1_word_similarity.html", True),
+    ("table2", "Table 2 (Wang et al.): averages", f"{TABLES}/table2_averages.html", True),
+    ("fig3", "Fig. 3 (Wang et al.): text classification", f"{FIGURES}/fig3_classification.png", True),
+    *[
+        (
+            f"fig2-{e}",
+            f"Fig. 2 (Wang et al.): spike rasters, {e}",
+            f"{FIGURES}/fig2_spike_rasters_{e}.png",
+            HAS_RASTERS,
+        )
+        for e in EMBEDDINGS
+    ],
+    (
+        "table4-1",
+        "Table 4.1 (Entjes): autoencoders",
+        f"{TABLES}/table4_1_autoencoders.html",
+        bool(AUTOENCODERS),
+    ),
+    (
+        "table4-2",
+        "Table 4.2 (Entjes): nearest neighbours",
+        f"{TABLES}/table4_2_neighbours.html",
+        HAS_NEIGHBOURS,
+    ),
+    ("storage", "Storage", f"{TABLES}/storage.html", True),
+    ("speed", "What the codes buy: query speed", f"{TABLES}/speed.html", True),
+    ("quality-vs-bits", "Quality against code size", f"{FIGURES}/quality_vs_bits.png", True),
+    ("tuning", "Tuning of the spiking coders", f"{FIGURES}/tuning.png", bool(TUNED_RUNS)),
+    ("fidelity", "Fidelity note", "results/products/fidelity_note.html", True),
+]
+REPORT_SECTIONS = [(i, heading, path) for i, heading, path, included in _SECTIONS if included]
+
+
+def table_outputs(name, product, caption, tests=False):
+    """The files of product table ``name``: CSV and HTML (marked for `snakemake --report` with
+    the caption ``workflow/report/<caption>.rst``), Markdown and LaTeX, and with ``tests`` the
+    CSV of its significance tests."""
+    files = {
+        key: report(
+            f"{TABLES}/{name}.{key}",
+            caption=f"../report/{caption}.rst",
+            category="Tables",
+            labels={"product": product, "format": key.upper()},
+        )
+        for key in ("csv", "html")
+    }
+    files |= {"md": f"{TABLES}/{name}.md", "tex": f"{TABLES}/{name}.tex"}
+    if tests:
+        files["tests"] = significance_output(f"{TABLES}/{name}_tests.csv", product)
+    return files
+
+
+def figure_outputs(name, product, caption):
+    """The PNG (marked for `snakemake --report`) and PDF of product figure ``name``."""
+    png = report(
+        f"{FIGURES}/{name}.png",
+        caption=f"../report/{caption}.rst",
+        category="Figures",
+        labels={"product": product},
+    )
+    return {"png": png, "pdf": f"{FIGURES}/{name}.pdf"}
+
+
+def significance_output(path, product):
+    return report(
+        path,
+        caption="../report/significance.rst",
+        category="Significance tests",
+        labels={"product": product},
+    )
+
+
 def final_products():
+    """The main file of every product rule and the run's own tables."""
     products = [
         "results/tables/scores.csv",
         "results/tables/benchmarks.csv",
+        f"{TABLES}/table1_word_similarity.csv",
+        f"{TABLES}/table2_averages.csv",
+        f"{TABLES}/storage.csv",
+        f"{TABLES}/speed.csv",
+        f"{FIGURES}/quality_vs_bits.png",
+        f"{FIGURES}/fig3_classification.png",
+        "results/products/fidelity_note.html",
     ]
+    if TUNED_RUNS:
+        products.append(f"{FIGURES}/tuning.png")
+    if AUTOENCODERS:
+        products.append(f"{TABLES}/table4_1_autoencoders.csv")
+    if HAS_NEIGHBOURS:
+        products.append(f"{TABLES}/table4_2_neighbours.csv")
+    if HAS_RASTERS:
+        products += expand(
+            f"{FIGURES}/fig2_spike_rasters_{{embedding}}.png", embedding=EMBEDDINGS
+        )
+    products.append("results/report.html")
     if spiking_variants():
         products += expand(
             "results/spike_rasters/{embedding}.npz", embedding=EMBEDDINGS
         )
-    products += PRODUCT_FILES  # defined in products.smk
     return products

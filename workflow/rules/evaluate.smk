@@ -9,21 +9,21 @@ rule evaluate:
         pairs=expand("resources/data/{resource}", resource=WORD_SIM),
         texts=classification_files(),
     output:
-        word_similarity="results/eval/{embedding}/{method}/seed-{seed}/word_similarity.csv",
-        pairs="results/eval/{embedding}/{method}/seed-{seed}/word_similarity_pairs.csv",
-        neighbours="results/eval/{embedding}/{method}/seed-{seed}/neighbours.csv",
+        word_similarity="results/eval/{embedding}/{variant}/seed-{seed}/word_similarity.csv",
+        pairs="results/eval/{embedding}/{variant}/seed-{seed}/word_similarity_pairs.csv",
+        neighbours="results/eval/{embedding}/{variant}/seed-{seed}/neighbours.csv",
         classification=expand(
-            "results/eval/{{embedding}}/{{method}}/seed-{{seed}}/classification/{task}.csv",
+            "results/eval/{{embedding}}/{{variant}}/seed-{{seed}}/classification/{task}.csv",
             task=TASKS,
         ),
         predictions=expand(
-            "results/eval/{{embedding}}/{{method}}/seed-{{seed}}/classification/{task}_predictions.csv",
+            "results/eval/{{embedding}}/{{variant}}/seed-{{seed}}/classification/{task}_predictions.csv",
             task=TASKS,
         ),
     log:
-        "logs/evaluate/{embedding}/{method}/seed-{seed}.log",
+        "logs/evaluate/{embedding}/{variant}/seed-{seed}.log",
     benchmark:
-        "benchmarks/evaluate/{embedding}/{method}/seed-{seed}.tsv"
+        "benchmarks/evaluate/{embedding}/{variant}/seed-{seed}.tsv"
     conda:
         "../../envs/evaluate.yaml"
     threads: 2

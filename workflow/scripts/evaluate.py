@@ -17,7 +17,7 @@ from binembed.files import write_table
 
 numba.set_num_threads(snakemake.threads)
 wildcards, params, output = snakemake.wildcards, snakemake.params, snakemake.output
-run = {"embedding": wildcards.embedding, "method": wildcards.method, "seed": int(wildcards.seed)}
+run = {"embedding": wildcards.embedding, "method": wildcards.variant, "seed": int(wildcards.seed)}
 representation = load_representation(snakemake.input)
 
 # Word similarity: Spearman x 100 per set, and every pair's similarity.
@@ -31,7 +31,7 @@ for dataset, path in zip(params.datasets, snakemake.input.pairs):
         )
     if "undefined" in summary:
         print(
-            f"WARNING: {wildcards.embedding} {wildcards.method} {dataset}: Spearman is undefined (NaN): "
+            f"WARNING: {wildcards.embedding} {wildcards.variant} {dataset}: Spearman is undefined (NaN): "
             f"{summary['undefined']}",
             file=sys.stderr,
         )

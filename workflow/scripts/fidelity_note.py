@@ -8,18 +8,10 @@ report_input_errors_briefly()
 
 import pandas as pd
 
-from binembed.products import (
-    ENTJES_EPOCHS,
-    PAPER_STORAGE,
-    TABLE1_DATASETS,
-    WANG_SEEDS,
-    WANG_TUNING_PROTOCOL,
-    Cell,
-    Grid,
-    published_beside_ours,
-    stand_in_note,
-    write_document,
-)
+from binembed.products.papers import ENTJES_EPOCHS, TABLE1_DATASETS, WANG_SEEDS, WANG_TUNING_PROTOCOL
+from binembed.products.render import Cell, Grid, write_document
+from binembed.products.storage import PAPER_STORAGE
+from binembed.products.tables import published_beside_ours, stand_in_note
 from binembed.published import PUBLISHED_CSV, deterministic_values, load_published, smallest_grid
 
 params = snakemake.params

@@ -13,17 +13,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from binembed.files import write_table
-from binembed.products import (
-    CLASSIFICATION_TASKS,
-    FAMILY_STYLE,
-    SATURATED_PERCENT,
-    baseline_comparisons,
-    classification_statistics,
-    classification_tests,
-    save_figure,
-    stand_in_note,
-)
+from binembed.files import save_figure, write_table
+from binembed.products.figures import FAMILY_STYLE
+from binembed.products.paired_tests import baseline_comparisons, classification_tests
+from binembed.products.papers import CLASSIFICATION_TASKS
+from binembed.products.statistics import SATURATED_PERCENT, classification_statistics
+from binembed.products.tables import stand_in_note
 
 params = snakemake.params
 scores = pd.read_csv(snakemake.input.scores)

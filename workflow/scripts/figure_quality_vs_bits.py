@@ -13,15 +13,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from binembed.files import write_table
-from binembed.products import (
-    FAMILY_STYLE,
-    TABLE1_DATASETS,
-    quality_by_bits,
-    save_figure,
-    spread_labels,
-    stand_in_note,
-)
+from binembed.files import save_figure, write_table
+from binembed.products.figures import FAMILY_STYLE, spread_labels
+from binembed.products.papers import TABLE1_DATASETS
+from binembed.products.statistics import quality_by_bits
+from binembed.products.tables import stand_in_note
 
 params = snakemake.params
 data = quality_by_bits(pd.read_csv(snakemake.input.scores), pd.read_csv(snakemake.input.storage))

@@ -14,7 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from binembed.products import FIG2_POTENTIALS, FIG2_RASTERS, save_figure
+from binembed.files import save_figure
+from binembed.products.papers import FIG2_POTENTIALS, FIG2_RASTERS
 from binembed.spiking import DT_MS
 
 with np.load(snakemake.input[0]) as archive:

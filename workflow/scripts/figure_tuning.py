@@ -16,7 +16,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from binembed.products import save_figure, tuning_curves
+from binembed.files import save_figure
+from binembed.products.figures import tuning_curves
 
 STYLES = ["-", "--", ":", "-."]
 params = snakemake.params

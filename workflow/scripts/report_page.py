@@ -6,8 +6,8 @@ from binembed.errors import report_input_errors_briefly
 
 report_input_errors_briefly()
 
-from binembed.products import write_text
-from binembed.report import report_page
+from binembed.files import write_text
+from binembed.products.report import report_page
 
 sections = [
     (section_id, heading, path)

@@ -19,7 +19,9 @@ import pandas as pd
 
 from binembed.codes import BinaryCodes
 from binembed.files import write_table
-from binembed.products import TABLE1_DATASETS, Cell, Grid, table1_statistics, write_document
+from binembed.products.papers import TABLE1_DATASETS
+from binembed.products.render import Cell, Grid, write_document
+from binembed.products.statistics import table1_statistics
 from binembed.speed import code_queries, dense_queries, query_words
 
 numba.set_num_threads(1)

@@ -13,7 +13,7 @@ import numpy as np
 
 from binembed.embeddings import load_embedding
 from binembed.files import atomic_output
-from binembed.methods import binarizer_class
+from binembed.methods import build_binarizer
 from binembed.spiking import simulate_word
 
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
@@ -28,15 +28,11 @@ if neuron > embedding.dim:
 arrays = {"vector": np.asarray(embedding.vectors[row], dtype=np.float64)}
 settings = {}
 for variant, run in snakemake.params.runs.items():
-    params = dict(run["params"])
     tuning = snakemake.input.get(f"tuning_{variant}")
-    if tuning:
-        params.update(json.loads(Path(tuning).read_text())["params"])
-    cls = binarizer_class(run["method"])
-    settings[variant] = params
+    tuned = json.loads(Path(tuning).read_text())["params"] if tuning else {}
+    settings[variant] = {**run["params"], **tuned}
     for seed in run["seeds"]:
-        kwargs = {**params, "random_state": seed} if cls.stochastic else params
-        binarizer = cls(**kwargs).fit(embedding.vectors)
+        binarizer = build_binarizer(run["method"], run["params"], tuned=tuned, seed=seed).fit(embedding.vectors)
         raster, potential = simulate_word(binarizer, embedding.vectors[row])
         arrays[f"{variant}__seed-{seed}__raster"] = raster
         arrays[f"{variant}__seed-{seed}__potential"] = potential[neuron - 1]

@@ -9,15 +9,8 @@ report_input_errors_briefly()
 import numpy as np
 
 from binembed.files import write_table
-from binembed.products import (
-    PAPER_STORAGE,
-    Cell,
-    Grid,
-    codes_storage,
-    storage_table,
-    vectors_storage,
-    write_document,
-)
+from binembed.products.render import Cell, Grid, write_document
+from binembed.products.storage import PAPER_STORAGE, codes_storage, storage_table, vectors_storage
 
 params = snakemake.params
 rows = []

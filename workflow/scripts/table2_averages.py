@@ -9,17 +9,10 @@ report_input_errors_briefly()
 import pandas as pd
 
 from binembed.files import write_table
-from binembed.products import (
-    CLASSIFICATION_TASKS,
-    SATURATION_NOTE,
-    TABLE1_DATASETS,
-    saturation_marks,
-    seeds_note,
-    stand_in_note,
-    statistics_grid,
-    table2_statistics,
-    write_document,
-)
+from binembed.products.papers import CLASSIFICATION_TASKS, TABLE1_DATASETS
+from binembed.products.render import write_document
+from binembed.products.statistics import saturation_marks, table2_statistics
+from binembed.products.tables import SATURATION_NOTE, seeds_note, stand_in_note, statistics_grid
 
 params = snakemake.params
 statistics = table2_statistics(pd.read_csv(snakemake.input.scores))

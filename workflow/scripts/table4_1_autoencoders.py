@@ -9,18 +9,11 @@ report_input_errors_briefly()
 import pandas as pd
 
 from binembed.files import write_table
-from binembed.products import (
-    TABLE4_1_DATASETS,
-    entjes_comparisons,
-    seeds_note,
-    sign_test_note,
-    significance_marks,
-    stand_in_note,
-    statistics_grid,
-    table4_1_statistics,
-    word_similarity_tests,
-    write_document,
-)
+from binembed.products.paired_tests import entjes_comparisons, significance_marks, word_similarity_tests
+from binembed.products.papers import TABLE4_1_DATASETS
+from binembed.products.render import write_document
+from binembed.products.statistics import table4_1_statistics
+from binembed.products.tables import seeds_note, sign_test_note, stand_in_note, statistics_grid
 
 params = snakemake.params
 methods = ["dense", *params.autoencoders]

@@ -9,7 +9,8 @@ report_input_errors_briefly()
 import pandas as pd
 
 from binembed.files import write_table
-from binembed.products import neighbour_grids, stand_in_note, write_document
+from binembed.products.render import write_document
+from binembed.products.tables import neighbour_grids, stand_in_note
 
 params = snakemake.params
 neighbours = pd.concat(

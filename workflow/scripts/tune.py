@@ -12,7 +12,6 @@ from pathlib import Path
 from binembed.datasets import read_word_similarity
 from binembed.embeddings import load_embedding
 from binembed.files import atomic_output, write_table
-from binembed.methods import binarizer_class
 from binembed.tuning import grid_edges, grid_for, tune
 
 method = snakemake.params.method
@@ -21,7 +20,7 @@ pairs = {
     name: read_word_similarity(path) for name, path in zip(snakemake.params.datasets, snakemake.input.pairs)
 }
 grid = grid_for(method, snakemake.params.grid)
-table, best = tune(binarizer_class(method), snakemake.params.params, grid, embedding, pairs)
+table, best = tune(method, snakemake.params.params, grid, embedding, pairs)
 write_table(table, snakemake.output.grid)
 edges = grid_edges(grid, best)
 for name in edges:
