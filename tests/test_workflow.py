@@ -311,14 +311,14 @@ def test_changing_one_parameter_reruns_that_method_only(small_run, tmp_path):
     change = small_run / "change.yaml"
     change.write_text(yaml.safe_dump({"params": {"sign": {"threshold": 0.05}}}))
     jobs = scheduled_jobs(small_run, configs=[str(change)])
-    per_run = [job for job in jobs if "method" in job]
-    assert per_run and all(job["method"] == "sign" for job in per_run)
+    per_run = [job for job in jobs if "variant" in job]
+    assert per_run and all(job["variant"] == "sign" for job in per_run)
     assert sorted(job["embedding"] for job in per_run if job["rule"] == "binarize") == [
         "glove-6B-50d",
         "w2v-googlenews-subset",
     ]
     assert {job["rule"] for job in per_run} == {"binarize", "evaluate"}
-    others = {job["rule"] for job in jobs if "method" not in job}
+    others = {job["rule"] for job in jobs if "variant" not in job}
     assert TABLES <= others <= TABLES | PRODUCTS
 
 
@@ -326,10 +326,10 @@ def test_adding_a_method_builds_only_what_is_new(small_run):
     more = small_run / "more.yaml"
     more.write_text(yaml.safe_dump({"methods": ["sign", "lif", "poisson", "ae_nste", "itq", "izh_rs_fs"]}))
     jobs = scheduled_jobs(small_run, configs=[str(more)])
-    per_run = [job for job in jobs if "method" in job]
-    assert per_run and all(job["method"] == "izh_rs_fs" for job in per_run)
+    per_run = [job for job in jobs if "variant" in job]
+    assert per_run and all(job["variant"] == "izh_rs_fs" for job in per_run)
     # the Fig. 2 export shows every spiking coder: it takes the new one in
-    others = {job["rule"] for job in jobs if "method" not in job}
+    others = {job["rule"] for job in jobs if "variant" not in job}
     assert TABLES | {"spike_raster"} <= others <= TABLES | PRODUCTS | {"spike_raster"}
     assert len([job for job in per_run if job["rule"] == "binarize"]) == 2
 
@@ -338,7 +338,7 @@ def test_forcing_a_stage_reruns_it_and_what_depends_on_it(small_run):
     jobs = scheduled_jobs(small_run, "--forcerun", "binarize")
     rules = {job["rule"] for job in jobs}
     assert "binarize" in rules and not rules & {"fetch_resource", "prepare_embedding", "tune"}
-    binarized = {(job["embedding"], job["method"], job["seed"]) for job in jobs if job["rule"] == "binarize"}
+    binarized = {(job["embedding"], job["variant"], job["seed"]) for job in jobs if job["rule"] == "binarize"}
     assert len(binarized) == 2 * (1 + 1 + 2 + 1 + 1)  # sign, lif, poisson x 2, ae_nste-16, itq-8
 
 
