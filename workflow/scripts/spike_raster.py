@@ -32,7 +32,8 @@ for variant, run in snakemake.params.runs.items():
     tuned = json.loads(Path(tuning).read_text())["params"] if tuning else {}
     settings[variant] = {**run["params"], **tuned}
     for seed in run["seeds"]:
-        binarizer = build_binarizer(run["method"], run["params"], tuned=tuned, seed=seed).fit(embedding.vectors)
+        binarizer = build_binarizer(run["method"], run["params"], tuned=tuned, seed=seed)
+        binarizer.fit(embedding.vectors)
         raster, potential = simulate_word(binarizer, embedding.vectors[row])
         arrays[f"{variant}__seed-{seed}__raster"] = raster
         arrays[f"{variant}__seed-{seed}__potential"] = potential[neuron - 1]
