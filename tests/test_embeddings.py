@@ -63,7 +63,7 @@ def test_glove_errors_name_file_and_line(tmp_path, text, line, message):
 def test_empty_file_and_wrong_dimension(tmp_path):
     with pytest.raises(EmbeddingFormatError, match="empty"):
         read_glove_text(write(tmp_path, "empty.txt", ""))
-    with pytest.raises(EmbeddingFormatError, match="g.txt, line 1: 3 values, config expects 4 dimensions"):
+    with pytest.raises(EmbeddingFormatError, match="g.txt, line 1: 3 values, config 'dim' says 4"):
         read_glove_text(write(tmp_path, "g.txt", GLOVE), expected_dim=4)
 
 
@@ -103,7 +103,7 @@ def test_word2vec_binary_truncated_and_wrong_dim(tmp_path):
     with pytest.raises(EmbeddingFormatError, match="line 3"):
         read_word2vec_binary(path)
     path.write_bytes(data)
-    with pytest.raises(EmbeddingFormatError, match="config expects 300"):
+    with pytest.raises(EmbeddingFormatError, match="config 'dim' says 300"):
         read_word2vec_binary(path, expected_dim=300)
 
 

