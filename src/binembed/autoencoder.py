@@ -38,12 +38,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .binarizers import BaseBinarizer
+from .binarizers import ROW_BLOCK, BaseBinarizer
 from .codes import pack_bits
 from .progress import Progress
-
-#: Rows per chunk when encoding or scoring a whole vocabulary.
-_CHUNK = 65536
 
 
 def heaviside(z: torch.Tensor) -> torch.Tensor:
@@ -214,8 +211,8 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
         W = torch.as_tensor(self.weights_, device=device)
         c = torch.as_tensor(self.bias_, device=device)
         with self._threads(), torch.no_grad():
-            for start in range(0, len(X), _CHUNK):
-                x = self._inputs(X[start : start + _CHUNK])
+            for start in range(0, len(X), ROW_BLOCK):
+                x = self._inputs(X[start : start + ROW_BLOCK])
                 z = x @ W.T
                 yield x, z, heaviside(z), W, c
 

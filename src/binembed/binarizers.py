@@ -11,6 +11,22 @@ import numpy as np
 
 from .codes import BinaryCodes, pack_bits
 
+#: Rows that a transform computes at once (so at most ROW_BLOCK x n_bits floats beside the input).
+#: A BLAS product's rows depend on how many rows it is given, so blocks start at row 0 of X; the
+#: workflow splits an embedding into chunks of a multiple of ROW_BLOCK rows, and a chunk's codes
+#: are then bit for bit those of the rows in a whole run.
+ROW_BLOCK = 4096
+
+
+def blockwise_bits(X, n_bits: int, project) -> np.ndarray:
+    """Packed bits of float32 ``X``, one block of ``ROW_BLOCK`` rows at a time: ``project(block)``
+    gives the block's (rows, n_bits) booleans."""
+    out = np.empty((len(X), (n_bits + 7) // 8), dtype=np.uint8)
+    for start in range(0, len(X), ROW_BLOCK):
+        block = X[start : start + ROW_BLOCK]
+        out[start : start + len(block)] = pack_bits(project(block))
+    return out
+
 
 class NotFittedError(RuntimeError):
     pass
@@ -42,8 +58,9 @@ class BaseBinarizer:
         X = np.asarray(X, dtype=np.float32)
         if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
             raise ValueError(f"expected a non-empty (words, dims) matrix, got shape {X.shape}")
-        if not np.isfinite(X).all():
-            raise ValueError("input contains NaN or infinite values")
+        for start in range(0, len(X), ROW_BLOCK):  # not a boolean copy of all of X at once
+            if not np.isfinite(X[start : start + ROW_BLOCK]).all():
+                raise ValueError("input contains NaN or infinite values")
         return X
 
     def _check_fitted(self, X):

@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from .binarizers import BaseBinarizer
-from .codes import pack_bits
+from .binarizers import ROW_BLOCK, BaseBinarizer, blockwise_bits
 
 
 class LSHBinarizer(BaseBinarizer):
@@ -45,7 +44,7 @@ class LSHBinarizer(BaseBinarizer):
     def transform(self, X) -> np.ndarray:
         X = self._validate(X)
         self._check_fitted(X)
-        return pack_bits(X @ self.projections_ >= 0)
+        return blockwise_bits(X, self.n_bits_, lambda block: block @ self.projections_ >= 0)
 
 
 class ITQBinarizer(BaseBinarizer):
@@ -79,32 +78,32 @@ class ITQBinarizer(BaseBinarizer):
 
     def fit(self, X, y=None):
         X = self._validate(X)
-        n, dims = X.shape
+        dims = X.shape[1]
         n_bits = dims if self.n_bits is None else int(self.n_bits)
         if not 1 <= n_bits <= dims:
             raise ValueError(
                 f"ITQ makes one bit per principal component: n_bits must be between 1 and the "
                 f"{dims} input dims, got {n_bits}"
             )
-        self.mean_ = X.mean(axis=0, dtype=np.float64)
-        covariance = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+        self.mean_, covariance = _mean_and_covariance(X)
         _, vectors = linalg.eigh(covariance, subset_by_index=(dims - n_bits, dims - 1))
         components = vectors[:, ::-1].T
         signs = np.sign(components[np.arange(n_bits), np.abs(components).argmax(axis=1)])
         self.components_ = components * signs[:, None]
-        V = (X - self.mean_.astype(np.float32)) @ self.components_.T.astype(np.float32)
 
         rng = np.random.default_rng(self.random_state)
         q, r = np.linalg.qr(rng.standard_normal((n_bits, n_bits)))
         rotation = q * np.sign(np.diag(r))
         for _ in range(self.n_iter):
-            B = np.where(V @ rotation.astype(np.float32) > 0, np.float32(1), np.float32(-1))
-            u, _, qt = np.linalg.svd((V.T @ B).astype(np.float64))
+            # V^T B summed over blocks of V = (X - mean) W^T, B = sign(V R): V is never whole
+            VtB = np.zeros((n_bits, n_bits))
+            for V in self._principal_blocks(X):
+                VtB += V.T @ np.where(V @ rotation.astype(np.float32) > 0, np.float32(1), np.float32(-1))
+            u, _, qt = np.linalg.svd(VtB)
             rotation = u @ qt
         self.rotation_ = rotation
-        squared_norm = np.einsum("ij,ij->", V, V, dtype=np.float64) / n
-        self.quantization_error_ = _sign_loss(V @ rotation.astype(np.float32), squared_norm)
-        self.pca_quantization_error_ = _sign_loss(V, squared_norm)
+        self.quantization_error_ = self._sign_loss(X, rotation)
+        self.pca_quantization_error_ = self._sign_loss(X, np.eye(n_bits))
         self.n_features_in_ = dims
         self.n_bits_ = n_bits
         return self
@@ -113,14 +112,35 @@ class ITQBinarizer(BaseBinarizer):
         X = self._validate(X)
         self._check_fitted(X)
         projection = (self.components_.T @ self.rotation_).astype(np.float32)
-        return pack_bits((X - self.mean_.astype(np.float32)) @ projection > 0)
+        mean = self.mean_.astype(np.float32)
+        return blockwise_bits(X, self.n_bits_, lambda block: (block - mean) @ projection > 0)
+
+    def _principal_blocks(self, X):
+        """V = (X - mean_) components_^T, one float32 block of ROW_BLOCK rows at a time."""
+        components, mean = self.components_.T.astype(np.float32), self.mean_.astype(np.float32)
+        for start in range(0, len(X), ROW_BLOCK):
+            yield (X[start : start + ROW_BLOCK] - mean) @ components
+
+    def _sign_loss(self, X, rotation) -> float:
+        """||sign(V R) - V R||_F^2 / n = n_bits - 2 mean_i ||v_i R||_1 + ||V||_F^2 / n."""
+        rotation = rotation.astype(np.float32)
+        total = 0.0
+        for V in self._principal_blocks(X):
+            P = V @ rotation
+            total += np.einsum("ij,ij->", V, V, dtype=np.float64) - 2 * np.abs(P).sum(dtype=np.float64)
+        return float(rotation.shape[1] + total / len(X))
 
 
-def _sign_loss(P, squared_norm) -> float:
-    """||sign(P) - P||_F^2 / n = n_bits - 2 mean_i ||p_i||_1 + ||P||_F^2 / n, with ||P||_F^2 / n
-    given (it is rotation invariant)."""
-    n, n_bits = P.shape
-    return float(n_bits - 2 * np.abs(P).sum(dtype=np.float64) / n + squared_norm)
+def _mean_and_covariance(X):
+    """Mean and (biased) covariance of the rows of X in float64, summed one block at a time."""
+    n, dims = X.shape
+    total, gram = np.zeros(dims), np.zeros((dims, dims))
+    for start in range(0, n, ROW_BLOCK):
+        block = X[start : start + ROW_BLOCK].astype(np.float64)
+        total += block.sum(axis=0)
+        gram += block.T @ block
+    mean = total / n
+    return mean, gram / n - np.outer(mean, mean)
 
 
 BINARIZER_CLASSES = (LSHBinarizer, ITQBinarizer)

@@ -26,7 +26,7 @@ from scipy.stats import spearmanr
 
 from .codes import BinaryCodes
 from .datasets import TextDataset
-from .embeddings import Embedding, lowercase_index
+from .embeddings import Embedding
 from .knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
 
 
@@ -37,11 +37,27 @@ class Representation:
         self.source = source
         self.binary = isinstance(source, BinaryCodes)
         self.matrix = source.packed if self.binary else np.asarray(source.vectors, dtype=np.float32)
-        self.lookup = lowercase_index(source.words)
+        self._rows: dict[str, int] = {}  # lowercased word -> row, for the words asked so far
 
     def rows(self, words) -> np.ndarray:
-        """Row of each word (lowercased), -1 when out of vocabulary."""
-        return np.array([self.lookup.get(w.lower(), -1) for w in words], dtype=np.int64)
+        """Row of each word (lowercased; the row of its first casing in the vocabulary), -1 when
+        out of vocabulary."""
+        self._look_up({w.lower() for w in words} - self._rows.keys())
+        return np.array([self._rows[w.lower()] for w in words], dtype=np.int64)
+
+    def _look_up(self, lowered: set[str]) -> None:
+        """Find the rows of words not asked before in one pass over the vocabulary, so that memory
+        grows with the words asked, not with the vocabulary (3M words for word2vec)."""
+        if not lowered:
+            return
+        self._rows.update(dict.fromkeys(lowered, -1))
+        for i, word in enumerate(self.source.words):
+            key = word.lower()
+            if key in lowered:
+                self._rows[key] = i
+                lowered.discard(key)
+                if not lowered:
+                    return
 
     def pair_similarity(self, rows1: np.ndarray, rows2: np.ndarray) -> np.ndarray:
         """Similarity of each pair of rows: Hamming similarity 1 - d/n, or cosine."""
@@ -104,8 +120,8 @@ def nearest_words(rep: Representation, word: str, k: int = 10) -> pd.DataFrame:
     """The k words nearest to ``word`` (lowercase lookup) over the whole vocabulary, by Hamming or
     cosine distance, ties broken by vocabulary index, the word's own row excluded (Entjes 2021,
     Table 4.2 lists them for "car")."""
-    row = rep.lookup.get(word.lower())
-    if row is None:
+    row = int(rep.rows([word])[0])
+    if row < 0:
         raise KeyError(f"{word!r} is not in the vocabulary")
     own = np.full(len(rep.source.words), -1, dtype=np.int64)
     own[row] = 0

@@ -40,8 +40,18 @@ class Method:
 
 
 _LIF = ("tol", "i_boost", "tau_m", "v_th", "v_reset", "resistance", "negative")
-_AUTOENCODER = ("n_bits", "n_epochs", "learning_rate", "batch_size", "lambda_reg", "clip_input",
-                "random_state", "n_threads", "device", "progress")
+_AUTOENCODER = (
+    "n_bits",
+    "n_epochs",
+    "learning_rate",
+    "batch_size",
+    "lambda_reg",
+    "clip_input",
+    "random_state",
+    "n_threads",
+    "device",
+    "progress",
+)
 #: The six excitatory-inhibitory pairs of Izhikevich neurons (Wang et al. 2019).
 IZHIKEVICH_PAIRS = ("rs_fs", "rs_lts", "ib_fs", "ib_lts", "ch_fs", "ch_lts")
 _WANG = "Wang et al. 2019"
