@@ -80,8 +80,10 @@ def write_word2vec_binary(path: Path, words: list[str], seed: int = 0, block: in
         for start in range(0, len(words), block):
             latent = rng.standard_t(5, size=(min(block, len(words) - start), DIMS)).astype(np.float32)
             vectors = (latent @ mixing * np.float32(scale)).astype("<f4")
-            for word, vector in zip(words[start : start + block], vectors):
-                out.write(word.encode("utf-8") + b" " + vector.tobytes() + b"\n")
+            out.writelines(
+                word.encode("utf-8") + b" " + vector.tobytes() + b"\n"
+                for word, vector in zip(words[start : start + block], vectors)
+            )
 
 
 def run_size(n: int, work: Path, overcomplete: bool) -> list[dict]:
