@@ -171,7 +171,7 @@ def main() -> None:
     for stage in stages:
         points = sorted((r for r in rows if r["stage"] == stage), key=lambda r: r["words"])
         model = models[stage] = fit(points)
-        factor = next((f for key, f in SCALED.items() if stage.endswith(key)), 1.0)
+        factor = SCALED.get(stage.removeprefix("binarize "), 1.0)
         measured = ", ".join(f"{p['words'] // 1000}k: {p['seconds']:.0f} s, {p['mb']:.0f} MB" for p in points)
         predictions = [predict(model, words, factor) for words in PAPER.values()]
         cells = " | ".join(f"{hours:.2f} h, {gb:.1f} GB" for hours, gb in predictions)
