@@ -62,3 +62,12 @@ def test_an_error_in_a_wheel_member_names_the_wheel_and_the_member(tmp_path):
     with pytest.raises(EmbeddingFormatError) as raised:
         read_source(source, wheel)
     assert str(raised.value) == f"{wheel}:pkg/data/vectors.txt, line 1: 3 values, config 'dim' says 4"
+
+
+def test_a_wrong_vocabulary_size_names_the_config_key(tmp_path):
+    path = tmp_path / "vectors.txt"
+    path.write_text("the 0.1 0.2\nof 1 2\n")
+    source = {"path": str(path), "format": "glove_text", "dim": 2, "words": 3}
+    with pytest.raises(EmbeddingFormatError, match="vectors.txt: 2 words, config 'words' says 3"):
+        read_source(source, path)
+    assert read_source({**source, "words": 2}, path).words == ["the", "of"]

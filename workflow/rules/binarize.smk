@@ -1,4 +1,5 @@
-# Binarize stage: one job per embedding x variant x seed, writing a BinaryCodes .npz; and the
+# Binarize stage: one job per embedding x variant x seed, writing a BinaryCodes .npz (for a large
+# vocabulary, a fit job, encode jobs of chunk_rows words, and the binarize job joining them); and the
 # tuning of embedding-specific parameters (I_boost, tol, v_th) on a word-similarity set.
 
 
@@ -29,6 +30,52 @@ rule tune:
         datasets=tuning_sets(),
     script:
         "../scripts/tune.py"
+
+
+rule fit_binarizer:
+    input:
+        unpack(fit_inputs),
+    output:
+        "results/models/{embedding}/{variant}/seed-{seed}.pkl",
+    log:
+        "logs/fit_binarizer/{embedding}/{variant}/seed-{seed}.log",
+    benchmark:
+        "benchmarks/fit_binarizer/{embedding}/{variant}/seed-{seed}.tsv"
+    conda:
+        "../../envs/binarize.yaml"
+    threads: lambda wildcards: method_of(wildcards).threads
+    resources:
+        mem_mb=memory_for_input(20, 1000),
+        runtime=lambda wildcards: method_of(wildcards).runtime,
+    params:
+        method=lambda wildcards: VARIANTS[wildcards.variant][0],
+        params=lambda wildcards: run_params(wildcards.embedding, wildcards.variant),
+    script:
+        "../scripts/fit_binarizer.py"
+
+
+rule encode_chunk:
+    input:
+        model="results/models/{embedding}/{variant}/seed-{seed}.pkl",
+        vectors="results/embeddings/{embedding}/vectors.npy",
+    output:
+        temp("results/chunks/{embedding}/{variant}/seed-{seed}/chunk-{chunk}.npy"),
+    log:
+        "logs/encode_chunk/{embedding}/{variant}/seed-{seed}/chunk-{chunk}.log",
+    benchmark:
+        "benchmarks/encode_chunk/{embedding}/{variant}/seed-{seed}/chunk-{chunk}.tsv"
+    conda:
+        "../../envs/binarize.yaml"
+    threads: lambda wildcards: method_of(wildcards).threads
+    resources:
+        mem_mb=memory_for_input(20, 1000),
+        runtime=lambda wildcards: method_of(wildcards).runtime,
+    params:
+        rows=lambda wildcards: row_chunks_of(wildcards.embedding, wildcards.variant)[
+            int(wildcards.chunk)
+        ],
+    script:
+        "../scripts/encode_chunk.py"
 
 
 rule binarize:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from binembed.config import parameter_conflicts, validate_config
 from binembed.datasets import CLASSIFICATION_RESOURCES
+from binembed.encoding import row_chunks
 from binembed.methods import METHODS, expand_variants, run_parameters
 from binembed.products.papers import FIG2_RASTERS
 from binembed.sources import source_file
@@ -42,6 +43,7 @@ wildcard_constraints:
     variant=_alternatives(["dense", *VARIANTS]),
     resource=_alternatives(config["resources"]),
     seed=r"\d+",
+    chunk=r"\d+",
 
 
 def seeds_for(variant):
@@ -111,13 +113,35 @@ def embedding_files(embedding):
     }
 
 
-def binarize_inputs(wildcards):
+def fit_inputs(wildcards):
     """The embedding, and the tuning choice where the variant is tuned."""
     files = embedding_files(wildcards.embedding)
     if is_tuned(wildcards.embedding, wildcards.variant):
         files["tuning"] = (
             f"results/tuning/{wildcards.embedding}/{wildcards.variant}.json"
         )
+    return files
+
+
+def row_chunks_of(embedding, variant):
+    """(start, stop) of each encode job of a variant: one chunk of every word unless the
+    embedding's vocabulary size `words` is given, exceeds `chunk_rows` and the method's codes
+    are per word."""
+    words = config["embedding_sources"][embedding].get("words")
+    if not words or not METHODS[VARIANTS[variant][0]].per_word:
+        return [(0, words)]
+    return row_chunks(words, config["chunk_rows"])
+
+
+def binarize_inputs(wildcards):
+    """fit_inputs; when the vocabulary is split into chunks, also the fitted model and the
+    chunks' codes, which the binarize job joins."""
+    files = fit_inputs(wildcards)
+    chunks = row_chunks_of(wildcards.embedding, wildcards.variant)
+    if len(chunks) > 1:
+        run = f"{wildcards.embedding}/{wildcards.variant}/seed-{wildcards.seed}"
+        files["model"] = f"results/models/{run}.pkl"
+        files["chunks"] = [f"results/chunks/{run}/chunk-{i}.npy" for i in range(len(chunks))]
     return files
 
 

@@ -6,27 +6,31 @@ from binembed.errors import report_input_errors_briefly
 
 report_input_errors_briefly()
 
-import json
 from pathlib import Path
 
 import numba
 
 from binembed.embeddings import load_embedding
-from binembed.methods import build_binarizer
+from binembed.encoding import configured_binarizer, gather_codes
 
-wildcards = snakemake.wildcards
-method = snakemake.params.method
-metadata = {"embedding": wildcards.embedding, "variant": wildcards.variant, "seed": int(wildcards.seed)}
-tuned = None
-if "tuning" in snakemake.input.keys():  # noqa: SIM118 (InputFiles: `in` tests values)
-    choice = json.loads(Path(snakemake.input.tuning).read_text())
-    tuned = choice["params"]
-    metadata["tuning"] = {key: choice[key] for key in ("protocol", "datasets", "score")}
+wildcards, inputs = snakemake.wildcards, snakemake.input
 numba.set_num_threads(snakemake.threads)
-embedding = load_embedding(Path(snakemake.input.vectors).parent)
-binarizer = build_binarizer(
-    method, snakemake.params.params, tuned=tuned, seed=int(wildcards.seed), threads=snakemake.threads
-)
-codes = binarizer.encode(embedding.words, embedding.vectors, metadata=metadata)
+embedding = load_embedding(Path(inputs.vectors).parent)
+if "chunks" in inputs.keys():  # noqa: SIM118 (InputFiles: `in` tests values)
+    # fitted by fit_binarizer, encoded by encode_chunk jobs: join them
+    codes = gather_codes(embedding.words, inputs.model, list(inputs.chunks))
+    print(f"joined {len(inputs.chunks)} chunks", file=sys.stderr)
+else:
+    binarizer, metadata = configured_binarizer(
+        snakemake.params.method,
+        snakemake.params.params,
+        embedding=wildcards.embedding,
+        variant=wildcards.variant,
+        seed=wildcards.seed,
+        threads=snakemake.threads,
+        tuning_file=inputs.get("tuning"),
+    )
+    codes = binarizer.encode(embedding.words, embedding.vectors, metadata=metadata)
 codes.save(snakemake.output[0])
-print(f"{method} {binarizer.get_params()}: {len(codes.words)} words x {codes.n_bits} bits", file=sys.stderr)
+print(f"{codes.metadata['method']} {codes.metadata['params']}: {len(codes.words)} words x {codes.n_bits} bits",
+      file=sys.stderr)  # fmt: skip

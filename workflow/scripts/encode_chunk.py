@@ -1,0 +1,18 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from binembed.errors import report_input_errors_briefly
+
+report_input_errors_briefly()
+
+import numba
+import numpy as np
+
+from binembed.encoding import encode_rows
+
+numba.set_num_threads(snakemake.threads)
+start, stop = snakemake.params.rows
+vectors = np.load(snakemake.input.vectors, mmap_mode="r")
+encode_rows(snakemake.input.model, vectors, start, stop, snakemake.output[0])
+print(f"rows {start} to {stop}", file=sys.stderr)

@@ -1,0 +1,29 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from binembed.errors import report_input_errors_briefly
+
+report_input_errors_briefly()
+
+from pathlib import Path
+
+import numba
+
+from binembed.embeddings import load_embedding
+from binembed.encoding import configured_binarizer, fit_model
+
+wildcards, inputs = snakemake.wildcards, snakemake.input
+numba.set_num_threads(snakemake.threads)
+embedding = load_embedding(Path(inputs.vectors).parent)
+binarizer, metadata = configured_binarizer(
+    snakemake.params.method,
+    snakemake.params.params,
+    embedding=wildcards.embedding,
+    variant=wildcards.variant,
+    seed=wildcards.seed,
+    threads=snakemake.threads,
+    tuning_file=inputs.get("tuning"),
+)
+fit_model(binarizer, embedding.vectors, metadata, snakemake.output[0])
+print(f"fitted {binarizer.get_params()} on {len(embedding.words)} words", file=sys.stderr)
