@@ -478,6 +478,21 @@ def test_obtain_missing_member_leaves_nothing(server, tmp_path):
     assert _files(tmp_path / "raw") == []
 
 
+def test_obtain_verifies_the_archive_before_its_member(server, tmp_path):
+    # a pinned archive checksum (as the SST zip's) is checked before anything is extracted
+    archive = _zip_bytes()
+    url = server.serve("/bundle.zip", archive)
+    spec = {"url": url, "sha256": PAYLOAD_SHA, "member": MEMBER, "archive_sha256": _sha(archive)}
+    obtain("bundle", spec, tmp_path / "good" / "inner.txt", **FAST)
+    assert (tmp_path / "good" / "inner.txt").read_bytes() == PAYLOAD
+    wrong = {**spec, "archive_sha256": "0" * 64}
+    with pytest.raises(
+        ResourceError, match=f"sha256 mismatch for {url}: expected 0{{64}}, got {_sha(archive)}"
+    ):
+        obtain("bundle", wrong, tmp_path / "bad" / "inner.txt", **FAST)
+    assert _files(tmp_path / "bad") == []
+
+
 def test_obtain_unpinned_member_warns_with_member_digest(server, tmp_path, caplog):
     archive = _zip_bytes()
     url = server.serve("/bundle.zip", archive)

@@ -108,7 +108,8 @@ def obtain(
     otherwise from spec['url'] (extracting spec['member'] from the archive there, if given).
 
     spec keys: 'url' (required), 'sha256' (64 hex digits or None; the checksum of the final file),
-    'mirror_path' (relative to the mirror folder) and 'member' (path inside the archive at 'url').
+    'mirror_path' (relative to the mirror folder), 'member' (path inside the archive at 'url') and
+    'archive_sha256' (the archive's checksum, verified before the member is extracted).
     """
     dest = Path(dest)
     url = spec.get("url")
@@ -144,8 +145,9 @@ def _obtain(
     if member is None:
         return url, _download(url, dest, pin, name, retries, backoff, timeout, deadline)
     archive = dest.with_name(dest.name + ".archive")
+    archive_pin = _normalize_pin(spec.get("archive_sha256"), name)
     try:
-        _download(url, archive, None, name, retries, backoff, timeout, deadline)
+        _download(url, archive, archive_pin, name, retries, backoff, timeout, deadline)
         return _describe(url, member), _extract(archive, member, dest, pin, name)
     finally:
         archive.unlink(missing_ok=True)
