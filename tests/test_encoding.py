@@ -1,5 +1,5 @@
-"""Encoding in row chunks: a model fitted once, chunks transformed separately and joined, gives the
-codes of one job byte for byte, for every per-word method."""
+"""Encoding in row chunks: a model fitted once, chunks coded separately and joined, gives the codes
+of one job byte for byte, for every method family."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from binembed.encoding import configured_binarizer, encode_rows, fit_model, gath
 from binembed.methods import METHODS
 
 # one method of each family and kind: deterministic and seeded spiking coders, BLAS projections,
-# a fitted rotation, both autoencoders
+# a fitted rotation, both autoencoders, sparse coding
 CASES = {
     "sign": {},
     "poisson": {"tol": 10},
@@ -19,6 +19,8 @@ CASES = {
     "itq": {"n_bits": 12, "n_iter": 5},
     "ae_nste": {"n_bits": 24, "n_epochs": 1, "batch_size": 500},
     "ae_ste": {"n_bits": 24, "n_epochs": 1, "batch_size": 500},
+    # learned codes for the first 5000 rows (the boundary inside the second chunk), fresh after
+    "overcomplete": {"factor": 3, "n_iter": 2, "n_steps": 3, "fit_words": 5000},
 }
 
 
@@ -46,9 +48,8 @@ def test_chunks_joined_are_the_codes_of_one_job(method, vectors, tmp_path):
     assert (tmp_path / "joined.npz").read_bytes() == (tmp_path / "one.npz").read_bytes()
 
 
-def test_every_method_but_overcomplete_is_per_word():
-    assert [name for name, spec in METHODS.items() if not spec.per_word] == ["overcomplete"]
-    assert {name for name in CASES} >= {"sign", "lsh", "itq", "ae_nste", "ae_ste"}
+def test_every_family_is_covered():
+    assert {METHODS[name].family for name in CASES} == {spec.family for spec in METHODS.values()}
 
 
 def test_chunks_are_whole_blocks(vectors, tmp_path):
@@ -63,3 +64,15 @@ def test_chunks_are_whole_blocks(vectors, tmp_path):
     part = encode_rows(model, X, 0, ROW_BLOCK, tmp_path / "chunk.npy")
     with pytest.raises(ValueError, match="the chunks hold 4096 rows"):
         gather_codes(words, model, [part])
+
+
+def test_overcomplete_fits_on_the_first_words_and_solves_the_rest(vectors):
+    from binembed.overcomplete import OvercompleteBinarizer
+
+    _, X = vectors
+    model = OvercompleteBinarizer(factor=3, n_iter=2, n_steps=3, fit_words=5000)
+    codes = model.fit_transform(X)
+    assert model.fit_rows_ == 5000 and model.codes_.shape == (5000, 5)
+    assert (codes[:5000] == model.codes_).all()
+    assert (codes[2 * ROW_BLOCK :] == model.transform(X[2 * ROW_BLOCK :])).all()
+    assert 0 < np.unpackbits(codes[5000:]).mean() < 0.9  # fresh codes, neither empty nor full

@@ -72,6 +72,12 @@ class BaseBinarizer:
     def fit_transform(self, X) -> np.ndarray:
         return self.fit(X).transform(X)
 
+    def transform_rows(self, X, start: int, stop: int) -> np.ndarray:
+        """The codes of rows [start, stop) of the ``X`` the model was fitted on, as
+        ``fit_transform(X)[start:stop]`` (``start`` a multiple of ROW_BLOCK): for a vocabulary
+        encoded in chunks. Every method but Overcomplete-B transforms the rows."""
+        return self.transform(X[start:stop])
+
     def fit_report(self, X) -> dict:
         """What the fitted model reports about itself on ``X`` (an objective, a loss, an error);
         recorded in the codes' metadata. Nothing by default."""

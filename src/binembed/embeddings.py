@@ -256,20 +256,9 @@ def read_word2vec_binary(path, *, member: str | None = None, expected_dim: int |
         count, dim = _parse_header(path, header.decode("utf-8", "replace"))
         _check_expected_dim(path, dim, expected_dim)
         _check_announced_size(Path(path), count, dim)
-        words: list[str] = []
         vectors = np.empty((count, dim), dtype=np.float32)
-        row_bytes = 4 * dim
-        for i in range(count):
-            word = _read_binary_word(stream, path, i + 2)
-            data = stream.read(row_bytes)
-            if len(data) != row_bytes:
-                raise EmbeddingFormatError(
-                    path, f"file ends inside the vector of {word!r} ({i} of {count} words read)", i + 2
-                )
-            vectors[i] = np.frombuffer(data, dtype="<f4")
-            words.append(word)
-        rest = stream.read(2)
-        if rest not in (b"", b"\n"):
+        words, rest = _read_binary_rows(stream, path, vectors)
+        if (rest + stream.read(2))[:2] not in (b"", b"\n"):
             raise EmbeddingFormatError(
                 path, f"data after the {count} words the header announces (more words than announced?)"
             )
@@ -279,22 +268,47 @@ def read_word2vec_binary(path, *, member: str | None = None, expected_dim: int |
     return Embedding(words, vectors)
 
 
-def _read_binary_word(stream, path, line):
-    chars = bytearray()
-    while True:
-        ch = stream.read(1)
-        if not ch:
-            raise EmbeddingFormatError(path, "file ends inside a word", line)
-        if ch == b" ":
-            break
-        if ch != b"\n" or chars:  # the C tool writes a newline after each vector
-            chars += ch
-        if len(chars) > 1000:
-            raise EmbeddingFormatError(path, "word longer than 1000 bytes: not word2vec binary", line)
+#: Bytes read from a word2vec binary at a time.
+_BINARY_BLOCK = 1 << 22
+_MAX_WORD_BYTES = 1000
+
+
+def _read_binary_rows(stream, path, vectors) -> tuple[list[str], bytes]:
+    """Fill ``vectors`` (count x dim) from the words of a word2vec binary after its header, reading
+    blocks of bytes and cutting them at the spaces (3M GoogleNews words in seconds, not a read
+    call per byte). Returns the words and the bytes read past the last vector."""
+    count, dim = vectors.shape
+    row_bytes = 4 * dim
+    flat = vectors.reshape(-1).view(np.uint8)
+    buffer, position, words = b"", 0, []
+    for i in range(count):
+        if len(buffer) - position < _MAX_WORD_BYTES + 2 + row_bytes:
+            buffer = buffer[position:] + stream.read(_BINARY_BLOCK)
+            position = 0
+        while buffer[position : position + 1] == b"\n":  # the C tool ends each vector with one
+            position += 1
+        space = buffer.find(b" ", position, position + _MAX_WORD_BYTES + 1)
+        if space < 0:
+            problem = "file ends inside a word"
+            if len(buffer) - position > _MAX_WORD_BYTES:
+                problem = f"word longer than {_MAX_WORD_BYTES} bytes: not word2vec binary"
+            raise EmbeddingFormatError(path, problem, i + 2)
+        word = _decode_word(buffer[position:space])
+        if len(buffer) - space - 1 < row_bytes:
+            raise EmbeddingFormatError(
+                path, f"file ends inside the vector of {word!r} ({i} of {count} words read)", i + 2
+            )
+        flat[i * row_bytes : (i + 1) * row_bytes] = np.frombuffer(buffer, np.uint8, row_bytes, space + 1)
+        position = space + 1 + row_bytes
+        words.append(word)
+    return words, buffer[position:]
+
+
+def _decode_word(raw: bytes) -> str:
     try:
-        return chars.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return chars.decode("latin-1")
+        return raw.decode("latin-1")
 
 
 def read_numpy_with_parquet_vocab(

@@ -1,12 +1,14 @@
 """How a workflow binarize job encodes an embedding: in one job, or, for a large vocabulary, fitted
 once and encoded in row chunks that are jobs of their own (a SLURM cluster runs them side by side).
 
-For a method whose codes of a word depend only on that word and the fitted model
-(:attr:`binembed.methods.Method.per_word`), :func:`fit_model` fits on every row and saves the model
-with the metadata its codes carry, :func:`encode_rows` transforms one chunk of rows, and
-:func:`gather_codes` joins the chunks. Chunks hold a multiple of
-:data:`binembed.binarizers.ROW_BLOCK` rows, so every transform's BLAS blocks fall on the same rows
-as in one job: the joined codes are byte for byte those of :meth:`BaseBinarizer.encode`.
+Once a method is fitted, the code of a word is the fitted model's transform of its vector
+(Overcomplete-B: the code learned with the dictionary for the words it was fitted on, a fresh
+solve for the others). So :func:`fit_model` fits on every row and saves the model with the
+metadata its codes carry, :func:`encode_rows` codes one chunk of rows
+(:meth:`BaseBinarizer.transform_rows`), and :func:`gather_codes` joins the chunks. Chunks hold a
+multiple of :data:`binembed.binarizers.ROW_BLOCK` rows, so every transform's BLAS blocks fall on
+the same rows as in one job: the joined codes are byte for byte those of
+:meth:`BaseBinarizer.encode`.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def encode_rows(model_path, X, start: int, stop: int, path) -> Path:
     """The packed codes of rows [start, stop) of ``X`` by the saved model, as ``.npy``."""
     if start % ROW_BLOCK:
         raise ValueError(f"a chunk must start at a multiple of {ROW_BLOCK} rows, not at {start}")
-    packed = load_model(model_path)["binarizer"].transform(X[start:stop])
+    packed = load_model(model_path)["binarizer"].transform_rows(X, start, stop)
     with atomic_output(path, suffix=".npy") as tmp:
         np.save(tmp, packed)
     return Path(path)

@@ -37,9 +37,6 @@ class Method:
     threads: int  #: threads of its binarize job
     runtime: int  #: minutes a binarize job may take (SLURM's time limit)
     source: str  #: the paper it comes from
-    #: a word's code depends only on that word and the fitted model, so a vocabulary can be
-    #: encoded in row chunks (not Overcomplete-B: its codes are learned with its dictionary)
-    per_word: bool = True
 
 
 _LIF = ("tol", "i_boost", "tau_m", "v_th", "v_reset", "resistance", "negative")
@@ -74,8 +71,8 @@ METHODS: dict[str, Method] = {
     "itq": Method("classic", "classic", True, ("n_bits", "n_iter", "random_state"), 2, 30,
                   "Gong & Lazebnik 2011"),
     "overcomplete": Method("overcomplete", "classic", True,
-                           ("factor", "l1", "l2", "n_iter", "n_steps", "random_state"), 2, 240,
-                           "Faruqui et al. 2015 (Overcomplete-B)", per_word=False),
+                           ("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), 2, 240,
+                           "Faruqui et al. 2015 (Overcomplete-B)"),
     # the autoencoders train fastest on one thread each (small matrices: threads only contend)
     "ae_nste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60,
                       "Tissier et al. 2019, as in Entjes 2021"),

@@ -11,7 +11,7 @@ import numba
 import numpy as np
 from scipy import linalg
 
-from .binarizers import BaseBinarizer
+from .binarizers import ROW_BLOCK, BaseBinarizer, blockwise_bits
 from .codes import pack_bits
 from .progress import Progress
 
@@ -59,15 +59,23 @@ class OvercompleteBinarizer(BaseBinarizer):
     is fixed, not run to convergence: the defaults fit the 400k x 50 GloVe 6B vectors in 3 to 7
     minutes on 2 shared cores (F = 1.231, 16% ones).
 
-    ``fit_transform`` returns the codes learned with the dictionary (``codes_``, the workflow's
-    codes: the objective was minimized over them). ``transform`` codes any rows afresh from a = 0
-    by ``n_iter * n_steps`` FISTA steps with the fitted dictionary, as many as each training code
+    ``fit_words`` (default None: all) fits on the first ``fit_words`` rows only, the most frequent
+    words of a frequency-sorted vocabulary, so that a large one (GoogleNews' 3M words: their
+    codes alone would be 36 GB of floats) is fitted within a node's memory.
+
+    ``fit_transform`` returns the codes learned with the dictionary for the rows it was fitted on
+    (``codes_``, the workflow's codes: the objective was minimized over them) and the codes of
+    any further rows by ``transform``. ``transform`` codes any rows afresh from a = 0 by
+    ``n_iter * n_steps`` FISTA steps with the fitted dictionary, as many as each training code
     got. Those fresh codes are sparser than the training codes, which lag one dictionary behind
     and got only ``n_steps`` steps per dictionary (on 5k GloVe words: 9.6% vs 14% ones, 94% of the
     bits equal), so ``fit(X).transform(X)`` is not ``fit_transform(X)``.
-    Words are coded in parallel (numba threads); the result does not depend on numba's thread count.
+    Words are coded in parallel (numba threads); the result does not depend on numba's thread
+    count, and ``transform`` works in blocks of ROW_BLOCK rows from row 0 (its memory does not
+    grow with the rows).
 
-    Fitted: ``dictionary_`` (K x L), ``codes_`` (packed bits of the training rows),
+    Fitted: ``dictionary_`` (K x L), ``codes_`` (packed bits of the training rows, the first
+    ``fit_rows_``),
     ``objective_`` (list), ``objective_final_``, ``sparsity_`` (fraction of ones in ``codes_``),
     ``fit_seconds_``.
     """
@@ -82,6 +90,7 @@ class OvercompleteBinarizer(BaseBinarizer):
         l2: float = 1e-5,
         n_iter: int = 15,
         n_steps: int = 10,
+        fit_words: int | None = None,
         random_state: int = 0,
     ):
         self.factor = factor
@@ -89,13 +98,16 @@ class OvercompleteBinarizer(BaseBinarizer):
         self.l2 = l2
         self.n_iter = n_iter
         self.n_steps = n_steps
+        self.fit_words = fit_words
         self.random_state = random_state
 
     def fit(self, X, y=None):
         start = time.perf_counter()
-        X = np.ascontiguousarray(self._validate(X))
         if self.factor < 1 or self.l1 <= 0 or self.l2 <= 0 or self.n_iter < 1 or self.n_steps < 1:
             raise ValueError("need factor, n_iter, n_steps >= 1 and l1, l2 > 0")
+        if self.fit_words is not None and self.fit_words < 1:
+            raise ValueError(f"fit_words must be at least 1 or None, got {self.fit_words}")
+        X = np.ascontiguousarray(self._validate(X[: self.fit_words]))
         n_words, dims = X.shape
         rng = np.random.default_rng(self.random_state)
         D = rng.standard_normal((self.factor * dims, dims))
@@ -127,18 +139,38 @@ class OvercompleteBinarizer(BaseBinarizer):
         self.codes_ = pack_bits(A > 0)
         self.objective_final_ = self.objective_[-1]
         self.sparsity_ = float(np.count_nonzero(A) / A.size)
+        self.fit_rows_ = n_words
         self.n_features_in_ = dims
         self.n_bits_ = A.shape[1]
         self.fit_seconds_ = time.perf_counter() - start
         return self
 
     def fit_transform(self, X, y=None) -> np.ndarray:
-        """The codes learned with the dictionary (``codes_``), without solving again."""
-        return self.fit(X).codes_.copy()
+        """The codes learned with the dictionary (``codes_``), and for rows beyond the first
+        ``fit_words`` their codes by ``transform``."""
+        return self.fit(X).transform_rows(X, 0, len(X))
+
+    def transform_rows(self, X, start: int, stop: int) -> np.ndarray:
+        """Rows [start, stop) of ``fit_transform(X)``: learned codes for the rows the model was
+        fitted on, fresh ones after them, solved in blocks that start where those of
+        ``fit_transform`` do (at multiples of ROW_BLOCK), so the bits are the same."""
+        out = np.empty((stop - start, self.codes_.shape[1]), dtype=np.uint8)
+        learned = min(stop, self.fit_rows_)
+        out[: max(0, learned - start)] = self.codes_[start:learned]
+        if stop > self.fit_rows_:
+            first = max(start, self.fit_rows_ // ROW_BLOCK * ROW_BLOCK)
+            fresh = self.transform(X[first:stop])
+            skip = max(start, self.fit_rows_)
+            out[skip - start :] = fresh[skip - first :]
+        return out
 
     def transform(self, X) -> np.ndarray:
-        """Codes of ``X`` solved afresh with the fitted dictionary (:meth:`sparse_codes`)."""
-        return pack_bits(self.sparse_codes(X) > 0)
+        """Codes of ``X`` solved afresh with the fitted dictionary (:meth:`sparse_codes`), one
+        block of ROW_BLOCK rows at a time."""
+        X = self._validate(X)
+        self._check_fitted(X)
+        solve = _SparseSolver(self.dictionary_, self.l1, self.n_iter * self.n_steps)
+        return blockwise_bits(X, self.n_bits_, lambda block: solve(block) > 0)
 
     def sparse_codes(self, X) -> np.ndarray:
         """Non-negative codes (words x K, float32) of X with the fitted dictionary, from a = 0 by
@@ -151,15 +183,32 @@ class OvercompleteBinarizer(BaseBinarizer):
 def nonneg_sparse_codes(X, dictionary, l1: float, n_steps: int) -> np.ndarray:
     """argmin_{A >= 0} ||X - A D||_F^2 + l1 ||A||_1 for a fixed dictionary D (K x L), approximated
     by ``n_steps`` FISTA steps per row from A = 0. Returns float32 (words x K)."""
-    X = np.ascontiguousarray(X, dtype=np.float32)
-    A = np.zeros((X.shape[0], dictionary.shape[0]), dtype=np.float32)
-    _nonneg_lasso(X, np.asarray(dictionary, dtype=np.float64), A, l1, n_steps)
-    return A
+    return _SparseSolver(dictionary, l1, n_steps)(X)
 
 
-def _nonneg_lasso(X, D, A, l1, n_steps):
+class _SparseSolver:
+    """:func:`nonneg_sparse_codes` for one dictionary, its step size computed once."""
+
+    def __init__(self, dictionary, l1: float, n_steps: int):
+        self.D = np.asarray(dictionary, dtype=np.float64)
+        self.l1, self.n_steps = l1, n_steps
+        self.lipschitz = _lipschitz(self.D)
+
+    def __call__(self, X) -> np.ndarray:
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        A = np.zeros((X.shape[0], self.D.shape[0]), dtype=np.float32)
+        _nonneg_lasso(X, self.D, A, self.l1, self.n_steps, self.lipschitz)
+        return A
+
+
+def _lipschitz(D):
+    """The Lipschitz constant 2 ||D D^T||_2 of the gradient of ||x - a D||^2 in a."""
+    return 2 * np.linalg.eigvalsh(D.T @ D)[-1]
+
+
+def _nonneg_lasso(X, D, A, l1, n_steps, lipschitz=None):
     """The A-step in place: FISTA on each row of A for the dictionary D (float64, K x L)."""
-    lipschitz = 2 * np.linalg.eigvalsh(D.T @ D)[-1]
+    lipschitz = _lipschitz(D) if lipschitz is None else lipschitz
     if lipschitz == 0:  # D = 0: every code is 0
         A[:] = 0
         return
@@ -170,12 +219,14 @@ def _nonneg_lasso(X, D, A, l1, n_steps):
 
 def _tile_rows(dictionary_size):
     """Rows per tile of the A-step, whose products are BLAS calls made from numba's threads. As
-    measured on 2 shared cores, 16-row tiles ran at ~100 GFLOPS for K x L = 500 x 50 (BLAS stays serial) and
-    64-row tiles at ~25; for 3000 x 300, 16 rows ran at 6-19 GFLOPS and 64 at ~58 (BLAS threads
-    pay off). So: 16 rows while a call is under 2^19 multiply-adds, else calls of ~2^26."""
+    measured on 2 shared cores, 16-row tiles ran at ~100 GFLOPS for K x L = 500 x 50 (BLAS stays
+    serial) and 64-row tiles at ~25; for 3000 x 300, 16 rows ran at 6-19 GFLOPS and 64 at ~58
+    (BLAS threads pay off). So: 16 rows while a call is under 2^19 multiply-adds, else calls of
+    about 2^26, rounded down to a power of two so that tiles fall on the same rows in every
+    block of ROW_BLOCK rows (whatever rows a chunk starts at)."""
     if 16 * dictionary_size <= 2**19:
         return 16
-    return max(16, 2**26 // dictionary_size)
+    return min(ROW_BLOCK, 1 << max(4, (2**26 // dictionary_size).bit_length() - 1))
 
 
 @numba.njit(cache=True, inline="always")

@@ -71,9 +71,7 @@ rule encode_chunk:
         mem_mb=memory_for_input(20, 1000),
         runtime=lambda wildcards: method_of(wildcards).runtime,
     params:
-        rows=lambda wildcards: row_chunks_of(wildcards.embedding, wildcards.variant)[
-            int(wildcards.chunk)
-        ],
+        rows=lambda wildcards: row_chunks_of(wildcards.embedding)[int(wildcards.chunk)],
     script:
         "../scripts/encode_chunk.py"
 

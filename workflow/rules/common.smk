@@ -123,12 +123,11 @@ def fit_inputs(wildcards):
     return files
 
 
-def row_chunks_of(embedding, variant):
-    """(start, stop) of each encode job of a variant: one chunk of every word unless the
-    embedding's vocabulary size `words` is given, exceeds `chunk_rows` and the method's codes
-    are per word."""
+def row_chunks_of(embedding):
+    """(start, stop) of each encode job: one chunk of every word unless the embedding's
+    vocabulary size `words` is given and exceeds `chunk_rows`."""
     words = config["embedding_sources"][embedding].get("words")
-    if not words or not METHODS[VARIANTS[variant][0]].per_word:
+    if not words:
         return [(0, words)]
     return row_chunks(words, config["chunk_rows"])
 
@@ -137,7 +136,7 @@ def binarize_inputs(wildcards):
     """fit_inputs; when the vocabulary is split into chunks, also the fitted model and the
     chunks' codes, which the binarize job joins."""
     files = fit_inputs(wildcards)
-    chunks = row_chunks_of(wildcards.embedding, wildcards.variant)
+    chunks = row_chunks_of(wildcards.embedding)
     if len(chunks) > 1:
         run = f"{wildcards.embedding}/{wildcards.variant}/seed-{wildcards.seed}"
         files["model"] = f"results/models/{run}.pkl"
