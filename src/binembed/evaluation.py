@@ -42,12 +42,13 @@ class Representation:
     def rows(self, words) -> np.ndarray:
         """Row of each word (lowercased; the row of its first casing in the vocabulary), -1 when
         out of vocabulary."""
-        self._look_up({w.lower() for w in words} - self._rows.keys())
+        self._look_up({w.lower() for w in words})
         return np.array([self._rows[w.lower()] for w in words], dtype=np.int64)
 
     def _look_up(self, lowered: set[str]) -> None:
         """Find the rows of words not asked before in one pass over the vocabulary, so that memory
         grows with the words asked, not with the vocabulary (3M words for word2vec)."""
+        lowered = {w for w in lowered if w not in self._rows}
         if not lowered:
             return
         self._rows.update(dict.fromkeys(lowered, -1))
@@ -75,6 +76,7 @@ class Representation:
         width = self.matrix.shape[1]
         features = np.zeros((len(texts), width), dtype=np.uint8 if self.binary else np.float64)
         known = np.zeros(len(texts), dtype=np.int64)
+        self._look_up({w.lower() for tokens in texts for w in tokens})  # one pass for all texts
         for t, tokens in enumerate(texts):
             rows = self.rows(tokens)
             rows = rows[rows >= 0]
