@@ -294,3 +294,15 @@ def test_nearest_words_dense_by_cosine():
     table = nearest_words(Representation(toy_embedding()), "cat", k=2)
     assert table["word"].tolist() == ["dog", "car"]
     assert table["rank"].tolist() == [1, 2]
+
+
+def test_cosine_distances_do_not_depend_on_the_reference_blocks():
+    from binembed.knn import _cosine_distances, _unit_rows
+
+    rng = np.random.default_rng(5)
+    refs, queries = rng.standard_normal((1000, 30)), _unit_rows(rng.standard_normal((3, 30)))
+    refs[17] = 0  # a zero vector: distance 1 to everything
+    whole = _cosine_distances(queries, refs, block=len(refs))
+    assert np.array_equal(_cosine_distances(queries, refs, block=64), whole)
+    assert np.array_equal(whole, np.round(1.0 - queries @ _unit_rows(refs).T, 12))
+    assert (whole[:, 17] == 1).all()
