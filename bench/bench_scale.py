@@ -4,7 +4,9 @@ what that predicts for GloVe 6B 300d (400k words) and word2vec GoogleNews (3M wo
 For each ``--sizes`` N it writes an N x 300 word2vec binary with GloVe-like statistics (below), runs
 the workflow on it (prepare, every binarizer, evaluate) with ``--cores 2`` in ``--work``/N, and
 reads each job's wall seconds and peak RSS from Snakemake's benchmark files. Per stage it fits
-seconds = a N^b and MB = c + d N over the sizes, and predicts both paper embeddings (the
+seconds = a + b N and MB = c + d N over the sizes (start-up plus a cost per word: every stage is
+linear in the words; the exponent of a power-law fit is printed as a check), and predicts both
+paper embeddings (the
 autoencoders are run for 1 of their 25 epochs and Overcomplete-B for 1 of its 15 dictionary
 updates, on the sizes up to ``--overcomplete-max``; their time is scaled by the epochs). Prints a
 Markdown table and writes the measurements and the fits as JSON (``--out``).
@@ -88,8 +90,9 @@ def write_word2vec_binary(path: Path, words: list[str], seed: int = 0, block: in
             )
 
 
-def run_size(n: int, work: Path, overcomplete: bool) -> list[dict]:
-    """Run the workflow on n words; one row per job: stage, seconds, peak MB."""
+def run_size(n: int, work: Path, overcomplete: bool, run: bool = True) -> list[dict]:
+    """Run the workflow on n words (unless ``run`` is false: only read what a run measured); one
+    row per job: stage, seconds, CPU seconds, peak MB."""
     directory = work / str(n)
     directory.mkdir(parents=True, exist_ok=True)
     vectors = directory / "vectors.bin"
@@ -121,9 +124,10 @@ def run_size(n: int, work: Path, overcomplete: bool) -> list[dict]:
         "--cores", "2", "results/tables/scores.csv",
     ]  # fmt: skip
     start = time.perf_counter()
-    with open(directory / "snakemake.log", "w") as log:
-        subprocess.run(command, cwd=directory, stdout=log, stderr=subprocess.STDOUT, check=True)
-    print(f"{n} words: workflow {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    if run:
+        with open(directory / "snakemake.log", "w") as log:
+            subprocess.run(command, cwd=directory, stdout=log, stderr=subprocess.STDOUT, check=True)
+        print(f"{n} words: workflow {time.perf_counter() - start:.0f} s", file=sys.stderr)
     rows = []
     for tsv in sorted((directory / "benchmarks").rglob("*.tsv")):
         rule = tsv.relative_to(directory / "benchmarks").parts[0]
@@ -137,17 +141,23 @@ def run_size(n: int, work: Path, overcomplete: bool) -> list[dict]:
 
 
 def fit(points: list[dict]) -> dict:
-    """seconds = a N^b (least squares in log-log) and MB = c + d N (least squares)."""
+    """seconds = a + b N and MB = c + d N (least squares, a and c at least 0), and the exponent of
+    seconds ~ N^exponent (least squares in log-log)."""
     n = np.array([p["words"] for p in points], dtype=float)
     seconds = np.array([p["seconds"] for p in points])
     mb = np.array([p["mb"] for p in points])
-    if len(points) == 1:
-        b, log_a = 1.0, np.log(seconds[0] / n[0])
-        d, c = mb[0] / n[0], 0.0
-    else:
-        b, log_a = np.polyfit(np.log(n), np.log(np.maximum(seconds, 1e-3)), 1)
-        d, c = np.polyfit(n, mb, 1)
-    return {"a": float(np.exp(log_a)), "b": float(b), "c": float(c), "d": float(d)}
+    exponent = np.polyfit(np.log(n), np.log(np.maximum(seconds, 1e-3)), 1)[0] if len(points) > 1 else 1.0
+    return {**_affine(n, seconds, "a", "b"), **_affine(n, mb, "c", "d"), "exponent": float(exponent)}
+
+
+def _affine(n, y, intercept: str, slope: str) -> dict:
+    """Least-squares y = intercept + slope N; through the origin when the intercept comes out
+    negative (start-up costs nothing) or there is one point."""
+    if len(n) > 1:
+        b, a = np.polyfit(n, y, 1)
+        if a >= 0 and b >= 0:
+            return {intercept: float(a), slope: float(b)}
+    return {intercept: 0.0, slope: float(np.dot(n, y) / np.dot(n, n))}
 
 
 def predict(stage: str, model: dict, words: int) -> tuple[float, float]:
@@ -156,9 +166,11 @@ def predict(stage: str, model: dict, words: int) -> tuple[float, float]:
     preset's ``fit_words``), which bounds its memory, and codes the others by as many FISTA steps
     as a fitted word gets, at about the same cost per word."""
     variant = stage.removeprefix("binarize ")
-    hours = SCALED.get(variant, 1.0) * model["a"] * words ** model["b"] / 3600
-    fitted = min(words, FIT_WORDS) if variant == "overcomplete" else words
-    return hours, (model["c"] + model["d"] * fitted) / 1024
+    hours = SCALED.get(variant, 1.0) * (model["a"] + model["b"] * words) / 3600
+    if variant != "overcomplete" or words <= FIT_WORDS:
+        return hours, (model["c"] + model["d"] * words) / 1024
+    fresh_codes = (words - FIT_WORDS) * 10 * DIMS / 8 / 2**20  # MB of packed bits, factor 10
+    return hours, (model["c"] + model["d"] * FIT_WORDS + fresh_codes) / 1024
 
 
 def main() -> None:
@@ -167,14 +179,15 @@ def main() -> None:
     parser.add_argument("--overcomplete-max", type=int, default=300_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/binembed-scale"))
     parser.add_argument("--out", type=Path, default=Path("bench-scale.json"))
+    parser.add_argument("--analyze", action="store_true", help="only read the runs already in --work")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
     rows = []
     for n in sorted(args.sizes):
-        rows += run_size(n, args.work, overcomplete=n <= args.overcomplete_max)
+        rows += run_size(n, args.work, overcomplete=n <= args.overcomplete_max, run=not args.analyze)
     stages = sorted({r["stage"] for r in rows}, key=lambda s: (s != "prepare_embedding", s))
     models = {}
-    print("| stage | measured (words: s, MB) | seconds ~ N^b | 400k x 300: h, GB | 3M x 300: h, GB |")
+    print("| stage | measured (words: s, MB) | s ~ N^x | 400k x 300: h, GB | 3M x 300: h, GB |")
     print("|---|---|---|---|---|")
     for stage in stages:
         points = sorted((r for r in rows if r["stage"] == stage), key=lambda r: r["words"])
@@ -182,7 +195,7 @@ def main() -> None:
         measured = ", ".join(f"{p['words'] // 1000}k: {p['seconds']:.0f} s, {p['mb']:.0f} MB" for p in points)
         predictions = [predict(stage, model, words) for words in PAPER.values()]
         cells = " | ".join(f"{hours:.2f} h, {gb:.1f} GB" for hours, gb in predictions)
-        print(f"| {stage} | {measured} | {model['b']:.2f} | {cells} |")
+        print(f"| {stage} | {measured} | {model['exponent']:.2f} | {cells} |")
     args.out.write_text(json.dumps({"rows": rows, "models": models, "scaled": SCALED}, indent=1))
 
 

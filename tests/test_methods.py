@@ -100,3 +100,14 @@ def test_shipped_params_build_the_estimator(method):
     assert params.keys() == block.keys()
     estimator = binarizer_class(method)(**params)
     assert {key: estimator.get_params()[key] for key in params} == params
+
+
+def test_paper_scale_requests_fit_a_16_gb_node():
+    # what the binarize-stage rules request (workflow/rules/common.smk: 1000 MB plus the method's
+    # measured MB per MB of vectors it fits or codes) for GoogleNews' 3M x 300 float32 vectors:
+    # a whole fit, and Overcomplete-B's fit on the paper preset's 400k words
+    vectors_mb = 3_000_000 * 300 * 4 / 2**20
+    for name, spec in METHODS.items():
+        share = 400_000 / 3_000_000 if name == "overcomplete" else 1.0
+        assert 1000 + spec.memory_per_mb * vectors_mb * share < 16_000, name
+        assert spec.memory_per_mb >= 1.0  # a job holds at least the vectors it reads

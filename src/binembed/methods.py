@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,11 @@ class Method:
     threads: int  #: threads of its binarize job
     runtime: int  #: minutes a binarize job may take (SLURM's time limit)
     source: str  #: the paper it comes from
+    #: peak MB of a binarize job per MB of 300-d float32 vectors it fits or codes, and its
+    #: seconds per MB on 2 cores, at config.yaml's settings (the largest bit budget, all epochs
+    #: or dictionary updates): measured by bench/bench_scale.py, they size SLURM requests
+    memory_per_mb: float = 2.0
+    seconds_per_mb: float = 0.05
 
 
 _LIF = ("tol", "i_boost", "tau_m", "v_th", "v_reset", "resistance", "negative")
@@ -79,6 +84,25 @@ METHODS: dict[str, Method] = {
     "ae_ste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60, "Entjes 2021"),
 }
 # fmt: on
+
+# Measured by bench/bench_scale.py (100k, 300k and 1M words x 300, fitted as start-up plus a
+# cost per word, rounded up): peak MB per MB of vectors, seconds per MB.
+_SCALE = {
+    "sign": (1.2, 0.01),
+    "poisson": (1.7, 0.05),
+    "lif": (1.8, 0.02),
+    "lif_noise": (1.8, 0.05),
+    **{f"izh_{pair}": (1.5, 0.02) for pair in IZHIKEVICH_PAIRS},
+    "lsh": (1.6, 0.03),
+    "itq": (1.2, 0.2),
+    "ae_nste": (1.0, 1.5),
+    "ae_ste": (1.0, 1.5),
+    "overcomplete": (12.0, 3.5),
+}
+METHODS = {
+    name: replace(spec, memory_per_mb=_SCALE[name][0], seconds_per_mb=_SCALE[name][1])
+    for name, spec in METHODS.items()
+}
 
 #: The spiking coders and their default tol (Wang et al. 2019: 5, and 10 for Izhikevich).
 SPIKING_DEFAULT_TOL = {

@@ -45,8 +45,8 @@ rule fit_binarizer:
         "../../envs/binarize.yaml"
     threads: lambda wildcards: method_of(wildcards).threads
     resources:
-        mem_mb=memory_for_input(20, 1000),
-        runtime=lambda wildcards: method_of(wildcards).runtime,
+        mem_mb=binarize_memory,
+        runtime=binarize_runtime,
     params:
         method=lambda wildcards: VARIANTS[wildcards.variant][0],
         params=lambda wildcards: run_params(wildcards.embedding, wildcards.variant),
@@ -68,8 +68,8 @@ rule encode_chunk:
         "../../envs/binarize.yaml"
     threads: lambda wildcards: method_of(wildcards).threads
     resources:
-        mem_mb=memory_for_input(20, 1000),
-        runtime=lambda wildcards: method_of(wildcards).runtime,
+        mem_mb=binarize_memory,
+        runtime=binarize_runtime,
     params:
         rows=lambda wildcards: row_chunks_of(wildcards.embedding)[int(wildcards.chunk)],
     script:
@@ -89,8 +89,8 @@ rule binarize:
         "../../envs/binarize.yaml"
     threads: lambda wildcards: method_of(wildcards).threads
     resources:
-        mem_mb=memory_for_input(20, 1000),
-        runtime=lambda wildcards: method_of(wildcards).runtime,
+        mem_mb=binarize_memory,
+        runtime=binarize_runtime,
     params:
         method=lambda wildcards: VARIANTS[wildcards.variant][0],
         params=lambda wildcards: run_params(wildcards.embedding, wildcards.variant),

@@ -1,6 +1,7 @@
 # Helpers for the rules: config validation, wildcard constraints, the runs and products the
 # configuration asks for, and input functions. Building the job graph imports neither torch nor
 # numba: what it needs of a method is data in binembed.methods.METHODS.
+import math
 import re
 import sys
 from pathlib import Path
@@ -87,6 +88,34 @@ def run_params(embedding, variant):
 def method_of(wildcards):
     """The method (binembed.methods.METHODS) of the variant a job runs."""
     return METHODS[VARIANTS[wildcards.variant][0]]
+
+
+def binarize_share_mb(wildcards, input):
+    """MB of float32 vectors a binarize-stage job fits or codes: the embedding's, an encode job's
+    chunk of them, or (Overcomplete-B's fit_words) the words a fit holds codes for."""
+    size = Path(input.vectors).stat().st_size / 2**20
+    words = config["embedding_sources"][wildcards.embedding].get("words")
+    if "chunk" in wildcards.keys():
+        start, stop = row_chunks_of(wildcards.embedding)[int(wildcards.chunk)]
+        return size * (stop - start) / words
+    fit_words = run_params(wildcards.embedding, wildcards.variant).get("fit_words")
+    if fit_words and words:
+        return size * min(1.0, fit_words / words)
+    return size
+
+
+def binarize_memory(wildcards, input):
+    """mem_mb of a binarize-stage job from the method's measured peak per MB of vectors
+    (binembed.methods.Method.memory_per_mb, from bench/bench_scale.py), plus 1000."""
+    return int(1000 + method_of(wildcards).memory_per_mb * binarize_share_mb(wildcards, input))
+
+
+def binarize_runtime(wildcards, input):
+    """SLURM minutes of a binarize-stage job: twice the measured time for its share of the
+    vectors (Method.seconds_per_mb, on 2 cores), at least the method's own runtime."""
+    spec = method_of(wildcards)
+    predicted = spec.seconds_per_mb * binarize_share_mb(wildcards, input) / 60
+    return max(spec.runtime, math.ceil(2 * predicted))
 
 
 def memory_for_input(factor, base_mb):

@@ -28,7 +28,7 @@ rule evaluate:
         "../../envs/evaluate.yaml"
     threads: 2
     resources:
-        mem_mb=memory_for_input(8, 1000),
+        mem_mb=memory_for_input(2.5, 1000),
         runtime=60,
     params:
         datasets=WORD_SIM,
