@@ -34,11 +34,11 @@ def vectors():
 @pytest.mark.parametrize("method", CASES)
 def test_chunks_joined_are_the_codes_of_one_job(method, vectors, tmp_path):
     words, X = vectors
-    made = {"embedding": "e", "variant": method, "seed": 3, "threads": 1}
-    binarizer, metadata = configured_binarizer(method, CASES[method], **made)
+    job = {"embedding": "e", "variant": method, "seed": "3"}
+    binarizer, metadata = configured_binarizer(method, CASES[method], job, 1)
     binarizer.encode(words, X, metadata=metadata).save(tmp_path / "one.npz")
 
-    binarizer, metadata = configured_binarizer(method, CASES[method], **made)
+    binarizer, metadata = configured_binarizer(method, CASES[method], job, 1)
     model = fit_model(binarizer, X, metadata, tmp_path / "model.pkl")
     chunks = []
     for i, (start, stop) in enumerate(row_chunks(len(X), ROW_BLOCK)):
@@ -57,7 +57,9 @@ def test_chunks_are_whole_blocks(vectors, tmp_path):
     assert row_chunks(10_000, 8192) == [(0, 8192), (8192, 10_000)]
     with pytest.raises(ValueError, match="multiple of 4096"):
         row_chunks(10_000, 5000)
-    binarizer, metadata = configured_binarizer("sign", {}, embedding="e", variant="sign", seed=0, threads=1)
+    binarizer, metadata = configured_binarizer(
+        "sign", {}, {"embedding": "e", "variant": "sign", "seed": 0}, 1
+    )
     model = fit_model(binarizer, X, metadata, tmp_path / "model.pkl")
     with pytest.raises(ValueError, match="start at a multiple of 4096"):
         encode_rows(model, X, 100, 4196, tmp_path / "chunk.npy")

@@ -25,16 +25,17 @@ from .files import atomic_output
 from .methods import build_binarizer
 
 
-def configured_binarizer(method, params, *, embedding, variant, seed, threads, tuning_file=None):
+def configured_binarizer(method, params, job: dict, threads, tuning_file=None):
     """A binarize job's binarizer (:func:`build_binarizer`) and the metadata its codes record: the
-    embedding, variant and seed, and the tuned parameters' provenance when ``tuning_file`` (a tune
-    job's JSON) is given."""
-    tuned, metadata = None, {"embedding": embedding, "variant": variant, "seed": int(seed)}
+    ``job``'s embedding, variant and seed (its wildcards), and the tuned parameters' provenance
+    when ``tuning_file`` (a tune job's JSON) is given."""
+    metadata = {"embedding": job["embedding"], "variant": job["variant"], "seed": int(job["seed"])}
+    tuned = None
     if tuning_file is not None:
         choice = json.loads(Path(tuning_file).read_text())
         tuned = choice["params"]
         metadata["tuning"] = {key: choice[key] for key in ("protocol", "datasets", "score")}
-    return build_binarizer(method, params, tuned=tuned, seed=int(seed), threads=threads), metadata
+    return build_binarizer(method, params, tuned=tuned, seed=metadata["seed"], threads=threads), metadata
 
 
 def row_chunks(n_words: int, chunk_rows: int) -> list[tuple[int, int]]:

@@ -21,14 +21,9 @@ if "chunks" in inputs.keys():  # noqa: SIM118 (InputFiles: `in` tests values)
     codes = gather_codes(embedding.words, inputs.model, list(inputs.chunks))
     print(f"joined {len(inputs.chunks)} chunks", file=sys.stderr)
 else:
+    params = snakemake.params
     binarizer, metadata = configured_binarizer(
-        snakemake.params.method,
-        snakemake.params.params,
-        embedding=wildcards.embedding,
-        variant=wildcards.variant,
-        seed=wildcards.seed,
-        threads=snakemake.threads,
-        tuning_file=inputs.get("tuning"),
+        params.method, params.params, wildcards, snakemake.threads, inputs.get("tuning")
     )
     codes = binarizer.encode(embedding.words, embedding.vectors, metadata=metadata)
 codes.save(snakemake.output[0])

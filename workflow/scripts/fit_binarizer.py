@@ -16,14 +16,9 @@ from binembed.encoding import configured_binarizer, fit_model
 wildcards, inputs = snakemake.wildcards, snakemake.input
 numba.set_num_threads(snakemake.threads)
 embedding = load_embedding(Path(inputs.vectors).parent)
+params = snakemake.params
 binarizer, metadata = configured_binarizer(
-    snakemake.params.method,
-    snakemake.params.params,
-    embedding=wildcards.embedding,
-    variant=wildcards.variant,
-    seed=wildcards.seed,
-    threads=snakemake.threads,
-    tuning_file=inputs.get("tuning"),
+    params.method, params.params, wildcards, snakemake.threads, inputs.get("tuning")
 )
 fit_model(binarizer, embedding.vectors, metadata, snakemake.output[0])
 print(f"fitted {binarizer.get_params()} on {len(embedding.words)} words", file=sys.stderr)
