@@ -26,8 +26,8 @@ from binembed.datasets import read_word_similarity
 
 pytestmark = pytest.mark.slow
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
-GLOVE_WORDS = 2000
-W2V_WORDS = 2500
+GLOVE_WORDS = 1200
+W2V_WORDS = 1500
 PAIRS_PER_SET = 60
 
 
