@@ -102,8 +102,7 @@ class ITQBinarizer(BaseBinarizer):
             u, _, qt = np.linalg.svd(VtB)
             rotation = u @ qt
         self.rotation_ = rotation
-        self.quantization_error_ = self._sign_loss(X, rotation)
-        self.pca_quantization_error_ = self._sign_loss(X, np.eye(n_bits))
+        self.quantization_error_, self.pca_quantization_error_ = self._sign_losses(X, rotation)
         self.n_features_in_ = dims
         self.n_bits_ = n_bits
         return self
@@ -121,14 +120,17 @@ class ITQBinarizer(BaseBinarizer):
         for start in range(0, len(X), ROW_BLOCK):
             yield (X[start : start + ROW_BLOCK] - mean) @ components
 
-    def _sign_loss(self, X, rotation) -> float:
-        """||sign(V R) - V R||_F^2 / n = n_bits - 2 mean_i ||v_i R||_1 + ||V||_F^2 / n."""
+    def _sign_losses(self, X, rotation) -> tuple[float, float]:
+        """||sign(P) - P||_F^2 / n = n_bits - 2 mean_i ||p_i||_1 + ||V||_F^2 / n for P = V R and
+        for P = V (no rotation), in one pass over the blocks of V."""
         rotation = rotation.astype(np.float32)
-        total = 0.0
+        squared, rotated, plain = 0.0, 0.0, 0.0
         for V in self._principal_blocks(X):
-            P = V @ rotation
-            total += np.einsum("ij,ij->", V, V, dtype=np.float64) - 2 * np.abs(P).sum(dtype=np.float64)
-        return float(rotation.shape[1] + total / len(X))
+            squared += np.einsum("ij,ij->", V, V, dtype=np.float64)
+            rotated += np.abs(V @ rotation).sum(dtype=np.float64)
+            plain += np.abs(V).sum(dtype=np.float64)
+        n_bits, n = rotation.shape[1], len(X)
+        return float(n_bits + (squared - 2 * rotated) / n), float(n_bits + (squared - 2 * plain) / n)
 
 
 def _mean_and_covariance(X):
