@@ -14,6 +14,7 @@ from binembed.autoencoder import (
     autoencoder_losses,
     heaviside,
 )
+from binembed.autoencoder_training import batch_gradients
 from binembed.binarizers import NotFittedError
 from binembed.codes import unpack_bits
 from binembed.methods import binarizer_class
@@ -229,3 +230,44 @@ def test_cuda_agrees_with_cpu(X):
     cuda = AutoencoderSTEBinarizer(n_bits=32, device="cuda", **QUICK).fit(X)
     np.testing.assert_allclose(cuda.weights_, cpu.weights_, atol=1e-4)
     assert np.mean(unpack_bits(cuda.transform(X), 32) != unpack_bits(cpu.transform(X), 32)) < 1e-3
+
+
+@pytest.mark.parametrize("straight_through", [False, True])
+def test_compiled_batch_gradients_are_autograds(straight_through):
+    """The compiled loop's hand-written gradients (float32) are torch autograd's of
+    autoencoder_losses, with the step of each estimator."""
+    rng = np.random.default_rng(2)
+    W = (rng.normal(size=(40, 12)) * 0.4).astype(np.float32)
+    c = (rng.normal(size=12) * 0.1).astype(np.float32)
+    x = (rng.normal(size=(9, 12)) * 0.8).astype(np.float32)
+    assert 0.1 < np.mean(np.abs(x @ W.T) <= 1) < 0.9  # both sides of the STE gate are exercised
+    g_W, g_c = np.empty_like(W), np.empty_like(c)
+    scratch = [np.empty((9, 40), np.float32) for _ in range(2)] + [
+        np.empty((9, 12), np.float32) for _ in range(2)
+    ]
+    rec, reg = batch_gradients(
+        x, W, c, 0.7, straight_through, *scratch, g_W, g_c, np.empty((12, 12), np.float32), np.empty_like(W)
+    )
+    W_t, c_t = torch.tensor(W, requires_grad=True), torch.tensor(c, requires_grad=True)
+    step = StraightThroughHeaviside.apply if straight_through else heaviside
+    reconstruction, regularizer = autoencoder_losses(W_t, c_t, torch.tensor(x), step)
+    (reconstruction + 0.7 * regularizer).backward()
+    assert (rec, reg) == pytest.approx((reconstruction.item(), regularizer.item()), rel=1e-5)
+    np.testing.assert_allclose(g_W, W_t.grad.numpy(), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(g_c, c_t.grad.numpy(), rtol=1e-4, atol=1e-7)
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES)
+def test_compiled_training_is_torch_autograd_and_adam(cls, X, monkeypatch):
+    """On the CPU the compiled loop trains; torch autograd with torch.optim.Adam (the GPU path)
+    from the same generator ends at the same model, up to float rounding."""
+    compiled = cls(n_bits=48, **QUICK).fit(X)
+    reference = cls(n_bits=48, **QUICK)
+    monkeypatch.setattr(reference, "_compiled_epochs", reference._autograd_epochs)
+    reference.fit(X)
+    np.testing.assert_allclose(compiled.weights_, reference.weights_, atol=2e-5)
+    np.testing.assert_allclose(compiled.bias_, reference.bias_, atol=2e-5)
+    for key, values in compiled.loss_history_.items():
+        np.testing.assert_allclose(values, reference.loss_history_[key], rtol=1e-5)
+    differing = unpack_bits(compiled.transform(X), 48) != unpack_bits(reference.transform(X), 48)
+    assert differing.mean() < 1e-3

@@ -23,6 +23,10 @@ at most m and L_reg >= (d - m)/2, reached when the rows of W are orthonormal. Th
 * ``ae_ste`` (Entjes): the straight-through estimator of hardtanh (Hubara et al. 2016),
   dL/dz = dL/db * 1{|z| <= 1}, so the encoder learns as well.
 
+On the CPU, training runs as one compiled loop per epoch with hand-written gradients and an
+in-place Adam (:mod:`binembed.autoencoder_training`); on a GPU, as torch autograd of
+:func:`autoencoder_losses` with torch.optim.Adam. The tests hold the two to each other.
+
 Training follows the thesis: 25 epochs over the whole vocabulary, reshuffled each epoch, batches of
 75, learning rate 0.001. The optimizer is Adam (Kingma & Ba 2015) with torch's default betas and
 eps; it is an assumption, the thesis text was not at hand to confirm it. Initialisation: W ~
@@ -37,7 +41,9 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 import torch.nn.functional as F
+from threadpoolctl import threadpool_limits
 
+from .autoencoder_training import AdamState, train_epoch
 from .binarizers import ROW_BLOCK, BaseBinarizer
 from .codes import pack_bits
 from .progress import Progress
@@ -97,8 +103,9 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
     [-1, 1] as Tissier et al. do, in ``fit`` and in every later use of the model. random_state: 0,
     seeds the initialisation and the shuffles (a torch.Generator: the global torch seed is left
     alone); same seed, same data and same device give identical bits. n_threads: None leaves
-    torch's thread count, an int sets it while the estimator computes (the matrices are small: on a
-    shared 2-core CPU, 1 thread trained several times faster than torch's default of 2). device: "auto" (CUDA when
+    the libraries' thread counts, an int sets torch's and OpenBLAS's while the estimator computes
+    (the matrices are small: on a shared 2-core CPU, 1 thread trained several times faster than
+    torch's default of 2). device: "auto" (CUDA when
     available, else CPU), or a torch device string; devices agree up to float rounding.
     progress: True reports progress on stderr during training (binembed.progress), with each
     epoch's loss as it ends.
@@ -144,11 +151,16 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
 
     @contextmanager
     def _threads(self):
-        previous = torch.get_num_threads()
-        if self.n_threads is not None:
-            torch.set_num_threads(self.n_threads)
-        try:
+        """With ``n_threads``, run torch and OpenBLAS (which the compiled loop calls) with that
+        many threads while the estimator computes, and restore them after."""
+        if self.n_threads is None:
             yield
+            return
+        previous = torch.get_num_threads()
+        torch.set_num_threads(self.n_threads)
+        try:
+            with threadpool_limits(self.n_threads):
+                yield
         finally:
             torch.set_num_threads(previous)
 
@@ -170,37 +182,70 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
         return self
 
     def _train(self, X: torch.Tensor):
+        """Adam over ``n_epochs`` shuffled epochs from W ~ U(-1/sqrt(d), 1/sqrt(d)), c = 0: on the
+        CPU by the compiled loop of :mod:`binembed.autoencoder_training`, on another device by
+        torch's autograd of :func:`autoencoder_losses`. Both draw W and the epochs' orders from
+        the same torch.Generator, so they agree up to float rounding."""
         n_words, dims = X.shape
         generator = torch.Generator().manual_seed(int(self.random_state))
         bound = 1.0 / np.sqrt(dims)
-        W = (torch.rand(self.n_bits, dims, generator=generator) * (2 * bound) - bound).to(X.device)
-        W.requires_grad_()
-        c = torch.zeros(dims, device=X.device, requires_grad=True)
-        optimizer = torch.optim.Adam([W, c], lr=self.learning_rate, fused=True)
+        W = torch.rand(self.n_bits, dims, generator=generator) * (2 * bound) - bound
+        epoch = self._compiled_epochs(X, W) if X.device.type == "cpu" else self._autograd_epochs(X, W)
         history = {"loss": [], "reconstruction": [], "regularizer": []}
         n_batches = -(-n_words // self.batch_size)
         with Progress(self.n_epochs * n_batches, self.method_name, "batches", enabled=self.progress) as bar:
-            for epoch in range(self.n_epochs):
-                order = torch.randperm(n_words, generator=generator).to(X.device)
-                sums = torch.zeros(2, device=X.device)
-                for batch in order.split(self.batch_size):
-                    reconstruction, regularizer = autoencoder_losses(W, c, X[batch], self._step)
-                    optimizer.zero_grad(set_to_none=True)
-                    (reconstruction + self.lambda_reg * regularizer).backward()
-                    optimizer.step()
-                    sums += torch.stack((reconstruction.detach(), regularizer.detach())) * len(batch)
-                    bar.update()
-                rec, reg = (sums / n_words).tolist()
+            for number in range(self.n_epochs):
+                rec, reg = epoch(torch.randperm(n_words, generator=generator))
+                bar.update(n_batches)
                 history["reconstruction"].append(rec)
                 history["regularizer"].append(reg)
                 history["loss"].append(rec + self.lambda_reg * reg)
                 bar.say(
-                    f"epoch {epoch + 1}/{self.n_epochs}: loss {history['loss'][-1]:.6f} "
+                    f"epoch {number + 1}/{self.n_epochs}: loss {history['loss'][-1]:.6f} "
                     f"(reconstruction {rec:.6f}, regularizer {reg:.6f})"
                 )
-        self.weights_ = W.detach().cpu().numpy()
-        self.bias_ = c.detach().cpu().numpy()
+            W, c = epoch(None)
+        self.weights_, self.bias_ = W, c
         self.loss_history_ = history
+
+    def _compiled_epochs(self, X: torch.Tensor, W: torch.Tensor):
+        """The epoch function of :meth:`_train` on the CPU: given an order, train one epoch and
+        return its mean (L_rec, L_reg); given None, return the float32 arrays (W, c)."""
+        X, W = X.numpy(), W.numpy()
+        c = np.zeros(X.shape[1], dtype=np.float32)
+        adam = AdamState(*W.shape)
+        straight_through = self._step is not heaviside
+
+        def epoch(order):
+            if order is None:
+                return W, c
+            return train_epoch(
+                X, order.numpy(), W, c, adam, self.learning_rate, self.lambda_reg, self.batch_size,
+                straight_through,
+            )  # fmt: skip
+
+        return epoch
+
+    def _autograd_epochs(self, X: torch.Tensor, W: torch.Tensor):
+        """The epoch function of :meth:`_train` by torch autograd and torch.optim.Adam, on
+        X's device (a GPU; on the CPU it is the reference the compiled loop is tested against)."""
+        W = W.to(X.device).requires_grad_()
+        c = torch.zeros(X.shape[1], device=X.device, requires_grad=True)
+        optimizer = torch.optim.Adam([W, c], lr=self.learning_rate, fused=True)
+
+        def epoch(order):
+            if order is None:
+                return W.detach().cpu().numpy(), c.detach().cpu().numpy()
+            sums = torch.zeros(2, device=X.device)
+            for batch in order.to(X.device).split(self.batch_size):
+                reconstruction, regularizer = autoencoder_losses(W, c, X[batch], self._step)
+                optimizer.zero_grad(set_to_none=True)
+                (reconstruction + self.lambda_reg * regularizer).backward()
+                optimizer.step()
+                sums += torch.stack((reconstruction.detach(), regularizer.detach())) * len(batch)
+            return (sums / len(X)).tolist()
+
+        return epoch
 
     def _chunks(self, X):
         """Validate X against the fitted model, then per chunk of rows yield the tensors x,
