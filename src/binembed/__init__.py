@@ -9,6 +9,8 @@ Use it without Snakemake::
 
 from importlib.metadata import version
 
+from . import threads  # noqa: F401  first: OMP_WAIT_POLICY before any OpenMP runtime loads
+
 __version__ = version("binembed")
 
 from .binarizers import BaseBinarizer, SignBinarizer

@@ -22,6 +22,7 @@ import yaml
 
 from .embeddings import READERS
 from .errors import InputError
+from .threads import use_threads
 
 #: The checkout's config.yaml (dataset names, the mirror), when binembed runs from a checkout.
 CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
@@ -204,8 +205,6 @@ def _parse_params(method: str, pairs: list[str]) -> dict:
 
 
 def _encode(args) -> int:
-    import numba
-
     from .methods import METHODS, build_binarizer
 
     if args.method not in METHODS:
@@ -215,7 +214,7 @@ def _encode(args) -> int:
             f"{args.output}: the output must end in .npz (BinaryCodes) or .txt (Tissier's format)"
         )
     params = _parse_params(args.method, args.param)
-    numba.set_num_threads(max(1, min(args.threads, numba.config.NUMBA_NUM_THREADS)))
+    use_threads(args.threads)
     embedding = read_input_embedding(args.input, args.format, args.member)
     try:
         binarizer = build_binarizer(args.method, params, seed=args.seed, threads=args.threads)
@@ -270,12 +269,10 @@ def _dataset_file(name: str, resources: dict, mirror: Path) -> Path:
 
 
 def _evaluate(args) -> int:
-    import numba
-
     from .datasets import CLASSIFICATION_RESOURCES, classification_split, read_word_similarity
     from .evaluation import KnnSettings, classify, word_similarity
 
-    numba.set_num_threads(max(1, min(args.threads, numba.config.NUMBA_NUM_THREADS)))
+    use_threads(args.threads)
     if not args.word_sim and not args.classify:
         args.word_sim = ["ws353-all", "simlex999", "rw", "men"]
     resources, mirror = _resources(args)

@@ -26,7 +26,7 @@ rule evaluate:
         "benchmarks/evaluate/{embedding}/{variant}/seed-{seed}.tsv"
     conda:
         "../../envs/evaluate.yaml"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=memory_for_input(2.5, 1000),
         runtime=60,

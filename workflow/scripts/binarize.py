@@ -8,13 +8,12 @@ report_input_errors_briefly()
 
 from pathlib import Path
 
-import numba
-
 from binembed.embeddings import load_embedding
 from binembed.encoding import configured_binarizer, gather_codes
+from binembed.threads import use_threads
 
 wildcards, inputs = snakemake.wildcards, snakemake.input
-numba.set_num_threads(snakemake.threads)
+use_threads(snakemake.threads)
 embedding = load_embedding(Path(inputs.vectors).parent)
 if "chunks" in inputs.keys():  # noqa: SIM118 (InputFiles: `in` tests values)
     # fitted by fit_binarizer, encoded by encode_chunk jobs: join them

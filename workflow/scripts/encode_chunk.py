@@ -6,12 +6,12 @@ from binembed.errors import report_input_errors_briefly
 
 report_input_errors_briefly()
 
-import numba
 import numpy as np
 
 from binembed.encoding import encode_rows
+from binembed.threads import use_threads
 
-numba.set_num_threads(snakemake.threads)
+use_threads(snakemake.threads)
 start, stop = snakemake.params.rows
 vectors = np.load(snakemake.input.vectors, mmap_mode="r")
 encode_rows(snakemake.input.model, vectors, start, stop, snakemake.output[0])

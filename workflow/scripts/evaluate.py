@@ -8,14 +8,14 @@ report_input_errors_briefly()
 
 import json
 
-import numba
 import pandas as pd
 
 from binembed.datasets import classification_split, read_word_similarity
 from binembed.evaluation import KnnSettings, classify, load_representation, nearest_words, word_similarity
 from binembed.files import write_table
+from binembed.threads import use_threads
 
-numba.set_num_threads(snakemake.threads)
+use_threads(snakemake.threads)
 wildcards, params, output = snakemake.wildcards, snakemake.params, snakemake.output
 run = {"embedding": wildcards.embedding, "method": wildcards.variant, "seed": int(wildcards.seed)}
 representation = load_representation(snakemake.input)

@@ -8,13 +8,12 @@ report_input_errors_briefly()
 
 from pathlib import Path
 
-import numba
-
 from binembed.embeddings import load_embedding
 from binembed.encoding import configured_binarizer, fit_model
+from binembed.threads import use_threads
 
 wildcards, inputs = snakemake.wildcards, snakemake.input
-numba.set_num_threads(snakemake.threads)
+use_threads(snakemake.threads)
 embedding = load_embedding(Path(inputs.vectors).parent)
 params = snakemake.params
 binarizer, metadata = configured_binarizer(

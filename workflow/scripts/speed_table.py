@@ -6,14 +6,8 @@ from binembed.errors import report_input_errors_briefly
 
 report_input_errors_briefly()
 
-import os
-
-# one thread for every library, set before numpy loads BLAS: the timings compare single-thread work
-os.environ.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
-
 import platform
 
-import numba
 import numpy as np
 import pandas as pd
 
@@ -23,8 +17,9 @@ from binembed.products.papers import TABLE1_DATASETS
 from binembed.products.render import Cell, Grid, write_document
 from binembed.products.statistics import table1_statistics
 from binembed.speed import code_queries, dense_queries, query_words
+from binembed.threads import use_threads
 
-numba.set_num_threads(1)
+use_threads(1)  # the timings compare single-thread work
 params = snakemake.params
 scores = pd.read_csv(snakemake.input.scores)
 averages = table1_statistics(scores)

@@ -15,6 +15,9 @@ from binembed.embeddings import load_embedding
 from binembed.files import atomic_output
 from binembed.methods import build_binarizer
 from binembed.spiking import simulate_word
+from binembed.threads import use_threads
+
+use_threads(snakemake.threads)
 
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
 word, neuron = snakemake.params.word, snakemake.params.neuron

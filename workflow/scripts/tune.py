@@ -12,7 +12,10 @@ from pathlib import Path
 from binembed.datasets import read_word_similarity
 from binembed.embeddings import load_embedding
 from binembed.files import atomic_output, write_table
+from binembed.threads import use_threads
 from binembed.tuning import grid_edges, grid_for, tune
+
+use_threads(snakemake.threads)
 
 method = snakemake.params.method
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
