@@ -18,6 +18,7 @@ from binembed.spiking import (
     LIFBinarizer,
     LIFNoiseBinarizer,
     PoissonBinarizer,
+    _lif_kernel,
     simulate_word,
 )
 
@@ -359,3 +360,41 @@ def test_kernels_give_the_bits_of_the_plain_numpy_equations(binarizer):
     codes = binarizer.transform(X)
     assert 0.05 < unpack_bits(codes, binarizer.n_bits_).mean() < 0.95
     assert np.array_equal(codes, numpy_bits(binarizer, X))
+
+
+@pytest.mark.parametrize(
+    "tau_m, v_th, v_reset",
+    [
+        (10.0, 15.0, 0.0),
+        (10.0, 15.0, 5.0),
+        (10.0, 15.0, 20.0),
+        (10.0, -3.0, 0.0),
+        (1.0, 2.0, -1.0),
+        (0.05, 1.0, 0.0),
+    ],
+)
+@pytest.mark.parametrize("absolute", [False, True])
+def test_lif_periodic_shortcut_gives_the_stepped_kernels_bits(tau_m, v_th, v_reset, absolute):
+    """The bits-only LIF kernel (first spike, then its period; monotone shortcuts) against the
+    kernel that steps every neuron, on values crowded around the firing threshold (whose fixed
+    point is v_th within rounding), far from it, negative and zero; tau_m = 0.05 < dt makes the
+    decay negative (no monotone shortcut)."""
+    rng = np.random.default_rng(7)
+    binarizer = LIFBinarizer(tau_m=tau_m, v_th=v_th, v_reset=v_reset, negative="abs" if absolute else "as_is")
+    decay, gain = binarizer._euler_constants()
+    threshold_value = v_th * (1.0 - decay) / gain  # fixed point exactly at v_th
+    values = np.concatenate(
+        [
+            threshold_value * (1.0 + rng.uniform(-1e-6, 1e-6, 3000)),
+            np.nextafter(np.float32(threshold_value), np.float32(np.inf)) + np.arange(-50, 50) * 1e-8,
+            rng.normal(0.0, 0.4, 3000),
+            [0.0, -0.0, 1e-30, -threshold_value],
+        ]
+    ).astype(np.float32)
+    X = values[: len(values) // 50 * 50].reshape(-1, 50)
+    binarizer.fit(X)
+    stepped = np.zeros((len(X), -(-binarizer.n_bits_ // 8)), dtype=np.uint8)
+    _lif_kernel(X, gain, decay, v_th, v_reset, absolute, N_STEPS, binarizer.tol, stepped, None, None)
+    assert np.array_equal(binarizer.transform(X), stepped)
+    if 0 <= v_reset < v_th and tau_m > DT_MS:  # (else nearly every neuron fires at every step)
+        assert 0.01 < unpack_bits(stepped, binarizer.n_bits_).mean() < 0.99

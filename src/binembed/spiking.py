@@ -150,6 +150,51 @@ def _lif_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out, rast
         _pack_windows(pattern, n_windows, out[i])
 
 
+@numba.njit(cache=True, inline="always")
+def _lif_period(drive, decay, v_th, v_reset, n_steps):
+    """The step count p from v_reset to the first spike of a LIF neuron with constant drive (0:
+    none within n_steps): the steps of _lif_kernel, v <- decay v + drive, with two exact
+    shortcuts when decay >= 0, where a step is a non-decreasing function of v (float rounding
+    included), so the trajectory is monotone: if the first step does not rise (and does not
+    spike), no later one does; if it rises towards the fixed point drive / (1 - decay) and that
+    lies below v_th by far more than the rounding of n_steps steps (1e-9 relative), it never
+    reaches v_th."""
+    if decay >= 0.0:
+        v_first = decay * v_reset + drive
+        if v_first > v_th:
+            return 1
+        if v_first <= v_reset:
+            return 0
+        fixed = drive / (1.0 - decay)
+        if fixed < v_th - 1e-9 * (abs(fixed) + abs(v_th) + 1.0):
+            return 0
+    v = v_reset
+    for t in range(n_steps):
+        v = decay * v + drive
+        if v > v_th:
+            return t + 1
+    return 0
+
+
+@numba.njit(parallel=True, cache=True, error_model="numpy")
+def _lif_periodic_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out):
+    """The bits of _lif_kernel without stepping every neuron through every step. A spike resets
+    v to v_reset, the state the neuron started in, and the drive is constant, so the float
+    trajectory after each spike repeats the first one exactly: the neuron spikes at steps
+    p - 1, 2p - 1, ... with p from _lif_period. Bit d * n_windows + t // tol is set for each."""
+    n_words, dims = X.shape
+    n_windows = n_steps // tol
+    for i in numba.prange(n_words):
+        drive = _lif_drive(X[i], gain, absolute)
+        for d in range(dims):
+            period = _lif_period(drive[d], decay, v_th, v_reset, n_steps)
+            if period == 0:
+                continue
+            for t in range(period - 1, n_steps, period):
+                bit = d * n_windows + t // tol
+                out[i, bit >> 3] |= np.uint8(0x80 >> (bit & 7))
+
+
 @numba.njit(parallel=True, cache=True, error_model="numpy")
 def _lif_noise_kernel(
     X, gain, decay, noise_gain, v_th, v_reset, absolute, word_keys, n_steps, tol, out, raster, potential
@@ -414,6 +459,11 @@ class LIFBinarizer(SpikingBinarizer):
     def _simulate(self, X, n_steps, out, raster, potential):
         decay, gain = self._euler_constants()
         absolute = self.negative == "abs"
+        if raster is None:  # bits only: the periodic shortcut, bit for bit the stepped kernel's
+            _lif_periodic_kernel(
+                X, gain, decay, float(self.v_th), float(self.v_reset), absolute, n_steps, self.tol, out
+            )
+            return
         _lif_kernel(
             X,
             gain,
