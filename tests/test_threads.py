@@ -24,9 +24,13 @@ def test_use_threads_sets_every_library():
 def test_importing_binembed_makes_idle_openmp_threads_sleep():
     env = {key: value for key, value in os.environ.items() if key != "OMP_WAIT_POLICY"}
     probe = "import os, binembed; print(os.environ['OMP_WAIT_POLICY'])"
-    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "PASSIVE"
     # a policy the user set is kept
     env["OMP_WAIT_POLICY"] = "ACTIVE"
-    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "ACTIVE"

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from .codes import BinaryCodes
+from .correlation import spearman
 from .datasets import TextDataset
 from .embeddings import Embedding
 from .knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
@@ -114,7 +114,7 @@ def word_similarity(rep: Representation, pairs: pd.DataFrame) -> tuple[pd.DataFr
     elif np.ptp(similarity[used]) == 0:
         summary["undefined"] = "every pair has the same similarity (all-zero vectors or codes?)"
     else:
-        summary["spearman"] = 100.0 * float(spearmanr(pairs["score"][used], similarity[used]).statistic)
+        summary["spearman"] = 100.0 * spearman(pairs["score"][used], similarity[used])
     return per_pair, summary
 
 

@@ -22,32 +22,38 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
 
 from .codes import uint64_groups
 
 
-@numba.njit(cache=True, inline="always")
-def _popcount64(x):
-    """Bits set in a uint64 (the SWAR count of Hacker's Delight, section 5-1)."""
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+@intrinsic
+def _popcount64(typingctx, x):
+    """Bits set in a uint64: LLVM's ctpop, one popcnt instruction on a CPU that has it."""
+
+    def codegen(context, builder, signature, args):
+        ctpop = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
+        return builder.call(ctpop, args)
+
+    return types.uint64(types.uint64), codegen
 
 
 @numba.njit(parallel=True, cache=True)
 def _hamming_neighbours(queries, refs, query_groups, ref_groups, out_index, out_distance):
+    """The k nearest references of each query by insertion into its sorted row of k; a reference
+    no closer than the k-th found so far is dropped before anything else is looked at."""
     k = out_index.shape[1]
     n_groups = queries.shape[1]
     for q in numba.prange(queries.shape[0]):
         filled = 0
+        worst = np.iinfo(np.int64).max  # the k-th distance once k are found
         for r in range(refs.shape[0]):
-            if query_groups[q] >= 0 and ref_groups[r] == query_groups[q]:
-                continue
             d = 0
             for g in range(n_groups):
                 d += _popcount64(queries[q, g] ^ refs[r, g])
-            if filled == k and d >= out_distance[q, k - 1]:
+            if d >= worst or (query_groups[q] >= 0 and ref_groups[r] == query_groups[q]):
                 continue
             # insertion sort step: strict comparison keeps earlier references first among ties
             pos = filled if filled < k else k - 1
@@ -59,6 +65,8 @@ def _hamming_neighbours(queries, refs, query_groups, ref_groups, out_index, out_
             out_index[q, pos] = r
             if filled < k:
                 filled += 1
+            if filled == k:
+                worst = out_distance[q, k - 1]
 
 
 def _groups(groups, n):
