@@ -6,6 +6,7 @@ from binembed.errors import report_input_errors_briefly
 
 report_input_errors_briefly()
 
+import os
 import platform
 
 import numpy as np
