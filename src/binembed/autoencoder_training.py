@@ -106,8 +106,9 @@ def batch_gradients(x, W, c, lambda_reg, straight_through, z, bits, y, g_u, g_W,
 
 @numba.njit(cache=True)
 def _train_epoch(X, order, W, c, m_W, v_W, m_c, v_c, step, lr, lambda_reg, batch_size, straight_through):
-    """One epoch of Adam steps over the batches of ``order``; W, c and the moments in place.
-    Returns the sums over the epoch's words of L_rec and L_reg (each batch's loss times its rows)."""
+    """One epoch of Adam steps over the batches of ``order``, counting on from ``step``; W, c and
+    the moments in place. Returns the sums over the epoch's words of L_rec and L_reg (each
+    batch's loss times its rows) and the step count reached."""
     n_bits, dims = W.shape
     beta1, beta2 = ADAM_BETAS
     x = np.empty((batch_size, dims), dtype=np.float32)
@@ -146,16 +147,15 @@ def _train_epoch(X, order, W, c, m_W, v_W, m_c, v_c, step, lr, lambda_reg, batch
             ADAM_EPS,
         )
         _adam_update(c, g_c, m_c, v_c, step_size, bias_root, beta1, beta2, ADAM_EPS)
-    return reconstruction_sum, regularizer_sum
+    return reconstruction_sum, regularizer_sum, step
 
 
 def train_epoch(X, order, W, c, adam: AdamState, learning_rate, lambda_reg, batch_size, straight_through):
     """One epoch over float32 ``X`` in the row order ``order`` (int64), updating the float32 W
     (n_bits x dims) and c (dims) and ``adam`` in place; returns the epoch's mean L_rec and L_reg
     over its words."""
-    sums = _train_epoch(
+    reconstruction_sum, regularizer_sum, adam.step = _train_epoch(
         X, order, W, c, adam.m_W, adam.v_W, adam.m_c, adam.v_c, adam.step,
         float(learning_rate), float(lambda_reg), int(batch_size), bool(straight_through),
     )  # fmt: skip
-    adam.step += -(-len(order) // batch_size)
-    return sums[0] / len(order), sums[1] / len(order)
+    return reconstruction_sum / len(order), regularizer_sum / len(order)

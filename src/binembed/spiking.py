@@ -156,9 +156,10 @@ def _lif_period(drive, decay, v_th, v_reset, n_steps):
     none within n_steps): the steps of _lif_kernel, v <- decay v + drive, with two exact
     shortcuts when decay >= 0, where a step is a non-decreasing function of v (float rounding
     included), so the trajectory is monotone: if the first step does not rise (and does not
-    spike), no later one does; if it rises towards the fixed point drive / (1 - decay) and that
-    lies below v_th by far more than the rounding of n_steps steps (1e-9 relative), it never
-    reaches v_th."""
+    spike), no later one does; if it rises towards the fixed point F = drive / (1 - decay), it
+    stays below F plus its rounding, at most 2 eps M per step (M bounds |v|, |drive|; eps = 2^-53)
+    and n_steps eps M over the run. With F below v_th by more than 1e-13 n_steps M (450 times
+    that bound), it never reaches v_th."""
     if decay >= 0.0:
         v_first = decay * v_reset + drive
         if v_first > v_th:
@@ -166,7 +167,7 @@ def _lif_period(drive, decay, v_th, v_reset, n_steps):
         if v_first <= v_reset:
             return 0
         fixed = drive / (1.0 - decay)
-        if fixed < v_th - 1e-9 * (abs(fixed) + abs(v_th) + 1.0):
+        if fixed + 1e-13 * n_steps * (abs(fixed) + abs(v_reset) + abs(drive)) < v_th:
             return 0
     v = v_reset
     for t in range(n_steps):
