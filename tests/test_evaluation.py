@@ -176,6 +176,31 @@ def test_word_similarity_dense_with_oov_and_lowercase_lookup():
     assert summary["spearman"] == pytest.approx(100 * rho)
 
 
+class CountedWords(list):
+    """A vocabulary that counts the passes made over it."""
+
+    passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        return super().__iter__()
+
+
+def test_one_pass_over_the_vocabulary_finds_every_word_asked_at_once():
+    words = CountedWords(["Cat", "cat", "dog", "car", "bus"])
+    rep = Representation(Embedding(words, np.eye(5, 8, dtype=np.float32)))
+    rep.look_up(["CAT", "dog", "unicorn", "bus"])
+    assert words.passes == 1
+    pairs = pd.DataFrame({"word1": ["cat", "unicorn"], "word2": ["dog", "bus"], "score": [1.0, 2.0]})
+    per_pair, _ = word_similarity(rep, pairs)  # words already asked: no further pass
+    features, known = rep.pool([["dog", "Bus"], ["unicorn"]])
+    assert words.passes == 1
+    assert rep.rows(["cat", "CAT", "unicorn", "bus"]).tolist() == [0, 0, -1, 4]  # the first casing's row
+    assert per_pair["in_vocabulary"].tolist() == [True, False] and known.tolist() == [2, 0]
+    rep.rows(["car", "zebra"])  # a word not asked before: one more pass
+    assert words.passes == 2 and rep.rows(["car"]).tolist() == [3]
+
+
 def test_undefined_spearman_says_why():
     pairs = pd.DataFrame(
         {"word1": ["cat", "car", "dog"], "word2": ["dog", "bus", "bus"], "score": [9.0, 8.0, 1.0]}

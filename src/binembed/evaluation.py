@@ -42,13 +42,18 @@ class Representation:
     def rows(self, words) -> np.ndarray:
         """Row of each word (lowercased; the row of its first casing in the vocabulary), -1 when
         out of vocabulary."""
-        self._look_up({w.lower() for w in words})
+        self.look_up(words)
+        return self._known_rows(words)
+
+    def _known_rows(self, words) -> np.ndarray:
         return np.array([self._rows[w.lower()] for w in words], dtype=np.int64)
 
-    def _look_up(self, lowered: set[str]) -> None:
-        """Find the rows of words not asked before in one pass over the vocabulary, so that memory
-        grows with the words asked, not with the vocabulary (3M words for word2vec)."""
-        lowered = {w for w in lowered if w not in self._rows}
+    def look_up(self, words) -> None:
+        """Find the rows of the words not asked before in one pass over the vocabulary, so that
+        memory grows with the words asked, not with the vocabulary (3M words for word2vec). A
+        caller with many word lists passes them all at once: each call with a word out of the
+        vocabulary scans every word."""
+        lowered = {w.lower() for w in words} - self._rows.keys()
         if not lowered:
             return
         self._rows.update(dict.fromkeys(lowered, -1))
@@ -76,9 +81,9 @@ class Representation:
         width = self.matrix.shape[1]
         features = np.zeros((len(texts), width), dtype=np.uint8 if self.binary else np.float64)
         known = np.zeros(len(texts), dtype=np.int64)
-        self._look_up({w.lower() for tokens in texts for w in tokens})  # one pass for all texts
+        self.look_up(w for tokens in texts for w in tokens)  # one pass for all texts
         for t, tokens in enumerate(texts):
-            rows = self.rows(tokens)
+            rows = self._known_rows(tokens)
             rows = rows[rows >= 0]
             known[t] = len(rows)
             if len(rows) == 0:
@@ -101,6 +106,7 @@ def word_similarity(rep: Representation, pairs: pd.DataFrame) -> tuple[pd.DataFr
     """Per-pair similarities and the summary (Spearman x 100, pairs used, coverage). Where the
     correlation is undefined (fewer than three pairs, or one similarity for every pair) Spearman is
     NaN and ``undefined`` says why."""
+    rep.look_up([*pairs["word1"], *pairs["word2"]])
     rows1, rows2 = rep.rows(pairs["word1"]), rep.rows(pairs["word2"])
     used = (rows1 >= 0) & (rows2 >= 0)
     similarity = np.full(len(pairs), np.nan)

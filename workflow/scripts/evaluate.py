@@ -19,11 +19,27 @@ use_threads(snakemake.threads)
 wildcards, params, output = snakemake.wildcards, snakemake.params, snakemake.output
 run = {"embedding": wildcards.embedding, "method": wildcards.variant, "seed": int(wildcards.seed)}
 representation = load_representation(snakemake.input)
+pair_tables = [read_word_similarity(path) for path in snakemake.input.pairs]
+files = dict(
+    zip(sorted({name for splits in params.tasks.values() for name in splits.values()}), snakemake.input.texts)
+)
+splits = {
+    task: classification_split(task, {split: files[name] for split, name in task_files.items()})
+    for task, task_files in params.tasks.items()
+}
+# every word the job asks for, found in one pass over the vocabulary
+representation.look_up(
+    [
+        *(word for table in pair_tables for word in (*table["word1"], *table["word2"])),
+        *(word for data in splits.values() for part in data for text in part.texts for word in text),
+        *params.neighbours["words"],
+    ]
+)
 
 # Word similarity: Spearman x 100 per set, and every pair's similarity.
 summaries, pairs = [], []
-for dataset, path in zip(params.datasets, snakemake.input.pairs):
-    per_pair, summary = word_similarity(representation, read_word_similarity(path))
+for dataset, path, table in zip(params.datasets, snakemake.input.pairs, pair_tables):
+    per_pair, summary = word_similarity(representation, table)
     if summary["n_used"] == 0:
         raise InputError(
             f"{path}: no pair of {dataset!r} has both words in the vocabulary of "
@@ -54,13 +70,9 @@ write_table(pd.concat(pairs, ignore_index=True).assign(**run, task="word_similar
 METRIC_NAMES = {"accuracy": "accuracy", "macro_f1": "macro_f1", "pooled_ones_fraction": "pooled_ones"}
 knn = params.knn
 settings = KnnSettings(tuple(knn["k_candidates"]), knn["n_folds"], knn["seed"])
-files = dict(
-    zip(sorted({name for splits in params.tasks.values() for name in splits.values()}), snakemake.input.texts)
-)
-for (task, splits), summary_path, predictions_path in zip(
-    params.tasks.items(), output.classification, output.predictions
+for (task, (train, test)), summary_path, predictions_path in zip(
+    splits.items(), output.classification, output.predictions
 ):
-    train, test = classification_split(task, {split: files[name] for split, name in splits.items()})
     per_text, summary = classify(representation, train, test, settings)
     metrics = [m for m in ("accuracy", "macro_f1", "pooled_ones_fraction") if m in summary]
     details = json.dumps({key: summary[key] for key in summary if key not in metrics})
