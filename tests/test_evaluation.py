@@ -193,7 +193,7 @@ def test_one_pass_over_the_vocabulary_finds_every_word_asked_at_once():
     assert words.passes == 1
     pairs = pd.DataFrame({"word1": ["cat", "unicorn"], "word2": ["dog", "bus"], "score": [1.0, 2.0]})
     per_pair, _ = word_similarity(rep, pairs)  # words already asked: no further pass
-    features, known = rep.pool([["dog", "Bus"], ["unicorn"]])
+    _, known = rep.pool([["dog", "Bus"], ["unicorn"]])
     assert words.passes == 1
     assert rep.rows(["cat", "CAT", "unicorn", "bus"]).tolist() == [0, 0, -1, 4]  # the first casing's row
     assert per_pair["in_vocabulary"].tolist() == [True, False] and known.tolist() == [2, 0]
