@@ -38,8 +38,9 @@ class Method:
     runtime: int  #: minutes a binarize job may take (SLURM's time limit)
     source: str  #: the paper it comes from
     #: peak MB of a binarize job per MB of 300-d float32 vectors it fits or codes, and its
-    #: seconds per MB on 2 cores, at config.yaml's settings (the largest bit budget, all epochs
-    #: or dictionary updates): measured by bench/bench_scale.py, they size SLURM requests
+    #: seconds per MB with ``threads`` threads, at config.yaml's settings (the largest bit
+    #: budget, all epochs or dictionary updates): from bench/bench_scale.py, they size SLURM
+    #: requests
     memory_per_mb: float = 2.0
     seconds_per_mb: float = 0.05
 
@@ -62,23 +63,25 @@ IZHIKEVICH_PAIRS = ("rs_fs", "rs_lts", "ib_fs", "ib_lts", "ch_fs", "ch_lts")
 _WANG = "Wang et al. 2019"
 
 # fmt: off
+# One thread a job, so that a 2-core machine runs two jobs side by side and the serial part of each
+# (start-up, reading, writing) overlaps another's work; the autoencoders also train fastest on one
+# (small matrices: threads only contend). Overcomplete-B, the longest job of a run, takes two.
 METHODS: dict[str, Method] = {
-    "sign": Method("binarizers", "sign", False, ("threshold",), 2, 30, f"{_WANG} (rude binarization)"),
+    "sign": Method("binarizers", "sign", False, ("threshold",), 1, 30, f"{_WANG} (rude binarization)"),
     "poisson": Method("spiking", "spiking", True,
-                      ("tol", "max_rate", "normalization", "random_state", "chunk_size"), 2, 30, _WANG),
-    "lif": Method("spiking", "spiking", False, (*_LIF, "chunk_size"), 2, 30, _WANG),
+                      ("tol", "max_rate", "normalization", "random_state", "chunk_size"), 1, 30, _WANG),
+    "lif": Method("spiking", "spiking", False, (*_LIF, "chunk_size"), 1, 30, _WANG),
     "lif_noise": Method("spiking", "spiking", True,
-                        (*_LIF, "sigma", "random_state", "chunk_size"), 2, 30, _WANG),
-    **{f"izh_{pair}": Method("spiking", "spiking", False, ("tol", "i_boost", "v_th", "chunk_size"), 2, 30,
+                        (*_LIF, "sigma", "random_state", "chunk_size"), 1, 30, _WANG),
+    **{f"izh_{pair}": Method("spiking", "spiking", False, ("tol", "i_boost", "v_th", "chunk_size"), 1, 30,
                              f"{_WANG}; Izhikevich 2003")
        for pair in IZHIKEVICH_PAIRS},
-    "lsh": Method("classic", "classic", True, ("n_bits", "random_state"), 2, 30, "Charikar 2002"),
-    "itq": Method("classic", "classic", True, ("n_bits", "n_iter", "random_state"), 2, 30,
+    "lsh": Method("classic", "classic", True, ("n_bits", "random_state"), 1, 30, "Charikar 2002"),
+    "itq": Method("classic", "classic", True, ("n_bits", "n_iter", "random_state"), 1, 30,
                   "Gong & Lazebnik 2011"),
     "overcomplete": Method("overcomplete", "classic", True,
                            ("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), 2, 240,
                            "Faruqui et al. 2015 (Overcomplete-B)"),
-    # the autoencoders train fastest on one thread each (small matrices: threads only contend)
     "ae_nste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60,
                       "Tissier et al. 2019, as in Entjes 2021"),
     "ae_ste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60, "Entjes 2021"),
@@ -86,7 +89,9 @@ METHODS: dict[str, Method] = {
 # fmt: on
 
 # Measured by bench/bench_scale.py (100k, 300k and 1M words x 300, fitted as start-up plus a
-# cost per word, rounded up): peak MB per MB of vectors, seconds per MB.
+# cost per word, rounded up): peak MB per MB of vectors, seconds per MB, with the threads of
+# _SCALE_THREADS a job; a job with fewer threads is given proportionally more seconds.
+_SCALE_THREADS = {"ae_nste": 1, "ae_ste": 1}  # the others: 2
 _SCALE = {
     "sign": (1.2, 0.01),
     "poisson": (1.7, 0.05),
@@ -100,7 +105,11 @@ _SCALE = {
     "overcomplete": (12.0, 3.5),
 }
 METHODS = {
-    name: replace(spec, memory_per_mb=_SCALE[name][0], seconds_per_mb=_SCALE[name][1])
+    name: replace(
+        spec,
+        memory_per_mb=_SCALE[name][0],
+        seconds_per_mb=_SCALE[name][1] * _SCALE_THREADS.get(name, 2) / spec.threads,
+    )
     for name, spec in METHODS.items()
 }
 

@@ -18,7 +18,7 @@ rule tune:
         "benchmarks/tune/{embedding}/{variant}.tsv"
     conda:
         "../../envs/binarize.yaml"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=memory_for_input(6, 500),
         runtime=60,
