@@ -149,7 +149,7 @@ def report(
     print("|---|---|---|---|---|")
     for rule, row in per_rule.iterrows():
         cpu_text = "" if pd.isna(row["cpu_s"]) else f"{row['cpu_s']:.0f}"
-        print(f"| {rule} | {row['jobs']} | {row['wall_s']:.0f} | {row['max_wall_s']:.0f} | {cpu_text} |")
+        print(f"| {rule} | {int(row['jobs'])} | {row['wall_s']:.0f} | {row['max_wall_s']:.0f} | {cpu_text} |")
     # the largest stages by variant: binarize and evaluate jobs grouped by method
     benchmarks["variant"] = benchmarks["job"].str.split("/").str[1]
     stages = benchmarks.groupby(["rule", "variant"]).agg(
@@ -158,7 +158,7 @@ def report(
     print()
     print("largest benchmarked stages (rule, variant): jobs, wall s, CPU s")
     for (rule, variant), row in stages.sort_values("wall_s", ascending=False).head(15).iterrows():
-        print(f"    {rule:9s} {variant:22s} {row['jobs']:3d} {row['wall_s']:7.0f} {row['cpu_s']:7.0f}")
+        print(f"    {rule:9s} {variant:22s} {int(row['jobs']):3d} {row['wall_s']:7.0f} {row['cpu_s']:7.0f}")
 
 
 def main() -> None:

@@ -268,6 +268,36 @@ def test_word_similarity_tests_use_pairs_both_methods_cover():
     assert row.p_holm == row.p_value  # a family of one
 
 
+def test_word_similarity_tests_share_resamples_and_give_each_comparisons_own_interval():
+    rng = np.random.default_rng(3)
+    human = rng.uniform(0, 10, size=50)
+    dense = human + rng.normal(size=50)
+    sign = human + rng.normal(scale=2, size=50)
+    seeds = human[:, None] + rng.normal(scale=3, size=(50, 3))
+    sparse = dense.copy()
+    sparse[-4:] = np.nan  # fewer pairs: its comparisons resample the pairs both cover
+    frame = pairs_frame({"dense": dense, "sign": sign, "sparse": sparse}, human)
+    frame = pd.concat(
+        [frame, *(pairs_frame({"poisson": seeds[:, s]}, human).assign(seed=s) for s in range(3))]
+    )
+    bootstrap = {"n_resamples": 150, "seed": 4, "confidence": 90.0}
+    comparisons = [("emb-a", "rw", m, "sign") for m in ("dense", "sparse", "poisson")] + [
+        ("emb-a", "rw", "poisson", "dense")
+    ]
+    tests = word_similarity_tests(frame, comparisons, bootstrap, 0.05).set_index(["method_a", "method_b"])
+    expected = {
+        ("dense", "sign"): (human, dense, sign),
+        ("sparse", "sign"): (human[:-4], dense[:-4], sign[:-4]),
+        ("poisson", "sign"): (human, seeds, sign),
+        ("poisson", "dense"): (human, seeds, dense),
+    }
+    for key, (h, a, b) in expected.items():
+        row = tests.loc[key]
+        assert (row.spearman_difference, row.ci_low, row.ci_high) == spearman_difference_ci(
+            h, a, b, **bootstrap
+        )
+
+
 def test_word_similarity_tests_reject_misaligned_runs():
     pairs = pairs_frame({"dense": [1.0, 2.0, 3.0], "sign": [1.0, 2.0, 3.0]}, [1.0, 2.0, 3.0])
     pairs.loc[4, "word1"] = "other"

@@ -59,20 +59,54 @@ def rank_sign_test(human, similarity_a, similarity_b) -> SignTest:
     return SignTest(len(human_rank), a_closer, b_closer, len(human_rank) - decided, float(p_value))
 
 
-def _spearman_rows(human: np.ndarray, model: np.ndarray) -> np.ndarray:
-    """Spearman correlation of each row pair (rows = bootstrap resamples); NaN for a constant row."""
-    x = rankdata(human, axis=1)
-    y = rankdata(model, axis=1)
-    x -= x.mean(axis=1, keepdims=True)
-    y -= y.mean(axis=1, keepdims=True)
+def _centred_ranks(values: np.ndarray) -> np.ndarray:
+    """Average ranks within each row, minus the row's mean rank."""
+    ranks = rankdata(values, axis=1)
+    ranks -= ranks.mean(axis=1, keepdims=True)
+    return ranks
+
+
+def _spearman_rows(x: np.ndarray, model: np.ndarray) -> np.ndarray:
+    """Spearman correlation of each row pair (rows = bootstrap resamples), given the centred ranks
+    ``x`` of the human scores' rows; NaN for a constant row."""
+    y = _centred_ranks(model)
     denominator = np.sqrt((x * x).sum(axis=1) * (y * y).sum(axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
         return (x * y).sum(axis=1) / denominator
 
 
-def _mean_spearman(human: np.ndarray, similarity: np.ndarray, resamples: np.ndarray) -> np.ndarray:
-    """Spearman of each resample (rows of item indices), averaged over the seeds (columns)."""
-    return np.mean([_spearman_rows(human[resamples], column[resamples]) for column in similarity.T], axis=0)
+class SpearmanBootstrap:
+    """The paired bootstrap of one word-similarity set: ``n_resamples`` resamples of its pairs with
+    replacement, drawn with ``numpy.random.default_rng(seed)``, and the human scores ranked in each,
+    once for every model scored on them (:meth:`spearman`)."""
+
+    def __init__(self, human, n_resamples: int = 1000, seed: int = 0):
+        human = np.asarray(human, dtype=np.float64)
+        self._everything = np.arange(len(human))[None]
+        self._resamples = np.random.default_rng(seed).integers(0, len(human), size=(n_resamples, len(human)))
+        self._human_all = _centred_ranks(human[self._everything])
+        self._human_resampled = _centred_ranks(human[self._resamples])
+
+    def spearman(self, similarity) -> tuple[float, np.ndarray]:
+        """A model's Spearman correlation on all pairs and on each resample, each the mean over
+        its seeds (the columns of a (pairs, seeds) matrix)."""
+        columns = _by_seed(similarity).T
+        observed = np.mean([_spearman_rows(self._human_all, c[self._everything]) for c in columns], axis=0)
+        resampled = np.mean(
+            [_spearman_rows(self._human_resampled, c[self._resamples]) for c in columns], axis=0
+        )
+        return observed[0], resampled
+
+
+def spearman_difference_interval(
+    spearman_a, spearman_b, confidence: float = 95.0
+) -> tuple[float, float, float]:
+    """Spearman(A) - Spearman(B), x 100, and its bootstrap percentile interval, from the
+    :meth:`SpearmanBootstrap.spearman` of A and of B on the same resamples."""
+    (observed_a, resampled_a), (observed_b, resampled_b) = spearman_a, spearman_b
+    tail = (100.0 - confidence) / 2
+    low, high = np.nanpercentile(resampled_a - resampled_b, [tail, 100.0 - tail])
+    return 100.0 * float(observed_a - observed_b), 100.0 * float(low), 100.0 * float(high)
 
 
 def spearman_difference_ci(
@@ -82,15 +116,10 @@ def spearman_difference_ci(
     seeds) matrix), and its paired bootstrap percentile interval: the word pairs are resampled with
     replacement ``n_resamples`` times with ``numpy.random.default_rng(seed)`` and the same resample
     is scored for both models. Returns (difference, low, high)."""
-    human = np.asarray(human, dtype=np.float64)
-    a, b = _by_seed(similarity_a), _by_seed(similarity_b)
-    everything = np.arange(len(human))[None]
-    observed = (_mean_spearman(human, a, everything) - _mean_spearman(human, b, everything))[0]
-    resamples = np.random.default_rng(seed).integers(0, len(human), size=(n_resamples, len(human)))
-    differences = _mean_spearman(human, a, resamples) - _mean_spearman(human, b, resamples)
-    tail = (100.0 - confidence) / 2
-    low, high = np.nanpercentile(differences, [tail, 100.0 - tail])
-    return 100.0 * float(observed), 100.0 * float(low), 100.0 * float(high)
+    bootstrap = SpearmanBootstrap(human, n_resamples, seed)
+    return spearman_difference_interval(
+        bootstrap.spearman(similarity_a), bootstrap.spearman(similarity_b), confidence
+    )
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ import pandas as pd
 from ..significance import (
     McNemarTest,
     SignTest,
+    SpearmanBootstrap,
     holm,
     mcnemar_exact,
     rank_sign_test,
-    spearman_difference_ci,
+    spearman_difference_interval,
 )
 
 TEST_COLUMNS = ["embedding", "dataset", "method_a", "method_b"]
@@ -78,15 +79,27 @@ def word_similarity_tests(pairs: pd.DataFrame, comparisons, bootstrap: dict, alp
     pairs both methods cover, Holm-corrected together; a method with several seeds is tested on all
     of them. ``pairs``: rows of word_similarity_pairs.csv files; ``bootstrap``: n_resamples, seed,
     confidence."""
+    settings = {"n_resamples": 1000, "seed": 0, "confidence": 95.0} | dict(bootstrap)
     similarity, items = _aligned(pairs, "similarity", ["word1", "word2", "score"])
     human = items["score"]
+    # a set's resamples, and a model's Spearman on them, are the same in each comparison on the
+    # same pairs (in a run, every comparison of an embedding): computed once
+    resampled, spearman = {}, {}
     rows = []
     for embedding, dataset, a, b in comparisons:
         cell = (embedding, dataset)
         sa, sb, h = similarity.loc[cell, a], similarity.loc[cell, b], human.loc[cell].to_numpy()
         both = (sa.notna().all(axis=1) & sb.notna().all(axis=1)).to_numpy()
         sa, sb = sa.to_numpy()[both], sb.to_numpy()[both]
-        difference, low, high = spearman_difference_ci(h[both], sa, sb, **bootstrap)
+        pairs_used = (cell, both.tobytes())
+        if pairs_used not in resampled:
+            resampled[pairs_used] = SpearmanBootstrap(h[both], settings["n_resamples"], settings["seed"])
+        for method, values in ((a, sa), (b, sb)):
+            if (pairs_used, method) not in spearman:
+                spearman[pairs_used, method] = resampled[pairs_used].spearman(values)
+        difference, low, high = spearman_difference_interval(
+            spearman[pairs_used, a], spearman[pairs_used, b], settings["confidence"]
+        )
         rows.append(
             _test_row(
                 (embedding, dataset, a, b),
