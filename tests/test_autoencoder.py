@@ -14,7 +14,7 @@ from binembed.autoencoder import (
     autoencoder_losses,
     heaviside,
 )
-from binembed.autoencoder_training import batch_gradients
+from binembed.autoencoder_training import batch_gradients, tanh32
 from binembed.binarizers import NotFittedError
 from binembed.codes import unpack_bits
 from binembed.methods import binarizer_class
@@ -271,3 +271,16 @@ def test_compiled_training_is_torch_autograd_and_adam(cls, X, monkeypatch):
         np.testing.assert_allclose(values, reference.loss_history_[key], rtol=1e-5)
     differing = unpack_bits(compiled.transform(X), 48) != unpack_bits(reference.transform(X), 48)
     assert differing.mean() < 1e-3
+
+
+def test_tanh32_is_tanh_within_its_stated_error():
+    grid = np.linspace(-12, 12, 400_001)
+    tiny = 10.0 ** np.linspace(-9, 0, 20_001)
+    x = np.concatenate([grid, tiny, -tiny]).astype(np.float32)
+    approx = np.array([tanh32(v) for v in x[::7]], dtype=np.float64)
+    exact = np.tanh(x[::7].astype(np.float64))
+    assert np.abs(approx - exact).max() <= 3.5e-7
+    assert np.all(np.abs(approx) <= 1.0)
+    assert tanh32(np.float32(-50.0)) == -tanh32(np.float32(50.0))  # odd
+    assert tanh32(np.float32(50.0)) >= 1.0 - 3.5e-7  # saturates
+    assert tanh32(np.float32(1e-5)) == np.float32(1e-5)  # tiny values are their own tanh
