@@ -7,7 +7,9 @@ and reports, against issue 11's target of 15 minutes on 2 cores:
 - the run's wall seconds, the CPU seconds of everything it ran, and Snakemake's own (the scheduler
   process, sampled once a second);
 - per rule: jobs, the sum and the largest of their wall seconds (from Snakemake's log, 1 s
-  resolution), and the CPU seconds of those with a benchmark record (results/tables/benchmarks.csv);
+  resolution), and the CPU seconds of those with a benchmark record (results/tables/benchmarks.csv;
+  Snakemake samples a job's CPU each second for 30 s, then every 30 s, so a job longer than 30 s
+  loses up to 30 s of it: CPU under wall there is not waiting);
 - the critical path: the chain of jobs, each waiting on the one before, whose wall seconds sum to
   the most; no number of cores runs the workflow faster than it;
 - how the cores were used: job wall seconds x threads over cores x wall.
