@@ -1,6 +1,6 @@
 """README command (1) timed from a fresh clone: where the wall time of the whole workflow goes.
 
-Clones this repository's HEAD beside it (so that config.yaml's mirror ``../shared/data`` is found),
+Clones this repository's HEAD (or ``--rev``) beside it (so that config.yaml's mirror ``../shared/data`` is found),
 runs ``make .venv/installed`` (timed as set-up) and then ``snakemake --cores N`` (timed as the run),
 and reports, against issue 11's target of 15 minutes on 2 cores:
 
@@ -169,6 +169,7 @@ def main() -> None:
     )
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the clone (printed)")
+    parser.add_argument("--rev", default="HEAD", help="the commit to time (default HEAD), e.g. to compare")
     parser.add_argument("--clone", type=Path, help="report on a clone this script ran before (no run)")
     args = parser.parse_args()
     if args.clone:
@@ -177,6 +178,7 @@ def main() -> None:
     clone = Path(tempfile.mkdtemp(prefix="bench-workflow-", dir=REPO.parent))
     try:
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+        subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", args.rev], check=True)
         setup, _, _ = run_timed(["make", ".venv/installed"], clone)
         command = [str(clone / ".venv" / "bin" / "snakemake"), "--cores", str(args.cores)]
         wall, cpu, scheduler_cpu = run_timed(command, clone)
