@@ -106,8 +106,8 @@ def word_similarity(rep: Representation, pairs: pd.DataFrame) -> tuple[pd.DataFr
     """Per-pair similarities and the summary (Spearman x 100, pairs used, coverage). Where the
     correlation is undefined (fewer than three pairs, or one similarity for every pair) Spearman is
     NaN and ``undefined`` says why."""
-    rep.look_up([*pairs["word1"], *pairs["word2"]])
-    rows1, rows2 = rep.rows(pairs["word1"]), rep.rows(pairs["word2"])
+    rows = rep.rows([*pairs["word1"], *pairs["word2"]])  # one look-up for both columns
+    rows1, rows2 = rows[: len(pairs)], rows[len(pairs) :]
     used = (rows1 >= 0) & (rows2 >= 0)
     similarity = np.full(len(pairs), np.nan)
     if used.any():

@@ -23,7 +23,7 @@ pair_tables = [read_word_similarity(path) for path in snakemake.input.pairs]
 files = dict(
     zip(sorted({name for splits in params.tasks.values() for name in splits.values()}), snakemake.input.texts)
 )
-splits = {
+task_texts = {
     task: classification_split(task, {split: files[name] for split, name in task_files.items()})
     for task, task_files in params.tasks.items()
 }
@@ -31,7 +31,7 @@ splits = {
 representation.look_up(
     [
         *(word for table in pair_tables for word in (*table["word1"], *table["word2"])),
-        *(word for data in splits.values() for part in data for text in part.texts for word in text),
+        *(word for data in task_texts.values() for part in data for text in part.texts for word in text),
         *params.neighbours["words"],
     ]
 )
@@ -71,7 +71,7 @@ METRIC_NAMES = {"accuracy": "accuracy", "macro_f1": "macro_f1", "pooled_ones_fra
 knn = params.knn
 settings = KnnSettings(tuple(knn["k_candidates"]), knn["n_folds"], knn["seed"])
 for (task, (train, test)), summary_path, predictions_path in zip(
-    splits.items(), output.classification, output.predictions
+    task_texts.items(), output.classification, output.predictions
 ):
     per_text, summary = classify(representation, train, test, settings)
     metrics = [m for m in ("accuracy", "macro_f1", "pooled_ones_fraction") if m in summary]
