@@ -18,6 +18,9 @@ import math
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import types
+from numba.core.extending import intrinsic
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -71,11 +74,32 @@ def uniform(bits):
 # Branch-free log, cos and sin in plain arithmetic (numba has no vector math library here).
 _SQRT2 = np.sqrt(2.0)
 _LN2 = np.log(2.0)
-_LIFT_EXPONENTS = np.array([32.0, 16.0, 8.0, 4.0, 2.0, 1.0])
-_LIFT_FACTORS = 2.0**_LIFT_EXPONENTS
+_EXPONENT_BIAS = 1023
+_MANTISSA_MASK = (1 << 52) - 1
+_ONE_BITS = _EXPONENT_BIAS << 52  # the bits of 1.0
 _ATANH_SERIES = 1.0 / (2.0 * np.arange(10) + 1.0)
 _COS_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k) for k in range(9)])
 _SIN_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k + 1) for k in range(9)])
+
+
+@intrinsic
+def float64_bits(typingctx, x):
+    """The IEEE-754 bit pattern of a float64, as an int64 (a bit cast: free, and it vectorises)."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def float64_from_bits(typingctx, bits):
+    """The float64 whose IEEE-754 bit pattern is the int64 ``bits`` (the inverse bit cast)."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
 
 
 @numba.njit(cache=True, inline="always")
@@ -89,17 +113,17 @@ def _horner(coefficients, x):
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
 def log_unit(x):
-    """ln x for x in [2^-32, 1]: x = m 2^-e with m in [1/sqrt 2, sqrt 2) (e by binary lifting over
-    powers of two, exact), then ln m = 2 atanh(s), s = (m - 1)/(m + 1), |s| < 0.172, by its
-    series to s^19 (truncation < 1e-17)."""
-    e = 0.0
-    for k in range(_LIFT_EXPONENTS.size):
-        scaled = x * _LIFT_FACTORS[k]
-        below = scaled < _SQRT2
-        x = scaled if below else x
-        e += _LIFT_EXPONENTS[k] if below else 0.0
-    s = (x - 1.0) / (x + 1.0)
-    return 2.0 * s * _horner(_ATANH_SERIES, s * s) - e * _LN2
+    """ln x for a positive normal float64 x: x = m 2^e with m in [1/sqrt 2, sqrt 2), e read from
+    the exponent bits of x and m from its significand (both exact), then ln m = 2 atanh(s),
+    s = (m - 1)/(m + 1), |s| < 0.172, by its series to s^19 (truncation < 1e-17)."""
+    bits = float64_bits(x)
+    e = np.float64((bits >> 52) - _EXPONENT_BIAS)
+    m = float64_from_bits((bits & _MANTISSA_MASK) | _ONE_BITS)  # in [1, 2)
+    high = m >= _SQRT2
+    m = 0.5 * m if high else m
+    e = e + 1.0 if high else e
+    s = (m - 1.0) / (m + 1.0)
+    return 2.0 * s * _horner(_ATANH_SERIES, s * s) + e * _LN2
 
 
 @numba.njit(cache=True, inline="always")
