@@ -92,6 +92,8 @@ def test_lif_noise_without_noise_is_the_lif():
 def test_box_muller_helpers_match_libm():
     x = np.concatenate([[2.0**-32, 1e-9, 0.5, 1 / math.sqrt(2), 1.0], RNG.uniform(2.0**-32, 1, 1000)])
     assert max(abs(log_unit(value) - math.log(value)) for value in x) < 1e-13
+    for value in [1e-300, math.sqrt(2), 1.5, 2.0, 3.0, 1e300]:  # beyond the uniforms' range too
+        assert abs(log_unit(value) - math.log(value)) <= 1e-15 * max(1.0, abs(math.log(value)))
     u = np.concatenate([[0.0, 0.125, 0.25, 0.5, 0.75, 1 - 2.0**-32], RNG.uniform(0, 1, 1000)])
     for value in u:
         cos_u, sin_u = cos_sin_turn(value)
@@ -245,6 +247,25 @@ def test_poisson_rank_levels_are_the_empirical_cdf_whatever_the_outliers():
     assert (high - low < 0.02).all()  # the outlier sets the range
 
 
+def test_poisson_rank_levels_are_numpys_interpolation_bit_for_bit():
+    # The compiled interpolation against np.interp of the fitted quantiles: a dimension with few
+    # distinct values (repeated quantiles, values on the knots), one with values beyond the fitted
+    # range on both sides, and a constant one (level 0).
+    rng = np.random.default_rng(6)
+    fitted = np.stack(
+        [rng.integers(-3, 4, 5000), rng.standard_normal(5000), np.full(5000, 0.7)], axis=1
+    ).astype(np.float32)
+    binarizer = PoissonBinarizer().fit(fitted)
+    X = np.concatenate([fitted, rng.standard_normal((5000, 3)) * 5.0, binarizer.quantiles_[::7]])
+    X = X.astype(np.float32)
+    knots = np.linspace(0.0, 1.0, binarizer.quantiles_.shape[0])
+    expected = np.stack([np.interp(X[:, d], binarizer.quantiles_[:, d], knots) for d in range(2)], axis=1)
+    levels = binarizer.levels(X)
+    assert np.array_equal(levels[:, :2], expected)
+    assert (levels[:, 2] == 0.0).all()
+    assert {0.0, 1.0} <= set(levels[:, 1])
+
+
 def test_poisson_expected_spike_count_is_monotone_in_the_value():
     # Mean window bits over many seeds: a larger value never fires less, in every dimension.
     X = np.repeat(np.linspace(-2.0, 2.0, 9, dtype=np.float32)[:, None], 40, axis=1)
@@ -371,14 +392,15 @@ def test_kernels_give_the_bits_of_the_plain_numpy_equations(binarizer):
         (10.0, -3.0, 0.0),
         (1.0, 2.0, -1.0),
         (0.05, 1.0, 0.0),
+        (0.02, 1.0, 0.0),
     ],
 )
 @pytest.mark.parametrize("absolute", [False, True])
 def test_lif_periodic_shortcut_gives_the_stepped_kernels_bits(tau_m, v_th, v_reset, absolute):
-    """The bits-only LIF kernel (first spike, then its period; monotone shortcuts) against the
+    """The bits-only LIF kernel (first spike, then its period) against the
     kernel that steps every neuron, on values crowded around the firing threshold (whose fixed
-    point is v_th within rounding), far from it, negative and zero; tau_m = 0.05 < dt makes the
-    decay negative (no monotone shortcut)."""
+    point is v_th within rounding), far from it, negative and zero; tau_m = 0.05 and 0.02 < dt make
+    the decay negative (-1 and -4: trajectories that oscillate, the second growing without bound)."""
     rng = np.random.default_rng(7)
     binarizer = LIFBinarizer(tau_m=tau_m, v_th=v_th, v_reset=v_reset, negative="abs" if absolute else "as_is")
     decay, gain = binarizer._euler_constants()
