@@ -14,7 +14,7 @@ from binembed.autoencoder import (
     autoencoder_losses,
     heaviside,
 )
-from binembed.autoencoder_training import batch_gradients, tanh32
+from binembed.autoencoder_training import batch_buffers, batch_gradients, tanh32
 from binembed.binarizers import NotFittedError
 from binembed.codes import unpack_bits
 from binembed.methods import binarizer_class
@@ -241,13 +241,11 @@ def test_compiled_batch_gradients_are_autograds(straight_through):
     c = (rng.normal(size=12) * 0.1).astype(np.float32)
     x = (rng.normal(size=(9, 12)) * 0.8).astype(np.float32)
     assert 0.1 < np.mean(np.abs(x @ W.T) <= 1) < 0.9  # both sides of the STE gate are exercised
-    g_W, g_c = np.empty_like(W), np.empty_like(c)
-    scratch = [np.empty((9, 40), np.float32) for _ in range(2)] + [
-        np.empty((9, 12), np.float32) for _ in range(2)
-    ]
-    rec, reg = batch_gradients(
-        x, W, c, 0.7, straight_through, *scratch, g_W, g_c, np.empty((12, 12), np.float32), np.empty_like(W)
-    )
+    buffers = batch_buffers(9, 40, 12)
+    stacked, g_Wt, g_c = buffers[0], buffers[4], buffers[5]
+    stacked[:12] = W.T
+    rec, reg = batch_gradients(x, c, 0.7, straight_through, *buffers)
+    g_W = g_Wt.T
     W_t, c_t = torch.tensor(W, requires_grad=True), torch.tensor(c, requires_grad=True)
     step = StraightThroughHeaviside.apply if straight_through else heaviside
     reconstruction, regularizer = autoencoder_losses(W_t, c_t, torch.tensor(x), step)

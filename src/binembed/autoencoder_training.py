@@ -77,101 +77,120 @@ def _adam_update(param, grad, m, v, step_size, bias_root, beta1, beta2, eps):
         param[j] -= step_size * m[j] / (np.sqrt(v[j]) / bias_root + eps)
 
 
-@numba.njit(cache=True, inline="always", error_model="numpy")
-def _add_scaled(target, term, factor):
-    """target += factor * term, elementwise on float32 matrices of one shape."""
-    factor = np.float32(factor)
-    for i in range(target.shape[0]):
-        for j in range(target.shape[1]):
-            target[i, j] += factor * term[i, j]
+@numba.njit(cache=True)
+def batch_buffers(rows, n_bits, dims):
+    """The arrays batch_gradients works in for batches of ``rows`` words, float32: ``stacked``
+    (dims + 2 rows, n_bits), ``products`` (dims + rows, dims), ``right`` (dims + 2 rows, dims),
+    ``z`` (rows, n_bits), ``g_Wt`` (dims, n_bits) and ``g_c`` (dims). Rows [0, dims) of
+    ``stacked`` hold W^T, the parameter the epoch updates."""
+    return (
+        np.zeros((dims + 2 * rows, n_bits), dtype=np.float32),
+        np.zeros((dims + rows, dims), dtype=np.float32),
+        np.zeros((dims + 2 * rows, dims), dtype=np.float32),
+        np.zeros((rows, n_bits), dtype=np.float32),
+        np.zeros((dims, n_bits), dtype=np.float32),
+        np.zeros(dims, dtype=np.float32),
+    )
 
 
 @numba.njit(cache=True, error_model="numpy")
-def batch_gradients(x, W, c, lambda_reg, straight_through, z, bits, y, g_u, g_W, g_c, square, product):
-    """Fill g_W (m x d) and g_c (d) with the batch's gradients (module docstring); return
-    (L_rec, L_reg). The other arguments are scratch arrays: z, bits (rows x m), y, g_u (rows x d),
-    square (d x d), product (m x d)."""
+def batch_gradients(x, c, lambda_reg, straight_through, stacked, products, right, z, g_Wt, g_c):
+    """Fill g_Wt (dims x m) with the batch's dL/dW transposed and g_c (dims) with dL/dc (module
+    docstring), for W^T in stacked[:dims]; return (L_rec, L_reg). With n rows and K = dims + n
+    (dims + 2 n for the STE), three products do what five would (four, five and six
+    with the STE):
+
+        stacked = [W^T; b; g_b]            (K x m: b = H(z), g_b the gated g_u W^T, STE only)
+        [S; y]  = stacked[:dims + n] W     (S = W^T W, y = b W)
+        right   = [2 lambda_reg (S - I); g_u; x]   (K x dims, x STE only)
+        dL/dW^T = right^T stacked          (2 lambda_reg R W^T + g_u^T b + x^T g_b).
+
+    The arrays come from batch_buffers(n, m, dims)."""
     rows, dims = x.shape
-    np.dot(x, W.T, z)
+    Wt = stacked[:dims]
+    np.dot(x, Wt, z)
+    bits = stacked[dims : dims + rows]
     for i in range(rows):
-        for j in range(W.shape[0]):
+        for j in range(z.shape[1]):
             bits[i, j] = 1.0 if z[i, j] > 0 else 0.0
-    np.dot(bits, W, y)
-    scale, one = np.float32(2.0 / (rows * dims)), np.float32(1.0)
-    reconstruction = 0.0
+    np.dot(stacked[: dims + rows], Wt.T, products)
+    one, zero, two_lambda = np.float32(1.0), np.float32(0.0), np.float32(2.0 * lambda_reg)
+    squared_residual = np.zeros(dims)  # per column, so that the loop vectorises
+    for k in range(dims):
+        for q in range(dims):
+            residual = products[k, q] - (one if k == q else zero)  # R = S - I
+            squared_residual[q] += residual * residual
+            right[k, q] = two_lambda * residual
+    y, g_u = products[dims:], right[dims : dims + rows]
+    scale = np.float32(2.0 / (rows * dims))
+    squared_error = np.zeros(dims)
     g_c[:] = 0.0
     for i in range(rows):
         for k in range(dims):
             out = tanh32(y[i, k] + c[k])
             error = out - x[i, k]
-            reconstruction += error * error
+            squared_error[k] += error * error
             g_u[i, k] = scale * error * (one - out * out)
             g_c[k] += g_u[i, k]
-    np.dot(bits.T, g_u, g_W)
+    used = dims + rows
     if straight_through:
-        g_b = bits  # the bits are used: their buffer takes g_b = g_u W^T, then the gate
-        np.dot(g_u, W.T, g_b)
+        g_b = stacked[used : used + rows]
+        np.dot(g_u, Wt, g_b)
         for i in range(rows):
-            for j in range(W.shape[0]):
+            for j in range(z.shape[1]):
                 if abs(z[i, j]) > 1.0:
                     g_b[i, j] = 0.0
-        np.dot(g_b.T, x, product)
-        _add_scaled(g_W, product, 1.0)
-    np.dot(W.T, W, square)
-    regularizer = 0.0
-    for k in range(dims):
-        square[k, k] -= 1.0
-    for k in range(dims):
-        for q in range(dims):
-            regularizer += square[k, q] * square[k, q]
-    np.dot(W, square, product)
-    _add_scaled(g_W, product, 2.0 * lambda_reg)
-    return reconstruction / (rows * dims), 0.5 * regularizer
+        right[used : used + rows] = x
+        used += rows
+    np.dot(right[:used].T, stacked[:used], g_Wt)
+    return squared_error.sum() / (rows * dims), 0.5 * squared_residual.sum()
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _train_epoch(X, order, W, c, m_W, v_W, m_c, v_c, step, lr, lambda_reg, batch_size, straight_through):
     """One epoch of Adam steps over the batches of ``order``, counting on from ``step``; W, c and
     the moments in place. Returns the sums over the epoch's words of L_rec and L_reg (each
-    batch's loss times its rows) and the step count reached."""
+    batch's loss times its rows) and the step count reached. Within the epoch W and its moments
+    are held transposed (Adam is elementwise), W^T in the rows of the batch's ``stacked`` array."""
     n_bits, dims = W.shape
     beta1, beta2 = ADAM_BETAS
+    last = order.size % batch_size
+    full_buffers = batch_buffers(batch_size, n_bits, dims)
+    last_buffers = batch_buffers(max(last, 1), n_bits, dims)
+    Wt = full_buffers[0][:dims]
+    Wt[:] = W.T
+    m_Wt, v_Wt = np.ascontiguousarray(m_W.T), np.ascontiguousarray(v_W.T)
     x = np.empty((batch_size, dims), dtype=np.float32)
-    z = np.empty((batch_size, n_bits), dtype=np.float32)
-    bits = np.empty((batch_size, n_bits), dtype=np.float32)
-    y = np.empty((batch_size, dims), dtype=np.float32)
-    g_u = np.empty((batch_size, dims), dtype=np.float32)
-    g_W = np.empty((n_bits, dims), dtype=np.float32)
-    g_c = np.empty(dims, dtype=np.float32)
-    square = np.empty((dims, dims), dtype=np.float32)
-    product = np.empty((n_bits, dims), dtype=np.float32)
     reconstruction_sum = 0.0
     regularizer_sum = 0.0
     for start in range(0, order.size, batch_size):
         rows = min(batch_size, order.size - start)
-        for i in range(rows):
-            x[i] = X[order[start + i]]
+        stacked, products, right, z, g_Wt, g_c = full_buffers if rows == batch_size else last_buffers
+        if rows != batch_size:
+            stacked[:dims] = Wt
+        for i in range(rows):  # element by element: twice as fast as row copies here (cache misses overlap)
+            row = order[start + i]
+            for k in range(dims):
+                x[i, k] = X[row, k]
         reconstruction, regularizer = batch_gradients(
-            x[:rows], W, c, lambda_reg, straight_through,
-            z[:rows], bits[:rows], y[:rows], g_u[:rows], g_W, g_c, square, product,
-        )  # fmt: skip
+            x[:rows], c, lambda_reg, straight_through, stacked, products, right, z, g_Wt, g_c
+        )
         reconstruction_sum += reconstruction * rows
         regularizer_sum += regularizer * rows
         step += 1
         step_size = lr / (1.0 - beta1**step)
         bias_root = np.sqrt(1.0 - beta2**step)
+        Wt_batch = stacked[:dims]
         _adam_update(
-            W.reshape(-1),
-            g_W.reshape(-1),
-            m_W.reshape(-1),
-            v_W.reshape(-1),
-            step_size,
-            bias_root,
-            beta1,
-            beta2,
-            ADAM_EPS,
-        )
+            Wt_batch.reshape(-1), g_Wt.reshape(-1), m_Wt.reshape(-1), v_Wt.reshape(-1),
+            step_size, bias_root, beta1, beta2, ADAM_EPS,
+        )  # fmt: skip
         _adam_update(c, g_c, m_c, v_c, step_size, bias_root, beta1, beta2, ADAM_EPS)
+        if rows != batch_size:
+            Wt[:] = Wt_batch
+    W[:] = Wt.T
+    m_W[:] = m_Wt.T
+    v_W[:] = v_Wt.T
     return reconstruction_sum, regularizer_sum, step
 
 
