@@ -44,6 +44,7 @@ rule fit_binarizer:
     conda:
         "../../envs/binarize.yaml"
     threads: lambda wildcards: method_of(wildcards).threads
+    priority: longest_first
     resources:
         mem_mb=binarize_memory,
         runtime=binarize_runtime,
@@ -67,6 +68,7 @@ rule encode_chunk:
     conda:
         "../../envs/binarize.yaml"
     threads: lambda wildcards: method_of(wildcards).threads
+    priority: longest_first
     resources:
         mem_mb=binarize_memory,
         runtime=binarize_runtime,
@@ -88,6 +90,7 @@ rule binarize:
     conda:
         "../../envs/binarize.yaml"
     threads: lambda wildcards: method_of(wildcards).threads
+    priority: longest_first
     resources:
         mem_mb=binarize_memory,
         runtime=binarize_runtime,

@@ -90,6 +90,13 @@ def method_of(wildcards):
     return METHODS[VARIANTS[wildcards.variant][0]]
 
 
+def longest_first(wildcards):
+    """A binarize-stage job's priority: its method's measured seconds per MB of vectors
+    (Method.seconds_per_mb), so that among the jobs ready to run the longest start first
+    (Overcomplete-B, then the autoencoders) and a run does not end on one of them alone."""
+    return method_of(wildcards).seconds_per_mb
+
+
 def binarize_share_mb(wildcards, input):
     """MB of float32 vectors a binarize-stage job fits or codes: the embedding's, an encode job's
     chunk of them, or (Overcomplete-B's fit_words) the words a fit holds codes for."""
