@@ -130,6 +130,7 @@ def _rank_level_kernel(X, quantiles, knots, level):
         j = np.empty(size, dtype=np.int64)  # column[j] <= x, and the last such knot below j + span
         for d in range(dims):
             column = quantiles[d]
+            varying = column[n_knots - 1] > column[0]
             for k in range(size):
                 x[k] = X[start + k, d]
                 j[k] = 0
@@ -141,7 +142,7 @@ def _rank_level_kernel(X, quantiles, knots, level):
                 span -= half
             for k in range(size):
                 i, at = start + k, j[k]
-                if not column[n_knots - 1] > column[0]:
+                if not varying:
                     level[i, d] = 0.0
                 elif x[k] < column[0]:
                     level[i, d] = knots[0]
