@@ -5,7 +5,10 @@ downloaded there with pip when absent), at ``--bits`` bits, ``--epochs`` epochs,
 learning rate 0.001, every trainer runs in its own process with one thread (OpenBLAS, OpenMP,
 torch and numba all limited to 1), and the script prints wall and CPU seconds, peak memory and
 the ratio to Tissier's ``binarize`` (github.com/tca19/near-lossless-binarization, built outside
-this repository: pass its path with ``--tissier``; without it the ratio column is empty):
+this repository: pass its path with ``--tissier``; without it the ratio column is empty). The
+times compared are training times: Tissier's is his run's less a 0-epoch run of his (reading and
+writing text); each binembed child first fits 300 words, so that its one-time costs (numba
+loading or compiling its kernels) fall outside the timed fit.
 
 - ``ae_nste`` / ``ae_ste``: binembed's compiled training loop (the CPU path);
 - ``ae_nste autograd`` / ``ae_ste autograd``: the same models trained by torch autograd and
@@ -70,6 +73,10 @@ def train_child(
     from binembed.methods import binarizer_class
 
     X = np.load(vectors)
+    warm_up = binarizer_class(method)(n_bits=8, n_epochs=1, n_threads=1, device="cpu", progress=False)
+    if autograd:
+        warm_up._compiled_epochs = warm_up._autograd_epochs
+    warm_up.fit(X[:300])  # the process's one-time costs (numba loading its kernels), as Tissier's 0 epochs
     model = binarizer_class(method)(
         n_bits=bits, n_epochs=epochs, random_state=seed, n_threads=1, device="cpu", progress=False
     )

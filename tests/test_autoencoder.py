@@ -242,10 +242,8 @@ def test_compiled_batch_gradients_are_autograds(straight_through):
     x = (rng.normal(size=(9, 12)) * 0.8).astype(np.float32)
     assert 0.1 < np.mean(np.abs(x @ W.T) <= 1) < 0.9  # both sides of the STE gate are exercised
     buffers = batch_buffers(9, 40, 12)
-    stacked, g_Wt, g_c = buffers[0], buffers[4], buffers[5]
-    stacked[:12] = W.T
-    rec, reg = batch_gradients(x, c, 0.7, straight_through, *buffers)
-    g_W = g_Wt.T
+    rec, reg = batch_gradients(x, W, c, 0.7, straight_through, *buffers)
+    g_W, g_c = buffers[-2], buffers[-1]
     W_t, c_t = torch.tensor(W, requires_grad=True), torch.tensor(c, requires_grad=True)
     step = StraightThroughHeaviside.apply if straight_through else heaviside
     reconstruction, regularizer = autoencoder_losses(W_t, c_t, torch.tensor(x), step)

@@ -211,7 +211,7 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
     def _compiled_epochs(self, X: torch.Tensor, W: torch.Tensor):
         """The epoch function of :meth:`_train` on the CPU: given an order, train one epoch and
         return its mean (L_rec, L_reg); given None, return the float32 arrays (W, c)."""
-        X, W = X.numpy(), W.numpy()
+        X, W = np.ascontiguousarray(X.numpy()), W.numpy()  # rows gathered by the batch: row-major
         c = np.zeros(X.shape[1], dtype=np.float32)
         adam = AdamState(*W.shape)
         straight_through = self._step is not heaviside

@@ -79,118 +79,126 @@ def _adam_update(param, grad, m, v, step_size, bias_root, beta1, beta2, eps):
 
 @numba.njit(cache=True)
 def batch_buffers(rows, n_bits, dims):
-    """The arrays batch_gradients works in for batches of ``rows`` words, float32: ``stacked``
-    (dims + 2 rows, n_bits), ``products`` (dims + rows, dims), ``right`` (dims + 2 rows, dims),
-    ``z`` (rows, n_bits), ``g_Wt`` (dims, n_bits) and ``g_c`` (dims). Rows [0, dims) of
-    ``stacked`` hold W^T, the parameter the epoch updates."""
+    """The float32 arrays batch_gradients works in for batches of ``rows`` words, in its order:
+    x^T (dims x rows), z^T, b^T and the gated g_b^T (n_bits x rows), y (then y's errors) and
+    g_u (rows x dims), g_u^T (dims x rows), 2 lambda_reg R (dims x dims), one product's part of
+    dL/dW and dL/dW itself (n_bits x dims), and dL/dc (dims)."""
     return (
-        np.zeros((dims + 2 * rows, n_bits), dtype=np.float32),
-        np.zeros((dims + rows, dims), dtype=np.float32),
-        np.zeros((dims + 2 * rows, dims), dtype=np.float32),
-        np.zeros((rows, n_bits), dtype=np.float32),
-        np.zeros((dims, n_bits), dtype=np.float32),
+        np.zeros((dims, rows), dtype=np.float32),
+        np.zeros((n_bits, rows), dtype=np.float32),
+        np.zeros((n_bits, rows), dtype=np.float32),
+        np.zeros((n_bits, rows), dtype=np.float32),
+        np.zeros((rows, dims), dtype=np.float32),
+        np.zeros((rows, dims), dtype=np.float32),
+        np.zeros((dims, rows), dtype=np.float32),
+        np.zeros((dims, dims), dtype=np.float32),
+        np.zeros((n_bits, dims), dtype=np.float32),
+        np.zeros((n_bits, dims), dtype=np.float32),
         np.zeros(dims, dtype=np.float32),
     )
 
 
+@numba.njit(cache=True, inline="always")
+def _add_into(total, part):
+    """total += part, elementwise (both C-contiguous)."""
+    total, part = total.reshape(-1), part.reshape(-1)
+    for j in range(total.size):
+        total[j] += part[j]
+
+
 @numba.njit(cache=True, error_model="numpy")
-def batch_gradients(x, c, lambda_reg, straight_through, stacked, products, right, z, g_Wt, g_c):
-    """Fill g_Wt (dims x m) with the batch's dL/dW transposed and g_c (dims) with dL/dc (module
-    docstring), for W^T in stacked[:dims]; return (L_rec, L_reg). With n rows and K = dims + n
-    (dims + 2 n for the STE), three products do what five would (four, five and six
-    with the STE):
+def batch_gradients(
+    x, W, c, lambda_reg, straight_through, xT, zT, bT, g_bT, y, g_u, g_uT, R2, part, g_W, g_c
+):
+    """Fill g_W (m x d) with the batch's dL/dW and g_c (d) with dL/dc (module docstring) for the
+    rows x (n x d); return (L_rec, L_reg). The products are one BLAS call each, in the
+    orientations OpenBLAS runs fastest here (W m x d row-major, as the model holds it; stacking
+    products that share an operand, or ssyrk for S, measured slower):
 
-        stacked = [W^T; b; g_b]            (K x m: b = H(z), g_b the gated g_u W^T, STE only)
-        [S; y]  = stacked[:dims + n] W     (S = W^T W, y = b W)
-        right   = [2 lambda_reg (S - I); g_u; x]   (K x dims, x STE only)
-        dL/dW^T = right^T stacked          (2 lambda_reg R W^T + g_u^T b + x^T g_b).
+        z^T = W x^T,   S = W^T W,   y = b W,   dL/dW = b^T g_u + W (2 lambda_reg R)
+                                               [+ g_b^T x, g_b^T = (W g_u^T) * 1{|z^T| <= 1}: STE]
 
-    The arrays come from batch_buffers(n, m, dims)."""
+    The arrays after ``straight_through`` come from batch_buffers(n, m, d)."""
     rows, dims = x.shape
-    Wt = stacked[:dims]
-    np.dot(x, Wt, z)
-    bits = stacked[dims : dims + rows]
+    n_bits = W.shape[0]
     for i in range(rows):
-        for j in range(z.shape[1]):
-            bits[i, j] = 1.0 if z[i, j] > 0 else 0.0
-    np.dot(stacked[: dims + rows], Wt.T, products)
-    one, zero, two_lambda = np.float32(1.0), np.float32(0.0), np.float32(2.0 * lambda_reg)
-    squared_residual = np.zeros(dims)  # per column, so that the loop vectorises
+        for k in range(dims):
+            xT[k, i] = x[i, k]
+    np.dot(W, xT, zT)
+    for j in range(n_bits):
+        for i in range(rows):
+            bT[j, i] = 1.0 if zT[j, i] > 0 else 0.0
+    np.dot(W.T, W, R2)
+    residuals = R2.reshape(-1)
     for k in range(dims):
-        for q in range(dims):
-            residual = products[k, q] - (one if k == q else zero)  # R = S - I
-            squared_residual[q] += residual * residual
-            right[k, q] = two_lambda * residual
-    y, g_u = products[dims:], right[dims : dims + rows]
-    scale = np.float32(2.0 / (rows * dims))
-    squared_error = np.zeros(dims)
-    g_c[:] = 0.0
+        R2[k, k] -= 1.0  # R = S - I
+    squared_residual = np.dot(residuals, residuals)
+    two_lambda = np.float32(2.0 * lambda_reg)
+    for q in range(residuals.size):
+        residuals[q] *= two_lambda
+    np.dot(bT.T, W, y)
+    one, scale = np.float32(1.0), np.float32(2.0 / (rows * dims))
     for i in range(rows):
         for k in range(dims):
             out = tanh32(y[i, k] + c[k])
             error = out - x[i, k]
-            squared_error[k] += error * error
+            y[i, k] = error
             g_u[i, k] = scale * error * (one - out * out)
+    g_c[:] = 0.0
+    for i in range(rows):
+        for k in range(dims):
             g_c[k] += g_u[i, k]
-    used = dims + rows
+    errors = y.reshape(-1)
+    squared_error = np.dot(errors, errors)
+    np.dot(bT, g_u, g_W)
+    np.dot(W, R2, part)
+    _add_into(g_W, part)
     if straight_through:
-        g_b = stacked[used : used + rows]
-        np.dot(g_u, Wt, g_b)
         for i in range(rows):
-            for j in range(z.shape[1]):
-                if abs(z[i, j]) > 1.0:
-                    g_b[i, j] = 0.0
-        right[used : used + rows] = x
-        used += rows
-    np.dot(right[:used].T, stacked[:used], g_Wt)
-    return squared_error.sum() / (rows * dims), 0.5 * squared_residual.sum()
+            for k in range(dims):
+                g_uT[k, i] = g_u[i, k]
+        np.dot(W, g_uT, g_bT)
+        for j in range(n_bits):
+            for i in range(rows):
+                if abs(zT[j, i]) > 1.0:
+                    g_bT[j, i] = 0.0
+        np.dot(g_bT, x, part)
+        _add_into(g_W, part)
+    return squared_error / (rows * dims), 0.5 * squared_residual
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _train_epoch(X, order, W, c, m_W, v_W, m_c, v_c, step, lr, lambda_reg, batch_size, straight_through):
     """One epoch of Adam steps over the batches of ``order``, counting on from ``step``; W, c and
     the moments in place. Returns the sums over the epoch's words of L_rec and L_reg (each
-    batch's loss times its rows) and the step count reached. Within the epoch W and its moments
-    are held transposed (Adam is elementwise), W^T in the rows of the batch's ``stacked`` array."""
+    batch's loss times its rows) and the step count reached."""
     n_bits, dims = W.shape
     beta1, beta2 = ADAM_BETAS
     last = order.size % batch_size
     full_buffers = batch_buffers(batch_size, n_bits, dims)
     last_buffers = batch_buffers(max(last, 1), n_bits, dims)
-    Wt = full_buffers[0][:dims]
-    Wt[:] = W.T
-    m_Wt, v_Wt = np.ascontiguousarray(m_W.T), np.ascontiguousarray(v_W.T)
     x = np.empty((batch_size, dims), dtype=np.float32)
     reconstruction_sum = 0.0
     regularizer_sum = 0.0
     for start in range(0, order.size, batch_size):
         rows = min(batch_size, order.size - start)
-        stacked, products, right, z, g_Wt, g_c = full_buffers if rows == batch_size else last_buffers
-        if rows != batch_size:
-            stacked[:dims] = Wt
+        buffers = full_buffers if rows == batch_size else last_buffers
         for i in range(rows):  # element by element: twice as fast as row copies here (cache misses overlap)
             row = order[start + i]
             for k in range(dims):
                 x[i, k] = X[row, k]
-        reconstruction, regularizer = batch_gradients(
-            x[:rows], c, lambda_reg, straight_through, stacked, products, right, z, g_Wt, g_c
-        )
+        reconstruction, regularizer = batch_gradients(x[:rows], W, c, lambda_reg, straight_through, *buffers)
+        g_W, g_c = buffers[-2], buffers[-1]
         reconstruction_sum += reconstruction * rows
         regularizer_sum += regularizer * rows
         step += 1
         step_size = lr / (1.0 - beta1**step)
         bias_root = np.sqrt(1.0 - beta2**step)
-        Wt_batch = stacked[:dims]
         _adam_update(
-            Wt_batch.reshape(-1), g_Wt.reshape(-1), m_Wt.reshape(-1), v_Wt.reshape(-1),
+            W.reshape(-1), g_W.reshape(-1), m_W.reshape(-1), v_W.reshape(-1),
             step_size, bias_root, beta1, beta2, ADAM_EPS,
         )  # fmt: skip
         _adam_update(c, g_c, m_c, v_c, step_size, bias_root, beta1, beta2, ADAM_EPS)
-        if rows != batch_size:
-            Wt[:] = Wt_batch
-    W[:] = Wt.T
-    m_W[:] = m_Wt.T
-    v_W[:] = v_Wt.T
     return reconstruction_sum, regularizer_sum, step
 
 
