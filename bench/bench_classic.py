@@ -96,7 +96,7 @@ def faruqui_run(binary: Path, X: np.ndarray, fitted: OvercompleteBinarizer, thre
         str(out),
     ]
     start = time.perf_counter()
-    run = subprocess.run(command, capture_output=True, text=True)  # it exits 1 even when it succeeds
+    run = subprocess.run(command, check=False, capture_output=True, text=True)  # exits 1 on success too
     seconds = time.perf_counter() - start
     if not (out.parent / (out.name + "_dict")).exists():
         raise RuntimeError(f"{binary} wrote no dictionary:\n{run.stderr[-2000:]}")

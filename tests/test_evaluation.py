@@ -5,6 +5,7 @@ import pytest
 from scipy.spatial.distance import cdist
 from scipy.stats import spearmanr
 
+from binembed import knn
 from binembed.codes import BinaryCodes, pack_bits
 from binembed.datasets import TextDataset
 from binembed.embeddings import Embedding
@@ -36,6 +37,20 @@ def test_hamming_neighbours_match_scipy_with_index_tie_break(n_bits):
     index, distance = hamming_neighbours(pack_bits(queries), pack_bits(refs), 7)
     expected = np.rint(cdist(queries, refs, "hamming") * n_bits).astype(int)
     assert (index == reference_neighbours(expected, 7)).all()
+    assert (distance == np.take_along_axis(expected, index, axis=1)).all()
+
+
+@pytest.mark.parametrize("n_bits", [5, 130])
+def test_hamming_neighbours_across_tiles_and_query_blocks(n_bits):
+    """References over several tiles (the last one partial), ties across tile boundaries (5 bits:
+    every distance is shared by hundreds), a fold excluded, and more queries than one block."""
+    rng = np.random.default_rng(n_bits)
+    refs = rng.integers(0, 2, size=(3 * knn._REF_TILE + 17, n_bits))
+    queries = rng.integers(0, 2, size=(knn._QUERY_BLOCK + 6, n_bits))
+    query_groups, ref_groups = rng.integers(-1, 3, len(queries)), rng.integers(0, 3, len(refs))
+    index, distance = hamming_neighbours(pack_bits(queries), pack_bits(refs), 9, query_groups, ref_groups)
+    expected = np.rint(cdist(queries, refs, "hamming") * n_bits)
+    assert (index == reference_neighbours(expected, 9, query_groups, ref_groups)).all()
     assert (distance == np.take_along_axis(expected, index, axis=1)).all()
 
 

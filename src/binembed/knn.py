@@ -40,33 +40,73 @@ def _popcount64(typingctx, x):
     return types.uint64(types.uint64), codegen
 
 
+#: The Hamming kernels hold the references group-major (n_groups x n_refs), so that XOR and
+#: popcount run across references in vector registers, and score them a tile of _REF_TILE at a
+#: time; the neighbour search passes a block of up to _QUERY_BLOCK queries over each tile while it
+#: is in the L1 cache. Measured at 400k x 256 bits, 1000 queries: 0.26 s for 64 x 256, 0.74 s as a
+#: reference at a time (the vote's cost is its histogram, which the blocking did not speed up).
+_REF_TILE = 256
+_QUERY_BLOCK = 64
+
+
+@numba.njit(cache=True, inline="always")
+def _tile_distances(query, refs_by_group, start, distance):
+    """distance[t] = Hamming distance of ``query`` (uint64 groups) to reference start + t, for the
+    len(distance) references of the tile; refs_by_group is (n_groups, n_refs) uint64."""
+    width = distance.size
+    for t in range(width):
+        distance[t] = 0
+    for g in range(query.size):
+        word = query[g]
+        row = refs_by_group[g, start : start + width]
+        for t in range(width):
+            distance[t] += _popcount64(word ^ row[t])
+
+
 @numba.njit(parallel=True, cache=True)
-def _hamming_neighbours(queries, refs, query_groups, ref_groups, out_index, out_distance):
-    """The k nearest references of each query by insertion into its sorted row of k; a reference
-    no closer than the k-th found so far is dropped before anything else is looked at."""
+def _hamming_neighbours(queries, refs_by_group, query_groups, ref_groups, block, out_index, out_distance):
+    """The k nearest references of each query by insertion into its sorted row of k; a tile whose
+    closest reference is no closer than the k-th found so far is dropped whole. References are
+    met in index order, so ties keep the earlier reference (whatever ``block`` and the threads)."""
     k = out_index.shape[1]
-    n_groups = queries.shape[1]
-    for q in numba.prange(queries.shape[0]):
-        filled = 0
-        worst = np.iinfo(np.int64).max  # the k-th distance once k are found
-        for r in range(refs.shape[0]):
-            d = 0
-            for g in range(n_groups):
-                d += _popcount64(queries[q, g] ^ refs[r, g])
-            if d >= worst or (query_groups[q] >= 0 and ref_groups[r] == query_groups[q]):
-                continue
-            # insertion sort step: strict comparison keeps earlier references first among ties
-            pos = filled if filled < k else k - 1
-            while pos > 0 and out_distance[q, pos - 1] > d:
-                out_distance[q, pos] = out_distance[q, pos - 1]
-                out_index[q, pos] = out_index[q, pos - 1]
-                pos -= 1
-            out_distance[q, pos] = d
-            out_index[q, pos] = r
-            if filled < k:
-                filled += 1
-            if filled == k:
-                worst = out_distance[q, k - 1]
+    n_refs = refs_by_group.shape[1]
+    n_queries = queries.shape[0]
+    for number in numba.prange(-(-n_queries // block)):
+        first = number * block
+        last = min(first + block, n_queries)
+        distances = np.empty(_REF_TILE, dtype=np.int64)
+        filled = np.zeros(block, dtype=np.int64)
+        worst = np.full(block, np.iinfo(np.int64).max, dtype=np.int64)  # the k-th distance once k are found
+        for start in range(0, n_refs, _REF_TILE):
+            distance = distances[: min(_REF_TILE, n_refs - start)]
+            for q in range(first, last):
+                _tile_distances(queries[q], refs_by_group, start, distance)
+                slot = q - first
+                closest = np.iinfo(np.int64).max
+                for t in range(distance.size):
+                    closest = min(closest, distance[t])
+                if closest >= worst[slot]:
+                    continue
+                for t in range(distance.size):
+                    d, r = distance[t], start + t
+                    if d >= worst[slot] or (query_groups[q] >= 0 and ref_groups[r] == query_groups[q]):
+                        continue
+                    # insertion sort step: strict comparison keeps earlier references first among ties
+                    pos = min(filled[slot], k - 1)
+                    while pos > 0 and out_distance[q, pos - 1] > d:
+                        out_distance[q, pos] = out_distance[q, pos - 1]
+                        out_index[q, pos] = out_index[q, pos - 1]
+                        pos -= 1
+                    out_distance[q, pos] = d
+                    out_index[q, pos] = r
+                    filled[slot] = min(filled[slot] + 1, k)
+                    if filled[slot] == k:
+                        worst[slot] = out_distance[q, k - 1]
+
+
+def _query_block(n_queries: int) -> int:
+    """Queries per block: _QUERY_BLOCK, or fewer so that every numba thread gets a block."""
+    return max(1, min(_QUERY_BLOCK, -(-n_queries // numba.get_num_threads())))
 
 
 def _groups(groups, n):
@@ -80,8 +120,9 @@ def hamming_neighbours(queries, refs, k, query_groups=None, ref_groups=None):
     out_index = np.full((len(q64), k), -1, dtype=np.int64)
     out_distance = np.full((len(q64), k), np.iinfo(np.int64).max, dtype=np.int64)
     _hamming_neighbours(
-        q64, r64, _groups(query_groups, len(q64)), _groups(ref_groups, len(r64)), out_index, out_distance
-    )
+        q64, np.ascontiguousarray(r64.T), _groups(query_groups, len(q64)), _groups(ref_groups, len(r64)),
+        _query_block(len(q64)), out_index, out_distance,
+    )  # fmt: skip
     return out_index, out_distance
 
 
@@ -122,42 +163,50 @@ def cosine_neighbours(queries, refs, k, query_groups=None, ref_groups=None, chun
 
 
 @numba.njit(parallel=True, cache=True)
-def _hamming_vote_kernel(queries, refs, ref_labels, query_groups, ref_groups, ks, scores, nearest):
+def _hamming_vote_kernel(queries, refs_by_group, ref_labels, query_groups, ref_groups, ks, scores, nearest):
     """scores[q, j, c] of the tie-averaged vote among the ks[j] nearest (module docstring) and
     nearest[q, c], the distance of class c's nearest reference (64 x groups + 1 when it has none), from
     a per-query histogram of the distances of every class."""
-    n_classes = nearest.shape[1]
     max_distance = queries.shape[1] * 64
+    n_refs = refs_by_group.shape[1]
     for q in numba.prange(queries.shape[0]):
-        histogram = np.zeros((max_distance + 1, n_classes), dtype=np.int64)
-        available = 0
-        for r in range(refs.shape[0]):
-            if query_groups[q] >= 0 and ref_groups[r] == query_groups[q]:
-                continue
-            d = 0
-            for g in range(queries.shape[1]):
-                d += _popcount64(queries[q, g] ^ refs[r, g])
-            histogram[d, ref_labels[r]] += 1
-            available += 1
+        histogram = np.zeros((max_distance + 1, nearest.shape[1]), dtype=np.int64)
+        distances = np.empty(_REF_TILE, dtype=np.int64)
+        for start in range(0, n_refs, _REF_TILE):
+            distance = distances[: min(_REF_TILE, n_refs - start)]
+            _tile_distances(queries[q], refs_by_group, start, distance)
+            for t in range(distance.size):
+                if query_groups[q] < 0 or ref_groups[start + t] != query_groups[q]:
+                    histogram[distance[t], ref_labels[start + t]] += 1
+        _vote_scores(histogram, ks, scores[q], nearest[q])
+
+
+@numba.njit(cache=True)
+def _vote_scores(histogram, ks, scores, nearest):
+    """One query's scores (len(ks) x n_classes) and its classes' nearest distances (max distance
+    + 1 for a class with no reference) from its histogram of distances by class."""
+    n_classes = nearest.size
+    max_distance = histogram.shape[0] - 1
+    for c in range(n_classes):
+        nearest[c] = max_distance + 1
+    for d in range(max_distance, -1, -1):
         for c in range(n_classes):
-            nearest[q, c] = max_distance + 1
-        for d in range(max_distance, -1, -1):
-            for c in range(n_classes):
-                if histogram[d, c] > 0:
-                    nearest[q, c] = d
-        closer = np.zeros(n_classes, dtype=np.int64)
-        n_closer = 0
-        d = 0
-        for j in range(ks.shape[0]):
-            k = min(ks[j], available)
+            if histogram[d, c] > 0:
+                nearest[c] = d
+    available = histogram.sum()
+    closer = np.zeros(n_classes, dtype=np.int64)
+    n_closer = 0
+    d = 0
+    for j in range(ks.shape[0]):
+        k = min(ks[j], available)
+        at_d = histogram[d].sum()
+        while n_closer + at_d < k:
+            closer += histogram[d]
+            n_closer += at_d
+            d += 1
             at_d = histogram[d].sum()
-            while n_closer + at_d < k:
-                closer += histogram[d]
-                n_closer += at_d
-                d += 1
-                at_d = histogram[d].sum()
-            for c in range(n_classes):
-                scores[q, j, c] = at_d * closer[c] + (k - n_closer) * histogram[d, c]
+        for c in range(n_classes):
+            scores[j, c] = at_d * closer[c] + (k - n_closer) * histogram[d, c]
 
 
 def hamming_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, ref_groups=None):
@@ -170,7 +219,7 @@ def hamming_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, r
     nearest = np.zeros((len(q64), n_classes), dtype=np.int64)
     _hamming_vote_kernel(
         q64,
-        r64,
+        np.ascontiguousarray(r64.T),
         np.asarray(ref_labels, dtype=np.int64),
         _groups(query_groups, len(q64)),
         _groups(ref_groups, len(r64)),
