@@ -3,8 +3,8 @@ packed codes, timed on the running machine (one thread).
 
 Dense: the query's unit float32 vector against the unit float32 matrix of the vocabulary (one BLAS
 matrix-vector product, cosine), then the k largest by ``argpartition``. Codes: XOR and popcount of
-the packed 64-bit groups against every word (:mod:`binembed.knn`'s Hamming kernel), keeping the k
-nearest as it goes. Both exclude nothing (the query word is its own nearest neighbour) and both are
+the packed 64-bit groups against every word (:mod:`binembed.knn`'s Hamming kernel, the groups
+held group-major as it takes them), keeping the k nearest as it goes. Both exclude nothing (the query word is its own nearest neighbour) and both are
 timed per query, after one untimed warm-up query; the statistic is the median over the queries.
 """
 
@@ -44,6 +44,7 @@ def code_queries(packed: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarr
     """Seconds of each top-k Hamming query for the words ``rows`` over packed codes, and the k
     rows found (nearest first, ties by row)."""
     groups = uint64_groups(packed)
+    by_group = np.ascontiguousarray(groups.T)  # the kernel's layout, made once like the dense unit matrix
     everyone = np.full(len(groups), -1, dtype=np.int64)
     alone = np.full(1, -1, dtype=np.int64)
     seconds, found = [], []
@@ -51,7 +52,7 @@ def code_queries(packed: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarr
         index = np.full((1, k), -1, dtype=np.int64)
         distance = np.full((1, k), np.iinfo(np.int64).max, dtype=np.int64)
         started = time.perf_counter()
-        _hamming_neighbours(groups[row : row + 1], groups, alone, everyone, index, distance)
+        _hamming_neighbours(groups[row : row + 1], by_group, alone, everyone, 1, index, distance)
         seconds.append(time.perf_counter() - started)
         found.append(index[0])
     return np.array(seconds[1:]), np.array(found[1:])
