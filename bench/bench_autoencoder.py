@@ -97,10 +97,13 @@ def run_binembed(method, autograd, vectors, bits, epochs, seed, out) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_tissier(binary: Path, vectors: Path, words: Path, bits: int, epochs: int, work: Path) -> dict:
+def run_tissier(
+    binary: Path, vectors: Path, words: Path, bits: int, epochs: int, work: Path, repeats: int
+) -> dict:
     """Tissier's binarize on the same vectors as a text embedding. It reads and writes text
-    files, so it runs twice, with ``epochs`` and with 0 epochs: the difference is its training
-    time, the figure compared (the whole process's time is kept too)."""
+    files, so it runs with ``epochs`` and with 0 epochs: the difference is its training time, the
+    figure compared (the whole process's time is kept too). Each runs ``repeats`` times and its
+    fastest run counts: a difference of two single runs moved by +-0.4 s of 2 s here."""
     text = work / "vectors.txt"
     X = np.load(vectors)
     with open(text, "w") as stream:
@@ -113,12 +116,15 @@ def run_tissier(binary: Path, vectors: Path, words: Path, bits: int, epochs: int
     for n_epochs in (0, epochs):
         command = [str(binary), "-input", str(text), "-output", str(work / "tissier.txt"), "-n-bits", str(bits),
                    "-batch-size", "75", "-lr-rec", "0.001", "-lr-reg", "0.001", "-epoch", str(n_epochs)]  # fmt: skip
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env={**os.environ, **ONE_THREAD})
-        seconds = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        runs.append((seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime))
+        timings = []
+        for _ in range(repeats):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, env={**os.environ, **ONE_THREAD})
+            seconds = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            timings.append((seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime))
+        runs.append(min(timings))
     return {"seconds": runs[1][0] - runs[0][0], "cpu": runs[1][1] - runs[0][1],
             "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "process_seconds": runs[1][0]}  # fmt: skip
@@ -146,6 +152,9 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--bits", type=int, default=256)
     parser.add_argument("--seeds", type=int, default=2, help="seeds per binembed trainer (default 2)")
+    parser.add_argument(
+        "--tissier-repeats", type=int, default=3, help="runs of each Tissier timing (fastest counts)"
+    )
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--autograd", action="store_true", help=argparse.SUPPRESS)
@@ -163,7 +172,9 @@ def main(argv=None):
         words = words_file.read_text().split("\n")[:-1]
         runs = {}
         if args.tissier:
-            runs["tissier (C)"] = run_tissier(args.tissier, vectors, words_file, args.bits, args.epochs, work)
+            runs["tissier (C)"] = run_tissier(
+                args.tissier, vectors, words_file, args.bits, args.epochs, work, args.tissier_repeats
+            )
         scores = {}
         for method in ("ae_nste", "ae_ste"):
             for autograd in (False, True):
@@ -210,9 +221,8 @@ def main(argv=None):
                   f"(difference {abs(means[''] - means[' autograd']) / 100:.4f}, target <= 0.01)")  # fmt: skip
         if reference:
             for method in ("ae_nste", "ae_ste"):
-                print(
-                    f"{method}: {runs[method + ' s0']['seconds'] / reference:.2f}x Tissier's wall (target <= 1.0x)"
-                )
+                fastest = min(runs[f"{method} s{seed}"]["seconds"] for seed in range(args.seeds))
+                print(f"{method}: {fastest / reference:.2f}x Tissier's wall, fastest seed (target <= 1.0x)")
 
 
 if __name__ == "__main__":
