@@ -108,9 +108,8 @@ def faruqui_run(binary: Path, X: np.ndarray, fitted: OvercompleteBinarizer, thre
     rows, cols, *values = (out.parent / (out.name + "_dict")).read_text().split()
     D = np.array(values, dtype=np.float64).reshape(int(rows), int(cols)).T  # his L x K, ours K x L
     residual = X.astype(np.float64) - A @ D
-    objective = (np.square(residual).sum() + fitted.l1 * np.abs(A).sum()) / len(X) + fitted.l2 * np.square(
-        D
-    ).sum()
+    per_word = (np.square(residual).sum() + fitted.l1 * np.abs(A).sum()) / len(X)
+    objective = per_word + fitted.l2 * np.square(D).sum()
     return seconds, objective
 
 

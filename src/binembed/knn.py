@@ -104,6 +104,11 @@ def _hamming_neighbours(queries, refs_by_group, query_groups, ref_groups, block,
                         worst[slot] = out_distance[q, k - 1]
 
 
+def group_major(codes64: np.ndarray) -> np.ndarray:
+    """uint64 codes (words, n_groups) as (n_groups, words), the layout the Hamming kernels read."""
+    return np.ascontiguousarray(codes64.T)
+
+
 def _query_block(n_queries: int) -> int:
     """Queries per block: _QUERY_BLOCK, or fewer so that every numba thread gets a block."""
     return max(1, min(_QUERY_BLOCK, -(-n_queries // numba.get_num_threads())))
@@ -120,7 +125,7 @@ def hamming_neighbours(queries, refs, k, query_groups=None, ref_groups=None):
     out_index = np.full((len(q64), k), -1, dtype=np.int64)
     out_distance = np.full((len(q64), k), np.iinfo(np.int64).max, dtype=np.int64)
     _hamming_neighbours(
-        q64, np.ascontiguousarray(r64.T), _groups(query_groups, len(q64)), _groups(ref_groups, len(r64)),
+        q64, group_major(r64), _groups(query_groups, len(q64)), _groups(ref_groups, len(r64)),
         _query_block(len(q64)), out_index, out_distance,
     )  # fmt: skip
     return out_index, out_distance
@@ -219,7 +224,7 @@ def hamming_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, r
     nearest = np.zeros((len(q64), n_classes), dtype=np.int64)
     _hamming_vote_kernel(
         q64,
-        np.ascontiguousarray(r64.T),
+        group_major(r64),
         np.asarray(ref_labels, dtype=np.int64),
         _groups(query_groups, len(q64)),
         _groups(ref_groups, len(r64)),

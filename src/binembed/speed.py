@@ -4,8 +4,9 @@ packed codes, timed on the running machine (one thread).
 Dense: the query's unit float32 vector against the unit float32 matrix of the vocabulary (one BLAS
 matrix-vector product, cosine), then the k largest by ``argpartition``. Codes: XOR and popcount of
 the packed 64-bit groups against every word (:mod:`binembed.knn`'s Hamming kernel, the groups
-held group-major as it takes them), keeping the k nearest as it goes. Both exclude nothing (the query word is its own nearest neighbour) and both are
-timed per query, after one untimed warm-up query; the statistic is the median over the queries.
+held group-major as it takes them), keeping the k nearest as it goes. Both exclude nothing (the
+query word is its own nearest neighbour) and both are timed per query, after one untimed warm-up
+query; the statistic is the median over the queries.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 import numpy as np
 
 from .codes import uint64_groups
-from .knn import _hamming_neighbours
+from .knn import _hamming_neighbours, group_major
 
 
 def query_words(n_words: int, n_queries: int, seed: int = 0) -> np.ndarray:
@@ -44,7 +45,7 @@ def code_queries(packed: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarr
     """Seconds of each top-k Hamming query for the words ``rows`` over packed codes, and the k
     rows found (nearest first, ties by row)."""
     groups = uint64_groups(packed)
-    by_group = np.ascontiguousarray(groups.T)  # the kernel's layout, made once like the dense unit matrix
+    by_group = group_major(groups)  # made once, like the dense side's unit matrix
     everyone = np.full(len(groups), -1, dtype=np.int64)
     alone = np.full(1, -1, dtype=np.int64)
     seconds, found = [], []
