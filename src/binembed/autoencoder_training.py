@@ -25,6 +25,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from .blas import sgemm, sgemm_scratch
+
 #: torch.optim.Adam's defaults
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8
@@ -67,22 +69,25 @@ def tanh32(x):
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
 def _adam_update(param, grad, m, v, step_size, bias_root, beta1, beta2, eps):
-    """Torch's Adam on a flat float32 parameter, in place, in float32 arithmetic (as torch's)."""
+    """Torch's Adam on a flat float32 parameter, in place, in float32 arithmetic (as torch's).
+    sqrt(v) / sqrt(1 - beta2^t) is taken as sqrt(v) times its reciprocal, computed once: one
+    division an element fewer than torch (a rounding apart), where sqrt and division bound the
+    loop."""
     beta1, beta2, eps = np.float32(beta1), np.float32(beta2), np.float32(eps)
-    step_size, bias_root = np.float32(step_size), np.float32(bias_root)
+    step_size, inverse_root = np.float32(step_size), np.float32(1.0 / bias_root)
     one = np.float32(1.0)
     for j in range(param.size):
         m[j] = beta1 * m[j] + (one - beta1) * grad[j]
         v[j] = beta2 * v[j] + (one - beta2) * grad[j] * grad[j]
-        param[j] -= step_size * m[j] / (np.sqrt(v[j]) / bias_root + eps)
+        param[j] -= step_size * m[j] / (np.sqrt(v[j]) * inverse_root + eps)
 
 
 @numba.njit(cache=True)
 def batch_buffers(rows, n_bits, dims):
-    """The float32 arrays batch_gradients works in for batches of ``rows`` words, in its order:
-    x^T (dims x rows), z^T, b^T and the gated g_b^T (n_bits x rows), y (then y's errors) and
-    g_u (rows x dims), g_u^T (dims x rows), 2 lambda_reg R (dims x dims), one product's part of
-    dL/dW and dL/dW itself (n_bits x dims), and dL/dc (dims)."""
+    """The arrays batch_gradients works in for batches of ``rows`` words, in its order (float32
+    but for sgemm's scratch): x^T (dims x rows), z^T, b^T and the gated g_b^T (n_bits x rows),
+    y (then y's errors) and g_u (rows x dims), g_u^T (dims x rows), R (dims x dims), the
+    scratch, and then dL/dW (n_bits x dims) and dL/dc (dims)."""
     return (
         np.zeros((dims, rows), dtype=np.float32),
         np.zeros((n_bits, rows), dtype=np.float32),
@@ -92,30 +97,23 @@ def batch_buffers(rows, n_bits, dims):
         np.zeros((rows, dims), dtype=np.float32),
         np.zeros((dims, rows), dtype=np.float32),
         np.zeros((dims, dims), dtype=np.float32),
-        np.zeros((n_bits, dims), dtype=np.float32),
+        sgemm_scratch(),
         np.zeros((n_bits, dims), dtype=np.float32),
         np.zeros(dims, dtype=np.float32),
     )
 
 
-@numba.njit(cache=True, inline="always")
-def _add_into(total, part):
-    """total += part, elementwise (both C-contiguous)."""
-    total, part = total.reshape(-1), part.reshape(-1)
-    for j in range(total.size):
-        total[j] += part[j]
-
-
 @numba.njit(cache=True, error_model="numpy")
 def batch_gradients(
-    x, W, c, lambda_reg, straight_through, xT, zT, bT, g_bT, y, g_u, g_uT, R2, part, g_W, g_c
+    x, W, c, lambda_reg, straight_through, xT, zT, bT, g_bT, y, g_u, g_uT, R, scratch, g_W, g_c
 ):
     """Fill g_W (m x d) with the batch's dL/dW and g_c (d) with dL/dc (module docstring) for the
     rows x (n x d); return (L_rec, L_reg). The products are one BLAS call each, in the
     orientations OpenBLAS runs fastest here (W m x d row-major, as the model holds it; stacking
-    products that share an operand, or ssyrk for S, measured slower):
+    products that share an operand, or ssyrk for S, measured slower), the later terms of dL/dW
+    summed into it by sgemm's beta:
 
-        z^T = W x^T,   S = W^T W,   y = b W,   dL/dW = b^T g_u + W (2 lambda_reg R)
+        z^T = W x^T,   S = W^T W,   y = b W,   dL/dW = b^T g_u + 2 lambda_reg W R
                                                [+ g_b^T x, g_b^T = (W g_u^T) * 1{|z^T| <= 1}: STE]
 
     The arrays after ``straight_through`` come from batch_buffers(n, m, d)."""
@@ -128,14 +126,11 @@ def batch_gradients(
     for j in range(n_bits):
         for i in range(rows):
             bT[j, i] = 1.0 if zT[j, i] > 0 else 0.0
-    np.dot(W.T, W, R2)
-    residuals = R2.reshape(-1)
+    np.dot(W.T, W, R)
     for k in range(dims):
-        R2[k, k] -= 1.0  # R = S - I
+        R[k, k] -= 1.0  # R = S - I
+    residuals = R.reshape(-1)
     squared_residual = np.dot(residuals, residuals)
-    two_lambda = np.float32(2.0 * lambda_reg)
-    for q in range(residuals.size):
-        residuals[q] *= two_lambda
     np.dot(bT.T, W, y)
     one, scale = np.float32(1.0), np.float32(2.0 / (rows * dims))
     for i in range(rows):
@@ -151,8 +146,7 @@ def batch_gradients(
     errors = y.reshape(-1)
     squared_error = np.dot(errors, errors)
     np.dot(bT, g_u, g_W)
-    np.dot(W, R2, part)
-    _add_into(g_W, part)
+    sgemm(np.float32(2.0 * lambda_reg), W, False, R, False, one, g_W, scratch)
     if straight_through:
         for i in range(rows):
             for k in range(dims):
@@ -162,8 +156,7 @@ def batch_gradients(
             for i in range(rows):
                 if abs(zT[j, i]) > 1.0:
                     g_bT[j, i] = 0.0
-        np.dot(g_bT, x, part)
-        _add_into(g_W, part)
+        sgemm(one, g_bT, False, x, False, one, g_W, scratch)
     return squared_error / (rows * dims), 0.5 * squared_residual
 
 
