@@ -14,7 +14,7 @@ from binembed.autoencoder import (
     autoencoder_losses,
     heaviside,
 )
-from binembed.autoencoder_training import batch_buffers, batch_gradients, tanh32
+from binembed.autoencoder_training import _CLOSED_GATE_SHARE, batch_buffers, batch_gradients, tanh32
 from binembed.binarizers import NotFittedError
 from binembed.codes import unpack_bits
 from binembed.methods import binarizer_class
@@ -233,14 +233,22 @@ def test_cuda_agrees_with_cpu(X):
 
 
 @pytest.mark.parametrize("straight_through", [False, True])
-def test_compiled_batch_gradients_are_autograds(straight_through):
+@pytest.mark.parametrize(
+    ("x_scale", "closed_least", "closed_most"),
+    [
+        (0.8, 0.1, 0.9),  # the STE's encoder gradient as g_b^T x
+        (0.4, 0.01, _CLOSED_GATE_SHARE),  # as W (g_u^T x) less the closed entries
+    ],
+)
+def test_compiled_batch_gradients_are_autograds(straight_through, x_scale, closed_least, closed_most):
     """The compiled loop's hand-written gradients (float32) are torch autograd's of
-    autoencoder_losses, with the step of each estimator."""
+    autoencoder_losses, with the step of each estimator, by either route the STE takes."""
     rng = np.random.default_rng(2)
     W = (rng.normal(size=(40, 12)) * 0.4).astype(np.float32)
     c = (rng.normal(size=12) * 0.1).astype(np.float32)
-    x = (rng.normal(size=(9, 12)) * 0.8).astype(np.float32)
-    assert 0.1 < np.mean(np.abs(x @ W.T) <= 1) < 0.9  # both sides of the STE gate are exercised
+    x = (rng.normal(size=(9, 12)) * x_scale).astype(np.float32)
+    # both sides of the STE gate are exercised
+    assert closed_least < np.mean(np.abs(x @ W.T) > 1) <= closed_most
     buffers = batch_buffers(9, 40, 12)
     rec, reg = batch_gradients(x, W, c, 0.7, straight_through, *buffers)
     g_W, g_c = buffers[-2], buffers[-1]

@@ -8,7 +8,8 @@ u = b W + c, y = tanh(u) and n = |B| d:
     L_reg = 1/2 ||R||_F^2, R = W^T W - I_d,      dL_reg/dW = 2 W R
     dL/dc = sum_i g_u[i]
     dL/dW = b^T g_u                               (decoder; both estimators)
-          + (g_u W^T * 1{|z| <= 1})^T x           (encoder; STE only: the hardtanh gate)
+          + (g_u W^T * 1{|z| <= 1})^T x           (encoder; STE only: the hardtanh gate;
+                                                   = W g_u^T x less the entries it closes)
           + lambda_reg 2 W R
 
 These are the gradients that torch's autograd takes of ``autoencoder_losses`` (the tests compare
@@ -85,9 +86,10 @@ def _adam_update(param, grad, m, v, step_size, bias_root, beta1, beta2, eps):
 @numba.njit(cache=True)
 def batch_buffers(rows, n_bits, dims):
     """The arrays batch_gradients works in for batches of ``rows`` words, in its order (float32
-    but for sgemm's scratch): x^T (dims x rows), z^T, b^T and the gated g_b^T (n_bits x rows),
-    y (then y's errors) and g_u (rows x dims), g_u^T (dims x rows), R (dims x dims), the
-    scratch, and then dL/dW (n_bits x dims) and dL/dc (dims)."""
+    but for the counts and sgemm's scratch): x^T (dims x rows), z^T, b^T and the gated g_b^T
+    (n_bits x rows), y (then y's errors) and g_u (rows x dims), g_u^T (dims x rows), R
+    (dims x dims), the STE gate's closed entries per bit (n_bits), the scratch, and then dL/dW
+    (n_bits x dims) and dL/dc (dims)."""
     return (
         np.zeros((dims, rows), dtype=np.float32),
         np.zeros((n_bits, rows), dtype=np.float32),
@@ -97,15 +99,60 @@ def batch_buffers(rows, n_bits, dims):
         np.zeros((rows, dims), dtype=np.float32),
         np.zeros((dims, rows), dtype=np.float32),
         np.zeros((dims, dims), dtype=np.float32),
+        np.zeros(n_bits, dtype=np.int64),
         sgemm_scratch(),
         np.zeros((n_bits, dims), dtype=np.float32),
         np.zeros(dims, dtype=np.float32),
     )
 
 
+#: The STE's encoder gradient goes through W (g_u^T x) less the gate's closed entries while at
+#: most this share of them is closed (training on GloVe closes 0.2-1.4 %), else through the two
+#: g_b products. Taking out a closed entry costs about 15 ns, 8x its share of those products
+#: (1.8 ns an entry), so the first route is the faster below about 10 %.
+_CLOSED_GATE_SHARE = 1 / 16
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _closed_gate_counts(zT, closed_in_row):
+    """closed_in_row[j] gets how many entries of row j of z^T the gate closes (|z| > 1); returns
+    their sum. (Counting vectorises; finding the entries does not, so only rows that have one
+    are searched.)"""
+    n_bits, rows = zT.shape
+    one = np.float32(1.0)
+    closed = 0
+    for j in range(n_bits):
+        in_row = 0
+        for i in range(rows):
+            in_row += 1 if abs(zT[j, i]) > one else 0
+        closed_in_row[j] = in_row
+        closed += in_row
+    return closed
+
+
+@numba.njit(cache=True, error_model="numpy", fastmath={"reassoc"})
+def _take_out_closed_gate(zT, closed_in_row, x, W, g_u, g_W):
+    """g_W[j] -= g_b[i, j] x[i], g_b[i, j] = g_u[i] . W[j], for each entry (j, i) of z^T that
+    the gate closes (|z| > 1; ``closed_in_row`` from _closed_gate_counts): W (g_u^T x) less
+    these is the gated (g_u W^T * 1{|z| <= 1})^T x. The dot products are summed in any order
+    (reassoc), so they vectorise."""
+    n_bits, rows = zT.shape
+    dims = x.shape[1]
+    for j in range(n_bits):
+        if closed_in_row[j] == 0:
+            continue
+        for i in range(rows):
+            if abs(zT[j, i]) > 1.0:
+                g_b = np.float32(0.0)
+                for k in range(dims):
+                    g_b += g_u[i, k] * W[j, k]
+                for k in range(dims):
+                    g_W[j, k] -= g_b * x[i, k]
+
+
 @numba.njit(cache=True, error_model="numpy")
 def batch_gradients(
-    x, W, c, lambda_reg, straight_through, xT, zT, bT, g_bT, y, g_u, g_uT, R, scratch, g_W, g_c
+    x, W, c, lambda_reg, straight_through, xT, zT, bT, g_bT, y, g_u, g_uT, R, closed_in_row, scratch, g_W, g_c
 ):
     """Fill g_W (m x d) with the batch's dL/dW and g_c (d) with dL/dc (module docstring) for the
     rows x (n x d); return (L_rec, L_reg). The products are one BLAS call each, in the
@@ -115,6 +162,10 @@ def batch_gradients(
 
         z^T = W x^T,   S = W^T W,   y = b W,   dL/dW = b^T g_u + 2 lambda_reg W R
                                                [+ g_b^T x, g_b^T = (W g_u^T) * 1{|z^T| <= 1}: STE]
+
+    While the STE's gate closes few entries (|z| > 1), its term is taken as W (g_u^T x), summed
+    with the regularizer's as W (2 lambda_reg R + g_u^T x), less the closed entries one by one:
+    a d x d product instead of two m x d x n ones.
 
     The arrays after ``straight_through`` come from batch_buffers(n, m, d)."""
     rows, dims = x.shape
@@ -146,8 +197,19 @@ def batch_gradients(
     errors = y.reshape(-1)
     squared_error = np.dot(errors, errors)
     np.dot(bT, g_u, g_W)
-    sgemm(np.float32(2.0 * lambda_reg), W, False, R, False, one, g_W, scratch)
-    if straight_through:
+    two_lambda = np.float32(2.0 * lambda_reg)
+    gate_mostly_open = (
+        straight_through and _closed_gate_counts(zT, closed_in_row) <= _CLOSED_GATE_SHARE * zT.size
+    )
+    if gate_mostly_open:
+        # were the gate all open, g_b^T x = W (g_u^T x): the d x d product g_u^T x joins
+        # 2 lambda_reg R under the product with W, and the entries it closes are taken out
+        sgemm(one, g_u, True, x, False, two_lambda, R, scratch)
+        sgemm(one, W, False, R, False, one, g_W, scratch)
+        _take_out_closed_gate(zT, closed_in_row, x, W, g_u, g_W)
+    else:
+        sgemm(two_lambda, W, False, R, False, one, g_W, scratch)
+    if straight_through and not gate_mostly_open:
         for i in range(rows):
             for k in range(dims):
                 g_uT[k, i] = g_u[i, k]
