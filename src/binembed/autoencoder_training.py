@@ -88,7 +88,7 @@ def batch_buffers(rows, n_bits, dims):
     """The arrays batch_gradients works in for batches of ``rows`` words, in its order (float32
     but for the counts and sgemm's scratch): x^T (dims x rows), z, b and the gated g_b
     (rows x n_bits), y (then y's errors) and g_u (rows x dims), R (dims x dims), the STE gate's
-    closed entries per word (rows), the scratch, and then dL/dW (n_bits x dims) and dL/dc
+    closed entries per word and block of bits, the scratch, and then dL/dW (n_bits x dims) and dL/dc
     (dims)."""
     return (
         np.zeros((dims, rows), dtype=np.float32),
@@ -98,7 +98,7 @@ def batch_buffers(rows, n_bits, dims):
         np.zeros((rows, dims), dtype=np.float32),
         np.zeros((rows, dims), dtype=np.float32),
         np.zeros((dims, dims), dtype=np.float32),
-        np.zeros(rows, dtype=np.int64),
+        np.zeros((rows, (n_bits + _GATE_BLOCK - 1) // _GATE_BLOCK), dtype=np.int64),
         sgemm_scratch(),
         np.zeros((n_bits, dims), dtype=np.float32),
         np.zeros(dims, dtype=np.float32),
@@ -112,46 +112,53 @@ def batch_buffers(rows, n_bits, dims):
 _CLOSED_GATE_SHARE = 1 / 16
 
 
-@numba.njit(cache=True, inline="always", error_model="numpy")
-def _closed_gate_counts(z, closed_in_row):
-    """closed_in_row[i] gets how many entries of row i of z the gate closes (|z| > 1); returns
-    their sum. (Counting vectorises; finding the entries does not, so only rows that have one
-    are searched.)"""
-    rows, n_bits = z.shape
-    one = np.float32(1.0)
+#: The gate's closed entries are counted per block of this many bits of a word, and only blocks
+#: with one are searched.
+_GATE_BLOCK = 64
+
+
+@numba.njit(cache=True, error_model="numpy", fastmath={"reassoc"})
+def _closed_gate_counts(z, closed_in_block):
+    """closed_in_block[i, k] gets how many entries of z[i, 64 k : 64 (k + 1)] the gate closes
+    (|z| > 1); returns their sum. (Counting vectorises, in float32 sums of 0 and 1 that are
+    exact in any order; finding the entries does not.)"""
+    one, zero = np.float32(1.0), np.float32(0.0)
     closed = 0
-    for i in range(rows):
-        in_row = 0
-        for j in range(n_bits):
-            in_row += 1 if abs(z[i, j]) > one else 0
-        closed_in_row[i] = in_row
-        closed += in_row
+    for i in range(z.shape[0]):
+        for block in range(closed_in_block.shape[1]):
+            z_block = z[i, block * _GATE_BLOCK : (block + 1) * _GATE_BLOCK]  # a slice: 4x faster
+            in_block = zero  # than a range with a min() bound, which does not vectorise
+            for j in range(z_block.size):
+                in_block += one if abs(z_block[j]) > one else zero
+            closed_in_block[i, block] = int(in_block)
+            closed += int(in_block)
     return closed
 
 
 @numba.njit(cache=True, error_model="numpy", fastmath={"reassoc"})
-def _take_out_closed_gate(z, closed_in_row, x, W, g_u, g_W):
+def _take_out_closed_gate(z, closed_in_block, x, W, g_u, g_W):
     """g_W[j] -= g_b[i, j] x[i], g_b[i, j] = g_u[i] . W[j], for each entry (i, j) of z that the
-    gate closes (|z| > 1; ``closed_in_row`` from _closed_gate_counts): W (g_u^T x) less
+    gate closes (|z| > 1; ``closed_in_block`` from _closed_gate_counts): W (g_u^T x) less
     these is the gated (g_u W^T * 1{|z| <= 1})^T x. The dot products are summed in any order
     (reassoc), so they vectorise."""
     rows, n_bits = z.shape
     dims = x.shape[1]
     for i in range(rows):
-        if closed_in_row[i] == 0:
-            continue
-        for j in range(n_bits):
-            if abs(z[i, j]) > 1.0:
-                g_b = np.float32(0.0)
-                for k in range(dims):
-                    g_b += g_u[i, k] * W[j, k]
-                for k in range(dims):
-                    g_W[j, k] -= g_b * x[i, k]
+        for block in range(closed_in_block.shape[1]):
+            if closed_in_block[i, block] == 0:
+                continue
+            for j in range(block * _GATE_BLOCK, min((block + 1) * _GATE_BLOCK, n_bits)):
+                if abs(z[i, j]) > 1.0:
+                    g_b = np.float32(0.0)
+                    for k in range(dims):
+                        g_b += g_u[i, k] * W[j, k]
+                    for k in range(dims):
+                        g_W[j, k] -= g_b * x[i, k]
 
 
 @numba.njit(cache=True, error_model="numpy")
 def batch_gradients(
-    x, W, c, lambda_reg, straight_through, xT, z, b, g_b, y, g_u, R, closed_in_row, scratch, g_W, g_c
+    x, W, c, lambda_reg, straight_through, xT, z, b, g_b, y, g_u, R, closed_in_block, scratch, g_W, g_c
 ):
     """Fill g_W (m x d) with the batch's dL/dW and g_c (d) with dL/dc (module docstring) for the
     rows x (n x d); return (L_rec, L_reg). The products are one BLAS call each, in the
@@ -200,14 +207,14 @@ def batch_gradients(
     sgemm(one, b, True, g_u, False, zero, g_W, scratch)
     two_lambda = np.float32(2.0 * lambda_reg)
     gate_mostly_open = (
-        straight_through and _closed_gate_counts(z, closed_in_row) <= _CLOSED_GATE_SHARE * z.size
+        straight_through and _closed_gate_counts(z, closed_in_block) <= _CLOSED_GATE_SHARE * z.size
     )
     if gate_mostly_open:
         # were the gate all open, g_b^T x = W (g_u^T x): the d x d product g_u^T x joins
         # 2 lambda_reg R under the product with W, and the entries it closes are taken out
         sgemm(one, g_u, True, x, False, two_lambda, R, scratch)
         sgemm(one, W, False, R, False, one, g_W, scratch)
-        _take_out_closed_gate(z, closed_in_row, x, W, g_u, g_W)
+        _take_out_closed_gate(z, closed_in_block, x, W, g_u, g_W)
     else:
         sgemm(two_lambda, W, False, R, False, one, g_W, scratch)
     if straight_through and not gate_mostly_open:
