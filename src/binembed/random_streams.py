@@ -65,12 +65,6 @@ def stream_value(key, n):
     return mix64(key + np.uint64(n + 1) * _GOLDEN)
 
 
-@numba.njit(cache=True, inline="always")
-def uniform(bits):
-    """A uniform in [0, 1) from the top 53 bits of a 64-bit hash."""
-    return np.float64(bits >> np.uint64(11)) * 2.0**-53
-
-
 # Branch-free log, cos and sin in plain arithmetic (numba has no vector math library here).
 _SQRT2 = np.sqrt(2.0)
 _LN2 = np.log(2.0)
