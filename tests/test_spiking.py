@@ -20,6 +20,7 @@ from binembed.spiking import (
     PoissonBinarizer,
     _lif_kernel,
     simulate_word,
+    stable_potential,
 )
 
 RNG = np.random.default_rng(0)
@@ -195,6 +196,24 @@ def test_izhikevich_strong_inhibition_stays_below_rest_like_the_continuous_model
     span = (0.0, N_STEPS * DT_MS)
     reference = solve_ivp(rhs, span, [-65.0, b * -65.0], method="Radau", rtol=1e-9, atol=1e-9)
     assert v[-1] == pytest.approx(reference.y[0, -1], rel=0.01)
+
+
+def test_izhikevich_words_with_stiff_neurons_get_the_bits_of_the_numpy_equations():
+    # a word with a neuron under I = -5000 is run again with the implicit step (Euler alone first)
+    X = (np.random.default_rng(6).standard_normal((60, 30)) * 0.4).astype(np.float32)
+    X[::7, 3] = -50.0
+    binarizer = IzhikevichRSFSBinarizer(i_boost=100.0).fit(X)
+    codes = binarizer.transform(X)
+    assert 0.05 < unpack_bits(codes, binarizer.n_bits_).mean() < 0.95
+    assert np.array_equal(codes, numpy_bits(binarizer, X))
+
+
+@pytest.mark.parametrize("dt", [DT_MS, 0.05, 0.3])
+def test_stable_potential_is_where_the_float_condition_starts_to_hold(dt):
+    v = stable_potential(dt)
+    assert dt * (0.08 * v + 5.0) >= -1.0
+    assert dt * (0.08 * np.nextafter(v, -np.inf) + 5.0) < -1.0
+    assert v == pytest.approx(-(1.0 / dt + 5.0) / 0.08)
 
 
 # --- Poisson ----------------------------------------------------------------------------------
