@@ -8,7 +8,7 @@ from spiking_reference import numpy_bits
 
 from binembed.binarizers import NotFittedError
 from binembed.codes import unpack_bits
-from binembed.random_streams import cos_sin_turn, log_unit
+from binembed.random_streams import cos_sin_turn, fill_normal_pairs, log_unit, neuron_key, stream_value
 from binembed.spiking import (
     BINARIZER_CLASSES,
     DT_MS,
@@ -100,6 +100,23 @@ def test_box_muller_helpers_match_libm():
         cos_u, sin_u = cos_sin_turn(value)
         assert abs(cos_u - math.cos(2 * math.pi * value)) < 1e-14
         assert abs(sin_u - math.sin(2 * math.pi * value)) < 1e-14
+
+
+def test_filled_normal_pairs_are_box_muller_of_the_streams_by_libm():
+    # fill_normal_pairs is compiled with fused multiply-adds; libm's Box-Muller of the same
+    # stream values (as tests/spiking_reference.py draws them) agrees to rounding
+    keys = np.array(
+        [neuron_key(np.uint64(key), d) for key in (1, 2**40 + 7) for d in range(5)], dtype=np.uint64
+    )
+    xi = np.empty((8, keys.size))
+    fill_normal_pairs(keys, xi)
+    for k in range(4):
+        bits = np.array([stream_value(key, k) for key in keys], dtype=np.uint64)
+        u1 = ((bits >> np.uint64(32)) + np.uint64(1)) * 2.0**-32
+        angle = 2.0 * np.pi * ((bits & np.uint64(0xFFFFFFFF)) * 2.0**-32)
+        r = np.sqrt(-2.0 * np.log(u1))
+        np.testing.assert_allclose(xi[2 * k], r * np.cos(angle), rtol=0, atol=1e-13)
+        np.testing.assert_allclose(xi[2 * k + 1], r * np.sin(angle), rtol=0, atol=1e-13)
 
 
 # --- Izhikevich -------------------------------------------------------------------------------

