@@ -62,7 +62,9 @@ def numpy_bits(binarizer, X):
         p = binarizer.max_rate * DT_MS * 1e-3 * np.clip(scaled, 0.0, 1.0)
         keys = neuron_keys(binarizer.random_state, X32)
         for t in range(N_STEPS):
-            fired[:, :, t // tol] |= p > (stream_value(keys, t) >> np.uint64(11)) * 2.0**-53
+            value = stream_value(keys, t // 2)  # steps 2m and 2m + 1: its high and low 32 bits
+            k = value >> np.uint64(32) if t % 2 == 0 else value & np.uint64(0xFFFFFFFF)
+            fired[:, :, t // tol] |= p > k * 2.0**-32
     elif isinstance(binarizer, LIFBinarizer):
         decay, gain = (
             1.0 - DT_MS / binarizer.tau_m,
