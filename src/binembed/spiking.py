@@ -477,11 +477,12 @@ class PoissonBinarizer(SpikingBinarizer):
     def levels(self, X) -> np.ndarray:
         """The normalized values level_d in [0, 1] of the rows of ``X`` (float64)."""
         X = np.asarray(X, dtype=np.float32)
-        level = np.zeros(X.shape, dtype=np.float64)
         if self.normalization == "rank":
+            level = np.empty(X.shape, dtype=np.float64)  # the kernel writes every entry
             quantiles = np.ascontiguousarray(self.quantiles_.T, dtype=np.float64)
             _rank_level_kernel(X, quantiles, np.linspace(0.0, 1.0, RANK_KNOTS), level)
             return level
+        level = np.zeros(X.shape, dtype=np.float64)
         spread = self.data_max_ - self.data_min_
         varying = spread > 0
         level[:, varying] = np.clip((X[:, varying] - self.data_min_[varying]) / spread[varying], 0.0, 1.0)
