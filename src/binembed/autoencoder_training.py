@@ -207,10 +207,7 @@ def batch_gradients(
     squared_error = np.dot(errors, errors)
     sgemm(one, b, True, g_u, False, zero, g_W, scratch)
     two_lambda = np.float32(2.0 * lambda_reg)
-    gate_mostly_open = (
-        straight_through and _closed_gate_counts(z, closed_in_block) <= _CLOSED_GATE_SHARE * z.size
-    )
-    if gate_mostly_open:
+    if straight_through and _closed_gate_counts(z, closed_in_block) <= _CLOSED_GATE_SHARE * z.size:
         # were the gate all open, g_b^T x = W (g_u^T x): the d x d product g_u^T x joins
         # 2 lambda_reg R under the product with W, and the entries it closes are taken out
         sgemm(one, g_u, True, x, False, two_lambda, R, scratch)
@@ -218,13 +215,13 @@ def batch_gradients(
         _take_out_closed_gate(z, closed_in_block, x, W, g_u, g_W)
     else:
         sgemm(two_lambda, W, False, R, False, one, g_W, scratch)
-    if straight_through and not gate_mostly_open:
-        sgemm(one, g_u, False, W, True, zero, g_b, scratch)
-        for i in range(rows):
-            for j in range(n_bits):
-                if abs(z[i, j]) > 1.0:
-                    g_b[i, j] = 0.0
-        sgemm(one, g_b, True, x, False, one, g_W, scratch)
+        if straight_through:
+            sgemm(one, g_u, False, W, True, zero, g_b, scratch)
+            for i in range(rows):
+                for j in range(n_bits):
+                    if abs(z[i, j]) > 1.0:
+                        g_b[i, j] = 0.0
+            sgemm(one, g_b, True, x, False, one, g_W, scratch)
     return squared_error / (rows * dims), 0.5 * squared_residual
 
 

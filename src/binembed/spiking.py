@@ -289,6 +289,9 @@ def stable_potential(dt: float) -> float:
             unstable = middle
 
 
+_STABLE_POTENTIAL = stable_potential(DT_MS)
+
+
 @numba.njit(cache=True, inline="always", error_model="numpy")
 def _izhikevich_word(x, constants, implicit, pattern, raster, potential, i):
     """Simulate the neurons of word ``x`` (row i) into ``pattern`` (zeroed first), as documented
@@ -654,7 +657,7 @@ class IzhikevichBinarizer(SpikingBinarizer):
             c,
             d,
             float(self.v_th),
-            stable_potential(DT_MS),
+            _STABLE_POTENTIAL,
             DT_MS,
             n_steps,
             self.tol,
