@@ -43,6 +43,16 @@ def stream_value(keys, n):
     return mix64(keys + np.uint64(((n + 1) * GOLDEN) & MASK64))
 
 
+def box_muller(bits):
+    """The two float32 normals of 64-bit stream values: u1 = (high 32 bits + 1) 2^-32 and
+    u2 = (top 24 of the low 32 bits) 2^-24, r = sqrt(-2 ln u1), (r cos 2 pi u2, r sin 2 pi u2) by
+    libm in float64, rounded to float32."""
+    u1 = ((bits >> np.uint64(32)) + np.uint64(1)) * 2.0**-32
+    angle = 2.0 * np.pi * (((bits & np.uint64(0xFFFFFFFF)) >> np.uint64(8)) * 2.0**-24)
+    r = np.sqrt(-2.0 * np.log(u1))
+    return (r * np.cos(angle)).astype(np.float32), (r * np.sin(angle)).astype(np.float32)
+
+
 def numpy_bits(binarizer, X):
     """Packed bits of ``binarizer`` (fitted) on X, simulated with numpy arrays of words x dims."""
     X32, X = X.astype(np.float32), X.astype(np.float64)
@@ -80,12 +90,8 @@ def numpy_bits(binarizer, X):
             v = decay * v + drive
             if noisy:
                 if t % 2 == 0:
-                    bits = stream_value(keys, t // 2)
-                    u1 = ((bits >> np.uint64(32)) + np.uint64(1)) * 2.0**-32
-                    angle = 2.0 * np.pi * ((bits & np.uint64(0xFFFFFFFF)) * 2.0**-32)
-                    r = np.sqrt(-2.0 * np.log(u1))
-                    xi = (r * np.cos(angle), r * np.sin(angle))
-                v += noise_gain * xi[t % 2]
+                    xi = box_muller(stream_value(keys, t // 2))
+                v += noise_gain * xi[t % 2].astype(np.float64)
             spike = v > binarizer.v_th
             fired[:, :, t // tol] |= spike
             v[spike] = binarizer.v_reset

@@ -4,11 +4,17 @@ import numba
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
-from spiking_reference import numpy_bits
+from spiking_reference import box_muller, numpy_bits
 
 from binembed.binarizers import NotFittedError
 from binembed.codes import unpack_bits
-from binembed.random_streams import cos_sin_turn, fill_normal_pairs, log_unit, neuron_key, stream_value
+from binembed.random_streams import (
+    box_muller_radius,
+    cos_sin_turn,
+    fill_normal_pairs,
+    neuron_key,
+    stream_value,
+)
 from binembed.spiking import (
     BINARIZER_CLASSES,
     DT_MS,
@@ -90,33 +96,43 @@ def test_lif_noise_without_noise_is_the_lif():
     assert (LIFNoiseBinarizer(sigma=0.0).fit_transform(X) == LIFBinarizer().fit_transform(X)).all()
 
 
+FLOAT32_EPS = 2.0**-24  # a float32 rounding, relative
+
+
 def test_box_muller_helpers_match_libm():
-    x = np.concatenate([[2.0**-32, 1e-9, 0.5, 1 / math.sqrt(2), 1.0], RNG.uniform(2.0**-32, 1, 1000)])
-    assert max(abs(log_unit(value) - math.log(value)) for value in x) < 1e-13
-    for value in [1e-300, math.sqrt(2), 1.5, 2.0, 3.0, 1e300]:  # beyond the uniforms' range too
-        assert abs(log_unit(value) - math.log(value)) <= 1e-15 * max(1.0, abs(math.log(value)))
-    u = np.concatenate([[0.0, 0.125, 0.25, 0.5, 0.75, 1 - 2.0**-32], RNG.uniform(0, 1, 1000)])
-    for value in u:
+    # the radius keeps its relative precision as u1 = (high + 1) 2^-32 nears 1 (high near 2^32),
+    # where float32(u1) alone has lost the low bits of high
+    edges = [0, 1, 2**24 - 1, 2**24, 2**31, 3037000499, 3037000500, 2**32 - 2**9, 2**32 - 3, 2**32 - 2]
+    high = np.concatenate([edges, RNG.integers(0, 2**32, 2000)]).astype(np.uint32)
+    exact = np.sqrt(-2.0 * np.log((high.astype(np.float64) + 1.0) * 2.0**-32))
+    radius = np.array([box_muller_radius(value) for value in high], dtype=np.float64)
+    assert (np.abs(radius - exact) <= 3 * FLOAT32_EPS * exact).all()
+    assert box_muller_radius(np.uint32(2**32 - 1)) == 0.0  # u1 = 1
+    # cos and sin of u2 = (top 24 bits of low) 2^-24, within 2 roundings of 1
+    low = np.concatenate(
+        [[0, 255, 256, 2**30, 2**31, 3 * 2**30, 2**29, 2**32 - 1], RNG.integers(0, 2**32, 2000)]
+    )
+    angle = 2.0 * np.pi * ((low.astype(np.uint64) >> np.uint64(8)) * 2.0**-24)
+    for value, exact_angle in zip(low.astype(np.uint32), angle):
         cos_u, sin_u = cos_sin_turn(value)
-        assert abs(cos_u - math.cos(2 * math.pi * value)) < 1e-14
-        assert abs(sin_u - math.sin(2 * math.pi * value)) < 1e-14
+        assert abs(cos_u - math.cos(exact_angle)) <= 2 * FLOAT32_EPS
+        assert abs(sin_u - math.sin(exact_angle)) <= 2 * FLOAT32_EPS
 
 
 def test_filled_normal_pairs_are_box_muller_of_the_streams_by_libm():
-    # fill_normal_pairs is compiled with fused multiply-adds; libm's Box-Muller of the same
-    # stream values (as tests/spiking_reference.py draws them) agrees to rounding
+    # float32 normals (series with fused multiply-adds) against libm's float64 Box-Muller of the
+    # same stream values, rounded to float32, as tests/spiking_reference.py draws them
     keys = np.array(
-        [neuron_key(np.uint64(key), d) for key in (1, 2**40 + 7) for d in range(5)], dtype=np.uint64
+        [neuron_key(np.uint64(key), d) for key in (1, 2**40 + 7, 5) for d in range(7)], dtype=np.uint64
     )
-    xi = np.empty((8, keys.size))
-    fill_normal_pairs(keys, xi)
-    for k in range(4):
+    first, second = np.empty((2, 40, keys.size), dtype=np.float32)
+    fill_normal_pairs(keys, first, second)
+    for k in range(40):
         bits = np.array([stream_value(key, k) for key in keys], dtype=np.uint64)
-        u1 = ((bits >> np.uint64(32)) + np.uint64(1)) * 2.0**-32
-        angle = 2.0 * np.pi * ((bits & np.uint64(0xFFFFFFFF)) * 2.0**-32)
-        r = np.sqrt(-2.0 * np.log(u1))
-        np.testing.assert_allclose(xi[2 * k], r * np.cos(angle), rtol=0, atol=1e-13)
-        np.testing.assert_allclose(xi[2 * k + 1], r * np.sin(angle), rtol=0, atol=1e-13)
+        exact = box_muller(bits)
+        r = np.hypot(exact[0], exact[1]).astype(np.float64)
+        assert (np.abs(first[k] - exact[0]) <= 4 * FLOAT32_EPS * r).all()
+        assert (np.abs(second[k] - exact[1]) <= 4 * FLOAT32_EPS * r).all()
 
 
 # --- Izhikevich -------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ mixes in the dimension (:func:`neuron_key`), and the n-th value of the neuron's 
 splitmix64 started at that key (:func:`stream_value`). Nothing depends on the row a word sits in,
 the chunk it is encoded in or the thread that runs it.
 
-Normals come from the Box-Muller transform (:func:`normal_pair`) with log, cos and sin written
-as plain arithmetic (no branches, no libm calls), so that the loops drawing them vectorise; they
-agree with libm to about 1e-15.
+Normals come from the Box-Muller transform (:func:`fill_normal_pairs`) in float32, with log, cos
+and sin written as plain arithmetic (no branches, no libm calls), so that the loops drawing them
+vectorise; they are within 4 float32 roundings (of r) of libm's float64 Box-Muller of the same
+uniforms.
 """
 
 from __future__ import annotations
@@ -65,35 +66,36 @@ def stream_value(key, n):
     return mix64(key + np.uint64(n + 1) * _GOLDEN)
 
 
-# Branch-free log, cos and sin in plain arithmetic (numba has no vector math library here).
-_SQRT2 = np.sqrt(2.0)
-_LN2 = np.log(2.0)
-_EXPONENT_BIAS = 1023
-_MANTISSA_MASK = (1 << 52) - 1
-_ONE_BITS = _EXPONENT_BIAS << 52  # the bits of 1.0
-_ATANH_SERIES = 1.0 / (2.0 * np.arange(10) + 1.0)
-_COS_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k) for k in range(9)])
-_SIN_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k + 1) for k in range(9)])
+# Branch-free log, cos and sin in float32 arithmetic (numba has no vector math library here).
+_SQRT2 = np.float32(np.sqrt(2.0))
+_LN2 = np.float32(np.log(2.0))
+_TWO_PI = np.float32(2.0 * np.pi)
+_FLOAT32_ONE_BITS = 127 << 23  # the bits of 1.0f
+_FLOAT32_MANTISSA_MASK = (1 << 23) - 1
+# Series truncated where the next term is under 1e-8 of the sum over the ranges used below.
+_ATANH_SERIES = (1.0 / (2.0 * np.arange(5) + 1.0)).astype(np.float32)
+_COS_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k) for k in range(6)], dtype=np.float32)
+_SIN_TAYLOR = np.array([(-1.0) ** k / math.factorial(2 * k + 1) for k in range(5)], dtype=np.float32)
 
 
 @intrinsic
-def float64_bits(typingctx, x):
-    """The IEEE-754 bit pattern of a float64, as an int64 (a bit cast: free, and it vectorises)."""
+def float32_bits(typingctx, x):
+    """The IEEE-754 bit pattern of a float32, as an int32 (a bit cast: free, and it vectorises)."""
 
     def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.IntType(64))
+        return builder.bitcast(args[0], ir.IntType(32))
 
-    return types.int64(types.float64), codegen
+    return types.int32(types.float32), codegen
 
 
 @intrinsic
-def float64_from_bits(typingctx, bits):
-    """The float64 whose IEEE-754 bit pattern is the int64 ``bits`` (the inverse bit cast)."""
+def float32_from_bits(typingctx, bits):
+    """The float32 whose IEEE-754 bit pattern is the int32 ``bits`` (the inverse bit cast)."""
 
     def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.DoubleType())
+        return builder.bitcast(args[0], ir.FloatType())
 
-    return types.float64(types.int64), codegen
+    return types.float32(types.int32), codegen
 
 
 @numba.njit(cache=True, inline="always")
@@ -106,52 +108,64 @@ def _horner(coefficients, x):
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
-def log_unit(x):
-    """ln x for a positive normal float64 x: x = m 2^e with m in [1/sqrt 2, sqrt 2), e read from
-    the exponent bits of x and m from its significand (both exact), then ln m = 2 atanh(s),
-    s = (m - 1)/(m + 1), |s| < 0.172, by its series to s^19 (truncation < 1e-17)."""
-    bits = float64_bits(x)
-    e = np.float64((bits >> 52) - _EXPONENT_BIAS)
-    m = float64_from_bits((bits & _MANTISSA_MASK) | _ONE_BITS)  # in [1, 2)
-    high = m >= _SQRT2
-    m = 0.5 * m if high else m
-    e = e + 1.0 if high else e
-    s = (m - 1.0) / (m + 1.0)
-    return 2.0 * s * _horner(_ATANH_SERIES, s * s) + e * _LN2
+def box_muller_radius(high):
+    """sqrt(-2 ln u1) for u1 = (high + 1) 2^-32, ``high`` a uint32, in float32.
+
+    u1 = m 2^e with m in [1/sqrt 2, sqrt 2) read off the bits of float32(high + 1), and
+    ln u1 = e ln 2 + 2 atanh(s), s = (m - 1)/(m + 1), |s| < 0.172, by its series to s^9. Where
+    e = 0 (u1 >= 1/sqrt 2), m - 1 = u1 - 1 = -(2^32 - 1 - high) 2^-32 is taken from the integer,
+    so that ln u1 keeps its relative precision as u1 nears 1 (float32(u1) has lost those bits)."""
+    x = np.float32(high) + np.float32(1.0)  # u1 2^32, rounded
+    bits = float32_bits(x)
+    e = (bits >> 23) - (127 + 32)
+    m = float32_from_bits((bits & _FLOAT32_MANTISSA_MASK) | _FLOAT32_ONE_BITS)  # in [1, 2)
+    high_half = m >= _SQRT2
+    m = np.float32(0.5) * m if high_half else m
+    e = e + 1 if high_half else e
+    below_one = np.float32(np.uint32(0xFFFFFFFF) - high) * np.float32(-(2.0**-32))
+    s = (below_one if e == 0 else m - np.float32(1.0)) / (m + np.float32(1.0))
+    log_u1 = np.float32(2.0) * s * _horner(_ATANH_SERIES, s * s) + np.float32(e) * _LN2
+    return np.sqrt(np.float32(-2.0) * log_u1)
 
 
 @numba.njit(cache=True, inline="always")
-def cos_sin_turn(u):
-    """(cos 2 pi u, sin 2 pi u) for u in [0, 1): q = round(4 u) quarter turns, r = 2 pi (u - q/4)
-    in [-pi/4, pi/4], Taylor series of cos r and sin r to degrees 16 and 17 (truncation < 1e-17),
-    then the rotation by q quarter turns."""
-    q = np.floor(4.0 * u + 0.5)
-    r = 2.0 * np.pi * (u - 0.25 * q)
+def cos_sin_turn(low):
+    """(cos 2 pi u2, sin 2 pi u2) for u2 = j 2^-24, j the top 24 bits of the uint32 ``low``, in
+    float32: q = round(4 u2) quarter turns and r = 2 pi (u2 - q/4) in [-pi/4, pi/4], both exact in
+    integers, Taylor series of cos r and sin r to degrees 10 and 9, then the rotation by q."""
+    j = np.int32(low >> np.uint32(8))
+    q = (j + (1 << 21)) >> 22
+    r = _TWO_PI * (np.float32(j - (q << 22)) * np.float32(2.0**-24))
     cos_r = _horner(_COS_TAYLOR, r * r)
     sin_r = r * _horner(_SIN_TAYLOR, r * r)
-    quarter_turns = np.int64(q)
-    odd = (quarter_turns & 1) == 1
+    odd = (q & 1) == 1
     cos_u, sin_u = (-sin_r if odd else cos_r), (cos_r if odd else sin_r)
-    flip = (quarter_turns & 2) == 2
+    flip = (q & 2) == 2
     return (-cos_u if flip else cos_u), (-sin_u if flip else sin_u)
 
 
-@numba.njit(cache=True, inline="always", error_model="numpy")
-def normal_pair(bits):
-    """Two independent N(0, 1) from one 64-bit hash by the Box-Muller transform: with u1 in
-    (0, 1] and u2 in [0, 1) (32 bits each), r = sqrt(-2 ln u1), z = (r cos 2 pi u2, r sin 2 pi u2)."""
-    u1 = np.float64((bits >> np.uint64(32)) + np.uint64(1)) * 2.0**-32
-    u2 = np.float64(bits & np.uint64(0xFFFFFFFF)) * 2.0**-32
-    r = np.sqrt(-2.0 * log_unit(u1))
-    cos_u, sin_u = cos_sin_turn(u2)
-    return r * cos_u, r * sin_u
-
-
 @numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
-def fill_normal_pairs(keys, xi):
-    """xi[2 k, d] and xi[2 k + 1, d] get the two normals of value k of stream keys[d], for every
-    row pair of xi. Compiled on its own so that its series may use fused multiply-adds
-    (``contract``: 1.3x faster, and no less accurate) without the callers' arithmetic doing so."""
-    for k in range(xi.shape[0] // 2):
-        for d in range(keys.size):
-            xi[2 * k, d], xi[2 * k + 1, d] = normal_pair(stream_value(keys[d], k))
+def fill_normal_pairs(keys, first, second):
+    """first[k, d] and second[k, d] get the two float32 N(0, 1) of value k of stream keys[d], by
+    the Box-Muller transform: r cos 2 pi u2 and r sin 2 pi u2 with r = sqrt(-2 ln u1), u1 from the
+    value's high 32 bits and u2 from its low (see :func:`box_muller_radius`, :func:`cos_sin_turn`).
+
+    The 64-bit hashes are drawn in one loop and split into their halves; the transform runs in a
+    second loop with only 32-bit lanes, 8 to a vector where the 64-bit multiplies of the hash
+    would hold it to 4. ``first`` and ``second`` must be distinct C-contiguous arrays. Compiled on
+    its own so that its series use fused multiply-adds (``contract``) without the callers'
+    arithmetic doing so."""
+    n_values, dims = first.shape
+    halves = np.empty((2, n_values, dims), dtype=np.uint32)
+    for k in range(n_values):
+        for d in range(dims):
+            value = stream_value(keys[d], k)
+            halves[0, k, d] = np.uint32(value >> np.uint64(32))
+            halves[1, k, d] = np.uint32(value & np.uint64(0xFFFFFFFF))
+    high, low = halves[0].reshape(first.size), halves[1].reshape(first.size)
+    first_flat, second_flat = first.reshape(first.size), second.reshape(first.size)
+    for i in range(first.size):
+        r = box_muller_radius(high[i])
+        cos_u, sin_u = cos_sin_turn(low[i])
+        first_flat[i] = r * cos_u
+        second_flat[i] = r * sin_u

@@ -13,8 +13,8 @@ Every coder is a numba kernel that runs words in parallel (``prange``), steps ti
 of one word's neurons in small per-word arrays (vectorised over dimensions) and writes bits straight
 into the packed output, so the full raster is never allocated. ``transform`` converts the input to
 float32 one chunk of ``chunk_size`` words at a time. All arithmetic is float64 without fastmath
-(but for fused multiply-adds in the series of the normal draws, in a function of their own), so
-the bits do not depend on the chunk size or the thread count.
+(but for the LIF-noise's normal draws, float32 values from a function of their own that uses fused
+multiply-adds), so the bits do not depend on the chunk size or the thread count.
 
 Random numbers are counter based: the draw for (seed, word, dimension, step) is a pure function of
 the seed, the word's vector, the dimension and the step (a splitmix64 hash, see
@@ -245,8 +245,8 @@ def _lif_noise_kernel(
     X, gain, decay, noise_gain, v_th, v_reset, absolute, word_keys, n_steps, tol, out, raster, potential
 ):
     """Noisy LIF neurons, Euler-Maruyama: v_{n+1} = decay v_n + gain w + noise_gain xi_n with
-    noise_gain = sigma sqrt(dt) / tau_m and xi_n the N(0, 1) of (word, d, n): steps 2k and
-    2k + 1 take the two Box-Muller normals of stream value k. Spike and reset as in the LIF."""
+    noise_gain = sigma sqrt(dt) / tau_m and xi_n the float32 N(0, 1) of (word, d, n): steps 2k
+    and 2k + 1 take the two Box-Muller normals of stream value k. Spike and reset as in the LIF."""
     n_words, dims = X.shape
     n_windows = n_steps // tol
     for i in numba.prange(n_words):
@@ -255,11 +255,12 @@ def _lif_noise_kernel(
         for d in range(dims):
             key[d] = neuron_key(word_keys[i], d)
         v = np.full(dims, v_reset)
-        xi = np.empty((n_steps + n_steps % 2, dims))
-        fill_normal_pairs(key, xi)
+        xi_even = np.empty(((n_steps + 1) // 2, dims), dtype=np.float32)
+        xi_odd = np.empty(((n_steps + 1) // 2, dims), dtype=np.float32)
+        fill_normal_pairs(key, xi_even, xi_odd)
         pattern = _empty_pattern(n_windows, dims)
         for t in range(n_steps):
-            noise = xi[t]
+            noise = xi_even[t // 2] if t % 2 == 0 else xi_odd[t // 2]
             slot, shift = _window_slot(pattern, t, tol)
             for d in range(dims):
                 v_next = decay * v[d] + drive[d] + noise_gain * noise[d]
@@ -570,7 +571,9 @@ class LIFBinarizer(SpikingBinarizer):
 class LIFNoiseBinarizer(LIFBinarizer):
     """LIF coding with white noise on the input current, Euler-Maruyama:
     v_{n+1} = v_n + (dt/tau_m)(-v_n + R I_boost w) + sigma sqrt(dt)/tau_m xi_n, xi_n ~ N(0, 1) drawn
-    per (word, dimension, step), i.e. tau_m dv = (-v + R I_boost w) dt + sigma dW.
+    per (word, dimension, step), i.e. tau_m dv = (-v + R I_boost w) dt + sigma dW. The draws are
+    float32 Box-Muller normals of 32-bit u1 and 24-bit u2 (:mod:`binembed.random_streams`); the
+    membrane is float64.
 
     ``sigma`` (mV ms^1/2): a free membrane fluctuates with standard deviation sigma / sqrt(2 tau_m)
     in the long run. The default 10 gives 2.2 mV, 15 % of v_th: a moderate perturbation that
