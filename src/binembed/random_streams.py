@@ -26,6 +26,8 @@ from numba.core.extending import intrinsic
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
+#: The mask of a stream value's low 32 bits: the coders use a value's two halves apart.
+LOW_32_BITS = np.uint64(0xFFFFFFFF)
 
 
 @numba.njit(cache=True, inline="always")
@@ -161,7 +163,7 @@ def fill_normal_pairs(keys, first, second):
         for d in range(dims):
             value = stream_value(keys[d], k)
             halves[0, k, d] = np.uint32(value >> np.uint64(32))
-            halves[1, k, d] = np.uint32(value & np.uint64(0xFFFFFFFF))
+            halves[1, k, d] = np.uint32(value & LOW_32_BITS)
     high, low = halves[0].reshape(first.size), halves[1].reshape(first.size)
     first_flat, second_flat = first.reshape(first.size), second.reshape(first.size)
     for i in range(first.size):

@@ -31,7 +31,7 @@ import numpy as np
 
 from .binarizers import BaseBinarizer
 from .progress import Progress
-from .random_streams import fill_normal_pairs, neuron_key, row_keys, stream_value
+from .random_streams import LOW_32_BITS, fill_normal_pairs, neuron_key, row_keys, stream_value
 
 DURATION_MS = 10.0
 DT_MS = 0.1
@@ -154,9 +154,6 @@ def _rank_level_kernel(X, quantiles, knots, level):
                     level[i, d] = slope * (x[k] - column[at]) + knots[at]
 
 
-_LOW_32_BITS = np.uint64(0xFFFFFFFF)
-
-
 @numba.njit(parallel=True, cache=True, error_model="numpy")
 def _poisson_kernel(level, p_max, word_keys, n_steps, tol, out, raster, potential):
     """Homogeneous Poisson neurons: at step n neuron d spikes iff p_d > u_n, with
@@ -186,7 +183,7 @@ def _poisson_kernel(level, p_max, word_keys, n_steps, tol, out, raster, potentia
             half = np.uint64(32 if t % 2 == 0 else 0)
             slot, shift = _window_slot(pattern, t, tol)
             for d in range(dims):
-                spike = np.int64((value[d] >> half) & _LOW_32_BITS) < threshold[d]
+                spike = np.int64((value[d] >> half) & LOW_32_BITS) < threshold[d]
                 _record(spike, p[d], slot, shift, raster, potential, i, d, t)
         _pack_windows(pattern, n_windows, out[i])
 
