@@ -1,32 +1,42 @@
 """Paired significance tests between two representations evaluated on the same items.
 
-Word similarity: a two-sided binomial sign test on the pairs both representations cover: rank the
-pairs by human score and by each model's similarity (average ranks for ties); a pair counts for A
-when A's rank is closer to the human rank than B's, for B in the opposite case, and not at all when
-both are equally close. Alongside, a paired bootstrap percentile interval of the Spearman
-difference, resampling word pairs. Classification: McNemar's exact test on per-text correctness.
-Within one table the p-values are corrected with Holm's step-down method (Holm 1979).
+Word similarity: a paired bootstrap z-test of the Spearman difference itself. The word pairs
+both representations cover are resampled with replacement; each resample is scored for both, so
+the spread of Spearman(A) - Spearman(B) over the resamples estimates the standard error of the
+observed difference. z = difference / standard error, the two-sided p-value is 2 (1 - Phi(|z|)),
+and the interval is difference +- Phi^-1(1 - alpha/2) standard errors: p < alpha exactly when the
+(1 - alpha) interval leaves out zero, and a significant result always has the sign of the
+difference. Beside it, for Entjes (2021) Table 4.1, the thesis' own binomial sign test (eq. 3.3-3.4),
+on ranks: a pair counts for A when A's rank is closer to the human rank than B's.
+
+Classification: an exact paired sign-flip permutation test on per-text correctness. Each text's
+fraction of correct seeds is a number for A and one for B; under the null hypothesis that A's and
+B's results are exchangeable on every text, the sign of each text's difference is a fair coin, and
+the p-value is the exact probability that a random choice of signs gives a sum of differences at
+least as far from zero as the observed one. With one seed on each side the differences are -1, 0
+or 1 and the test is McNemar's exact test. Within one table the p-values are corrected with Holm's
+step-down method (Holm 1979).
 
 A stochastic method is tested on all its seeds at once, never on one seed's draw: its similarities
-(or correctness) are given as a (items, seeds) matrix. The sign test then uses each pair's rank
-distance to the human rank averaged over the seeds, the bootstrap the difference of the seed-mean
-Spearman correlations (what the tables show), and McNemar's test each text's fraction of seeds
-that classify it correctly (with one seed per method it is McNemar's exact test). The direction a
-table marks (which method is better) is the direction of the test's own statistic.
+(or correctness) are given as a (items, seeds) matrix; the tested statistic is the difference of
+the seed-mean Spearman correlations (or accuracies), the numbers the tables show.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import binomtest, rankdata
+from scipy.stats import binom, binomtest, rankdata
 
 
 @dataclass(frozen=True)
 class SignTest:
-    """Pairs for which A's rank is closer to the human rank, pairs for B, ties dropped; exact
-    two-sided binomial p (1.0 when no pair separates the two)."""
+    """Entjes' binomial sign test (2021, eq. 3.3-3.4) on ranks: pairs for which A's rank is closer
+    to the human rank, pairs for B, ties dropped; exact two-sided binomial p (1.0 when no pair
+    separates the two)."""
 
     n_pairs: int
     a_closer: int
@@ -83,9 +93,9 @@ class SpearmanBootstrap:
     def __init__(self, human, n_resamples: int = 1000, seed: int = 0):
         human = np.asarray(human, dtype=np.float64)
         self._everything = np.arange(len(human))[None]
-        self._resamples = np.random.default_rng(seed).integers(0, len(human), size=(n_resamples, len(human)))
+        self.resamples = np.random.default_rng(seed).integers(0, len(human), size=(n_resamples, len(human)))
         self._human_all = _centred_ranks(human[self._everything])
-        self._human_resampled = _centred_ranks(human[self._resamples])
+        self._human_resampled = _centred_ranks(human[self.resamples])
 
     def spearman(self, similarity) -> tuple[float, np.ndarray]:
         """A model's Spearman correlation on all pairs and on each resample, each the mean over
@@ -93,57 +103,131 @@ class SpearmanBootstrap:
         columns = _by_seed(similarity).T
         observed = np.mean([_spearman_rows(self._human_all, c[self._everything]) for c in columns], axis=0)
         resampled = np.mean(
-            [_spearman_rows(self._human_resampled, c[self._resamples]) for c in columns], axis=0
+            [_spearman_rows(self._human_resampled, c[self.resamples]) for c in columns], axis=0
         )
         return observed[0], resampled
 
 
-def spearman_difference_interval(
-    spearman_a, spearman_b, confidence: float = 95.0
-) -> tuple[float, float, float]:
-    """Spearman(A) - Spearman(B), x 100, and its bootstrap percentile interval, from the
-    :meth:`SpearmanBootstrap.spearman` of A and of B on the same resamples."""
+@dataclass(frozen=True)
+class SpearmanDifferenceTest:
+    """Spearman(A) - Spearman(B) x 100 over the pairs both cover, its bootstrap standard error
+    (x 100), z, the two-sided p-value and the interval at the given confidence (x 100)."""
+
+    n_pairs: int
+    spearman_difference: float
+    standard_error: float
+    z: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+
+
+def spearman_difference_test(
+    spearman_a, spearman_b, n_pairs: int, confidence: float = 95.0
+) -> SpearmanDifferenceTest:
+    """The paired bootstrap z-test of Spearman(A) - Spearman(B) on ``n_pairs`` pairs, from the
+    :meth:`SpearmanBootstrap.spearman` of A and of B on the same resamples: the standard error is
+    the sample standard deviation (ddof = 1) of the resampled differences, resamples where either
+    model is constant left out."""
     (observed_a, resampled_a), (observed_b, resampled_b) = spearman_a, spearman_b
-    tail = (100.0 - confidence) / 2
-    low, high = np.nanpercentile(resampled_a - resampled_b, [tail, 100.0 - tail])
-    return 100.0 * float(observed_a - observed_b), 100.0 * float(low), 100.0 * float(high)
+    difference = float(observed_a - observed_b)
+    resampled = resampled_a - resampled_b
+    error = float(np.std(resampled[np.isfinite(resampled)], ddof=1))
+    if error > 0:
+        z = difference / error
+        p_value = math.erfc(abs(z) / math.sqrt(2.0))
+    else:  # every resample gives the same difference: zero, or a difference with no spread
+        z = 0.0 if difference == 0 else math.copysign(math.inf, difference)
+        p_value = 1.0 if difference == 0 else 0.0
+    half_width = NormalDist().inv_cdf(0.5 + confidence / 200.0) * error
+    return SpearmanDifferenceTest(
+        n_pairs,
+        100.0 * difference,
+        100.0 * error,
+        float(z),
+        float(p_value),
+        100.0 * (difference - half_width),
+        100.0 * (difference + half_width),
+    )
 
 
-def spearman_difference_ci(
+def spearman_difference_z_test(
     human, similarity_a, similarity_b, n_resamples: int = 1000, seed: int = 0, confidence: float = 95.0
-) -> tuple[float, float, float]:
-    """Spearman(A) - Spearman(B), x 100 (each the mean over its seeds, the columns of a (pairs,
-    seeds) matrix), and its paired bootstrap percentile interval: the word pairs are resampled with
-    replacement ``n_resamples`` times with ``numpy.random.default_rng(seed)`` and the same resample
-    is scored for both models. Returns (difference, low, high)."""
+) -> SpearmanDifferenceTest:
+    """:func:`spearman_difference_test` of A against B on one set: the pairs are resampled
+    ``n_resamples`` times with ``numpy.random.default_rng(seed)``; similarities are vectors or
+    (pairs, seeds) matrices."""
     bootstrap = SpearmanBootstrap(human, n_resamples, seed)
-    return spearman_difference_interval(
-        bootstrap.spearman(similarity_a), bootstrap.spearman(similarity_b), confidence
+    return spearman_difference_test(
+        bootstrap.spearman(similarity_a), bootstrap.spearman(similarity_b), len(np.asarray(human)), confidence
     )
 
 
 @dataclass(frozen=True)
-class McNemarTest:
-    """Texts only A classifies correctly (more often, over seeds), texts only B does; exact
-    two-sided binomial p on these discordant texts (1.0 when there are none)."""
+class PairedPermutationTest:
+    """Accuracy(A) - accuracy(B) in points (each the mean over its seeds), the texts on which A's
+    fraction of correct seeds is the higher and those on which B's is, the test that was run
+    ("McNemar exact" with one seed a side, else "sign-flip permutation (exact)") and its
+    two-sided p-value."""
 
     n_texts: int
-    only_a_correct: int
-    only_b_correct: int
+    accuracy_difference: float
+    a_better: int
+    b_better: int
+    test: str
     p_value: float
 
 
-def mcnemar_exact(correct_a, correct_b) -> McNemarTest:
-    """McNemar's exact test of two classifiers on the same test texts; ``correct_a`` and
-    ``correct_b`` are vectors or (texts, seeds) matrices, compared by each text's fraction of
-    correct seeds ("only A correct": A's fraction is the larger)."""
-    fraction_a = _by_seed(correct_a).mean(axis=1)
-    fraction_b = _by_seed(correct_b).mean(axis=1)
-    only_a = int(np.sum(fraction_a > fraction_b))
-    only_b = int(np.sum(fraction_b > fraction_a))
-    discordant = only_a + only_b
-    p_value = binomtest(only_a, discordant, 0.5).pvalue if discordant else 1.0
-    return McNemarTest(len(fraction_a), only_a, only_b, float(p_value))
+def sign_flip_p_value(differences) -> float:
+    """The exact two-sided p-value of sum(differences) under independent fair random signs of
+    each term: P(|sum s_i d_i| >= |sum d_i|). ``differences`` are integers (scale fractions to a
+    common denominator first); the distribution is built by convolving, for each distinct |d|,
+    the binomial count of its terms that keep their sign."""
+    d = np.abs(np.asarray(differences, dtype=np.int64))
+    observed = abs(int(np.sum(differences)))
+    d = d[d > 0]
+    if d.size == 0:
+        return 1.0
+    divisor = int(np.gcd.reduce(d))
+    d //= divisor
+    observed //= divisor
+    total = int(d.sum())
+    # S = the sum of the terms whose sign is +: sum s_i d_i = 2 S - total
+    pmf = np.zeros(total + 1)
+    pmf[0] = 1.0
+    reach = 0
+    for value, count in zip(*np.unique(d, return_counts=True)):
+        value, count = int(value), int(count)
+        weights = binom.pmf(np.arange(count + 1), count, 0.5)
+        grown = np.zeros_like(pmf)
+        for kept, weight in enumerate(weights):
+            shift = kept * value
+            grown[shift : shift + reach + 1] += weight * pmf[: reach + 1]
+        pmf = grown
+        reach += count * value
+    statistic = np.abs(2 * np.arange(total + 1) - total)
+    return float(min(1.0, pmf[statistic >= observed].sum()))
+
+
+def paired_permutation_test(correct_a, correct_b) -> PairedPermutationTest:
+    """The exact paired sign-flip test of A against B on the same texts; ``correct_a`` and
+    ``correct_b`` are 0/1 vectors or (texts, seeds) matrices. Each text's difference of fractions
+    of correct seeds is scaled by the two seed counts to an integer, so the test is exact."""
+    a, b = _by_seed(correct_a), _by_seed(correct_b)
+    seeds_a, seeds_b = a.shape[1], b.shape[1]
+    # fraction_a - fraction_b = (seeds_b * correct seeds of A - seeds_a * correct seeds of B) / (seeds_a seeds_b)
+    scaled = seeds_b * np.rint(a.sum(axis=1)).astype(np.int64) - seeds_a * np.rint(b.sum(axis=1)).astype(
+        np.int64
+    )
+    name = "McNemar exact" if seeds_a == seeds_b == 1 else "sign-flip permutation (exact)"
+    return PairedPermutationTest(
+        len(scaled),
+        100.0 * float(scaled.sum()) / (seeds_a * seeds_b * max(len(scaled), 1)),
+        int(np.sum(scaled > 0)),
+        int(np.sum(scaled < 0)),
+        name,
+        sign_flip_p_value(scaled),
+    )
 
 
 def holm(p_values) -> np.ndarray:

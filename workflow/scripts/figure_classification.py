@@ -66,7 +66,7 @@ for row, (embedding, task) in zip(axes, panels):
         ax.set_ylabel("accuracy (%)")
 figure.suptitle(
     f"Fig. 3 (after Wang et al. 2019): kNN accuracy; error bars std over seeds\n* differs from "
-    f"{params.baseline} (McNemar exact over all seeds, Holm over {len(tests)} tests, α = {params.alpha})\n"
+    f"{params.baseline} (exact paired permutation test over all seeds, McNemar's with one seed a side; Holm over {len(tests)} tests, α = {params.alpha})\n"
     f"number at the foot of a bar: % ones in the OR-pooled test codes; hatched: saturated "
     f"(≥ {SATURATED_PERCENT:g} %), a code that cannot classify",
     fontsize=10,

@@ -13,7 +13,7 @@ from binembed.products.paired_tests import baseline_comparisons, significance_ma
 from binembed.products.papers import TABLE1_DATASETS
 from binembed.products.render import write_document
 from binembed.products.statistics import table1_statistics
-from binembed.products.tables import seeds_note, sign_test_note, stand_in_note, statistics_grid
+from binembed.products.tables import seeds_note, stand_in_note, statistics_grid, z_test_note
 
 params = snakemake.params
 scores = pd.read_csv(snakemake.input.scores)
@@ -35,7 +35,7 @@ grid = statistics_grid(
             "over the pairs with both words in the vocabulary. Avg.: mean of the three sets."
         ),
         seeds_note(statistics),
-        sign_test_note(
+        z_test_note(
             f"† differs from {params.baseline} on that set.",
             len(tests),
             params.alpha,

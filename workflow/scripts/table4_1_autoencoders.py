@@ -13,7 +13,13 @@ from binembed.products.paired_tests import entjes_comparisons, significance_mark
 from binembed.products.papers import TABLE4_1_DATASETS
 from binembed.products.render import write_document
 from binembed.products.statistics import table4_1_statistics
-from binembed.products.tables import seeds_note, sign_test_note, stand_in_note, statistics_grid
+from binembed.products.tables import (
+    entjes_sign_test_note,
+    seeds_note,
+    stand_in_note,
+    statistics_grid,
+    z_test_note,
+)
 
 params = snakemake.params
 methods = ["dense", *params.autoencoders]
@@ -21,7 +27,7 @@ scores = pd.read_csv(snakemake.input.scores)
 pairs = pd.concat([pd.read_csv(path) for path in snakemake.input.pairs], ignore_index=True)
 datasets = [dataset for dataset in TABLE4_1_DATASETS if dataset in set(pairs.dataset)]
 comparisons = entjes_comparisons(params.embeddings, datasets, params.autoencoders)
-tests = word_similarity_tests(pairs, comparisons, params.bootstrap, params.alpha)
+tests = word_similarity_tests(pairs, comparisons, params.bootstrap, params.alpha, with_sign_test=True)
 statistics = table4_1_statistics(scores, methods)
 grid = statistics_grid(
     statistics,
@@ -31,15 +37,15 @@ grid = statistics_grid(
     TABLE4_1_DATASETS,
     significance_marks(tests, dagger_against={"dense"}),
     notes=[
-        sign_test_note(
-            "Comparisons: ae_nste against ae_ste at the same code size (bold: the one the test "
-            "favours, where significant; it can differ from the higher Spearman) and every "
-            "autoencoder against the dense vectors (†: significantly different), on each set and "
-            "embedding.",
+        z_test_note(
+            "Comparisons: ae_nste against ae_ste at the same code size (bold: the higher, where the "
+            "difference is significant) and every autoencoder against the dense vectors (†: "
+            "significantly different), on each set and embedding.",
             len(tests),
             params.alpha,
             "table4_1_autoencoders_tests.csv",
         ),
+        entjes_sign_test_note(int((tests.method_b != "dense").sum()), params.alpha),
         seeds_note(statistics),
         stand_in_note(params.embeddings, params.paper_vectors),
     ],

@@ -1,6 +1,6 @@
 """The paired significance tests each table carries: which methods are compared, the tests on the
 per-item results of all their seeds (:mod:`binembed.significance`), Holm's correction within a
-table, and the marks (bold, dagger) the significant tests set."""
+table, and the marks (bold, dagger, section sign) the significant tests set."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from dataclasses import asdict, fields
 import pandas as pd
 
 from ..significance import (
-    McNemarTest,
+    PairedPermutationTest,
     SignTest,
     SpearmanBootstrap,
+    SpearmanDifferenceTest,
     holm,
-    mcnemar_exact,
+    paired_permutation_test,
     rank_sign_test,
-    spearman_difference_interval,
+    spearman_difference_test,
 )
 
 TEST_COLUMNS = ["embedding", "dataset", "method_a", "method_b"]
@@ -61,24 +62,23 @@ def with_holm(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
     return tests.assign(p_holm=adjusted, significant=adjusted < alpha)
 
 
-def _test_rows(rows: list[dict], extra_columns: list[str], result_type, alpha: float) -> pd.DataFrame:
-    """The tests of one table: a row per comparison, (embedding, dataset, method_a, method_b),
-    the seeds of each method, then ``extra_columns`` and the fields of the test's result
-    (a dataclass of :mod:`binembed.significance`), Holm-corrected together."""
-    columns = [*TEST_COLUMNS, "seeds_a", "seeds_b", *[f.name for f in fields(result_type)], *extra_columns]
-    return with_holm(pd.DataFrame(rows, columns=columns), alpha)
-
-
-def _test_row(comparison, seeds_a: int, seeds_b: int, test, **extra) -> dict:
+def _test_row(comparison, seeds_a: int, seeds_b: int, test, prefix: str = "") -> dict:
     seeds = {"seeds_a": seeds_a, "seeds_b": seeds_b}
-    return dict(zip(TEST_COLUMNS, comparison)) | seeds | asdict(test) | extra
+    return dict(zip(TEST_COLUMNS, comparison)) | seeds | {prefix + k: v for k, v in asdict(test).items()}
 
 
-def word_similarity_tests(pairs: pd.DataFrame, comparisons, bootstrap: dict, alpha: float) -> pd.DataFrame:
-    """Sign test and bootstrap CI of the Spearman difference (x 100) of each comparison, on the
+def _columns(result_type, prefix: str = "") -> list[str]:
+    return [prefix + f.name for f in fields(result_type)]
+
+
+def word_similarity_tests(
+    pairs: pd.DataFrame, comparisons, bootstrap: dict, alpha: float, with_sign_test: bool = False
+) -> pd.DataFrame:
+    """The paired bootstrap z-test of the Spearman difference (x 100) of each comparison, on the
     pairs both methods cover, Holm-corrected together; a method with several seeds is tested on all
-    of them. ``pairs``: rows of word_similarity_pairs.csv files; ``bootstrap``: n_resamples, seed,
-    confidence."""
+    of them. With ``with_sign_test``, also Entjes' binomial sign test on ranks (columns ``sign_*``;
+    ``sign_significant`` at ``alpha`` uncorrected, as the thesis applies it). ``pairs``: rows of word_similarity_pairs.csv files;
+    ``bootstrap``: n_resamples, seed, confidence."""
     settings = {"n_resamples": 1000, "seed": 0, "confidence": 95.0} | dict(bootstrap)
     similarity, items = _aligned(pairs, "similarity", ["word1", "word2", "score"])
     human = items["score"]
@@ -97,48 +97,59 @@ def word_similarity_tests(pairs: pd.DataFrame, comparisons, bootstrap: dict, alp
         for method, values in ((a, sa), (b, sb)):
             if (pairs_used, method) not in spearman:
                 spearman[pairs_used, method] = resampled[pairs_used].spearman(values)
-        difference, low, high = spearman_difference_interval(
-            spearman[pairs_used, a], spearman[pairs_used, b], settings["confidence"]
+        test = spearman_difference_test(
+            spearman[pairs_used, a], spearman[pairs_used, b], int(both.sum()), settings["confidence"]
         )
-        rows.append(
-            _test_row(
-                (embedding, dataset, a, b),
-                sa.shape[1],
-                sb.shape[1],
-                rank_sign_test(h[both], sa, sb),
-                spearman_difference=difference,
-                ci_low=low,
-                ci_high=high,
-            )
-        )
-    return _test_rows(rows, ["spearman_difference", "ci_low", "ci_high"], SignTest, alpha)
+        row = _test_row((embedding, dataset, a, b), sa.shape[1], sb.shape[1], test)
+        if with_sign_test:
+            row |= _test_row((embedding, dataset, a, b), sa.shape[1], sb.shape[1], rank_sign_test(h[both], sa, sb),
+                             "sign_")  # fmt: skip
+        rows.append(row)
+    columns = [*TEST_COLUMNS, "seeds_a", "seeds_b", *_columns(SpearmanDifferenceTest)]
+    columns += _columns(SignTest, "sign_") if with_sign_test else []
+    tests = with_holm(pd.DataFrame(rows, columns=columns), alpha)
+    if with_sign_test:  # as the thesis applies it: each comparison at alpha, uncorrected
+        tests["sign_significant"] = tests["sign_p_value"] < alpha
+    return tests
 
 
 def classification_tests(predictions: pd.DataFrame, comparisons, alpha: float) -> pd.DataFrame:
-    """McNemar's exact test of each comparison on the per-text correctness (over all seeds of a
-    stochastic method), Holm-corrected together. ``predictions``: rows of <task>_predictions.csv
-    files."""
+    """The exact paired permutation test of each comparison on the per-text correctness (over all
+    seeds of a stochastic method; McNemar's exact test where both have one seed), Holm-corrected
+    together. ``predictions``: rows of <task>_predictions.csv files."""
     correct, _ = _aligned(predictions, "correct", ["label"])
     rows = []
     for embedding, dataset, a, b in comparisons:
         ca = correct.loc[(embedding, dataset), a].to_numpy(dtype=float)
         cb = correct.loc[(embedding, dataset), b].to_numpy(dtype=float)
-        rows.append(_test_row((embedding, dataset, a, b), ca.shape[1], cb.shape[1], mcnemar_exact(ca, cb)))
-    return _test_rows(rows, [], McNemarTest, alpha)
+        rows.append(
+            _test_row((embedding, dataset, a, b), ca.shape[1], cb.shape[1], paired_permutation_test(ca, cb))
+        )
+    columns = [*TEST_COLUMNS, "seeds_a", "seeds_b", *_columns(PairedPermutationTest)]
+    return with_holm(pd.DataFrame(rows, columns=columns), alpha)
 
 
-def significance_marks(tests: pd.DataFrame, dagger_against) -> dict:
+def significance_marks(tests: pd.DataFrame, dagger_against, difference: str = "spearman_difference") -> dict:
     """(embedding, method, dataset) -> (bold, mark) from the significant tests: against a method in
     ``dagger_against`` (a reference such as dense) a dagger on method_a; between two other methods
-    bold on the one the sign test favours, the one closer to the human ranking on more pairs
-    (``a_closer`` against ``b_closer``), whatever the sign of the Spearman difference."""
+    bold on the better one, by the sign of the tested ``difference`` (A - B). With Entjes' sign
+    test beside (``sign_significant``), a section sign on the method it favours where it is
+    significant."""
     marks = {}
+
+    def add(key, bold=False, mark=""):
+        old_bold, old_mark = marks.get(key, (False, ""))
+        marks[key] = (old_bold or bold, old_mark + mark if mark not in old_mark else old_mark)
+
     for test in tests[tests.significant].itertuples():
         if test.method_b in dagger_against:
-            key = (test.embedding, test.method_a, test.dataset)
-            marks[key] = (marks.get(key, (False, ""))[0], "†")
-        elif test.a_closer != test.b_closer:
-            winner = test.method_a if test.a_closer > test.b_closer else test.method_b
-            key = (test.embedding, winner, test.dataset)
-            marks[key] = (True, marks.get(key, (False, ""))[1])
+            add((test.embedding, test.method_a, test.dataset), mark="†")
+        elif getattr(test, difference) != 0:
+            winner = test.method_a if getattr(test, difference) > 0 else test.method_b
+            add((test.embedding, winner, test.dataset), bold=True)
+    if "sign_significant" in tests:
+        for test in tests[tests.sign_significant & ~tests.method_b.isin(list(dagger_against))].itertuples():
+            if test.sign_a_closer != test.sign_b_closer:
+                winner = test.method_a if test.sign_a_closer > test.sign_b_closer else test.method_b
+                add((test.embedding, winner, test.dataset), mark="§")
     return marks
