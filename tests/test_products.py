@@ -2,14 +2,17 @@
 against statistics computed independently from the rows they are made of, and the storage figures
 against written codes files."""
 
+import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import rankdata, spearmanr
+from scipy.stats import binomtest, norm, rankdata, spearmanr
 
 from binembed.codes import BinaryCodes
+from binembed.products.fidelity import delta_decomposition, neighbours_beside_published, published_beside_ours
 from binembed.products.figures import spread_labels
 from binembed.products.paired_tests import (
     TEST_COLUMNS,
@@ -23,9 +26,25 @@ from binembed.products.papers import CLASSIFICATION_TASKS, TABLE1_DATASETS, TABL
 from binembed.products.render import Cell, Grid, latex, markdown
 from binembed.products.statistics import table1_statistics, table2_statistics, table4_1_statistics
 from binembed.products.storage import PAPER_STORAGE, codes_storage, storage_table, vectors_storage
-from binembed.products.tables import neighbour_grids, published_beside_ours, statistics_grid
-from binembed.published import load_published, smallest_grid
-from binembed.significance import holm, mcnemar_exact, rank_sign_test, spearman_difference_ci
+from binembed.products.tables import neighbour_grids, statistics_grid
+from binembed.published import (
+    arithmetic_checks,
+    chance_of_a_grid,
+    column_grids,
+    grid_fraction,
+    load_neighbours,
+    load_published,
+    load_settings,
+    smallest_grid,
+)
+from binembed.significance import (
+    SpearmanBootstrap,
+    holm,
+    paired_permutation_test,
+    rank_sign_test,
+    sign_flip_p_value,
+    spearman_difference_z_test,
+)
 from binembed.spiking import IzhikevichRSFSBinarizer
 
 # --- significance --------------------------------------------------------------------------------
@@ -56,13 +75,118 @@ def test_sign_test_average_ranks_for_tied_similarities():
     assert test.p_value == pytest.approx(0.5)
 
 
-def test_mcnemar_exact_on_discordant_texts():
+def test_one_seed_a_side_is_mcnemars_exact_test():
     a = [1, 1, 1, 1, 1, 0, 1, 0]
     b = [0, 0, 0, 0, 1, 0, 1, 1]
-    test = mcnemar_exact(a, b)
-    assert (test.n_texts, test.only_a_correct, test.only_b_correct) == (8, 4, 1)
+    test = paired_permutation_test(a, b)
+    assert (test.n_texts, test.a_better, test.b_better, test.test) == (8, 4, 1, "McNemar exact")
     assert test.p_value == pytest.approx(2 * (1 + 5) / 32)  # two-sided, k = 4 of 5 discordant
-    assert mcnemar_exact([1, 0], [1, 0]).p_value == 1.0
+    assert test.accuracy_difference == pytest.approx(100 * (6 / 8 - 3 / 8))
+    assert paired_permutation_test([1, 0], [1, 0]).p_value == 1.0
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        a, b = rng.integers(0, 2, 300), rng.integers(0, 2, 300)
+        only_a, only_b = int(np.sum(a > b)), int(np.sum(b > a))
+        assert paired_permutation_test(a, b).p_value == pytest.approx(
+            binomtest(only_a, only_a + only_b, 0.5).pvalue, rel=1e-9
+        )
+
+
+def brute_force_sign_flip(differences) -> float:
+    """P(|sum s_i d_i| >= |sum d_i|) over every one of the 2^n sign vectors."""
+    d = np.asarray(differences, dtype=np.float64)
+    signs = np.array(list(itertools.product([-1.0, 1.0], repeat=len(d))))
+    return float(np.mean(np.abs(signs @ d) >= abs(d.sum()) - 1e-9))
+
+
+def test_sign_flip_p_value_is_the_exact_permutation_distribution():
+    rng = np.random.default_rng(12)
+    for n in (1, 3, 8, 13):
+        for _ in range(5):
+            d = rng.integers(-6, 7, n)
+            assert sign_flip_p_value(d) == pytest.approx(brute_force_sign_flip(d), abs=1e-12)
+    assert sign_flip_p_value([0, 0]) == 1.0
+
+
+def test_permutation_test_over_seeds_against_brute_force():
+    rng = np.random.default_rng(13)
+    a = rng.integers(0, 2, size=(12, 5))  # 5 seeds
+    b = rng.integers(0, 2, size=(12, 2))  # 2 seeds
+    test = paired_permutation_test(a, b)
+    fractions = a.mean(axis=1) - b.mean(axis=1)
+    assert test.test == "sign-flip permutation (exact)"
+    assert test.p_value == pytest.approx(brute_force_sign_flip(fractions), abs=1e-12)
+    assert test.accuracy_difference == pytest.approx(100 * fractions.mean())
+    assert (test.a_better, test.b_better) == (int(np.sum(fractions > 0)), int(np.sum(fractions < 0)))
+
+
+def test_spearman_z_test_against_scipy_on_the_same_resamples():
+    rng = np.random.default_rng(14)
+    human = rng.uniform(0, 10, 120)
+    a = human + rng.normal(scale=3, size=120)
+    b = np.round(human + rng.normal(scale=5, size=120))  # ties
+    test = spearman_difference_z_test(human, a, b, n_resamples=300, seed=5, confidence=90.0)
+    resamples = SpearmanBootstrap(human, 300, 5).resamples
+    differences = [
+        spearmanr(human[r], a[r]).statistic - spearmanr(human[r], b[r]).statistic for r in resamples
+    ]
+    observed = spearmanr(human, a).statistic - spearmanr(human, b).statistic
+    error = np.std(differences, ddof=1)
+    assert test.n_pairs == 120 and test.seeds_standard_error == 0.0  # one seed a side
+    assert test.spearman_difference == pytest.approx(100 * observed)
+    assert test.standard_error == pytest.approx(100 * error)
+    assert test.p_value == pytest.approx(2 * norm.sf(abs(observed) / error))
+    assert (test.ci_low, test.ci_high) == pytest.approx(100 * (observed + norm.ppf([0.05, 0.95]) * error))
+
+
+def test_spearman_z_test_adds_the_spread_of_a_methods_seeds():
+    # law of total variance: the pairs' part from the bootstrap of the seed means, the seeds' part
+    # from the per-seed Spearman on all pairs, s^2 / S
+    rng = np.random.default_rng(17)
+    human = rng.uniform(0, 10, 150)
+    seeds = human[:, None] + rng.normal(scale=rng.uniform(2, 6, 4), size=(150, 4))
+    other = human + rng.normal(scale=4, size=150)
+    test = spearman_difference_z_test(human, seeds, other, n_resamples=200, seed=3)
+    per_seed = [spearmanr(human, seeds[:, s]).statistic for s in range(4)]
+    resamples = SpearmanBootstrap(human, 200, 3).resamples
+    differences = [
+        np.mean([spearmanr(human[r], seeds[r, s]).statistic for s in range(4)])
+        - spearmanr(human[r], other[r]).statistic
+        for r in resamples
+    ]
+    pairs_error, seeds_error = np.std(differences, ddof=1), np.sqrt(np.var(per_seed, ddof=1) / 4)
+    assert test.pairs_standard_error == pytest.approx(100 * pairs_error)
+    assert test.seeds_standard_error == pytest.approx(100 * seeds_error)
+    assert test.standard_error == pytest.approx(100 * np.hypot(pairs_error, seeds_error))
+    assert test.spearman_difference == pytest.approx(
+        100 * (np.mean(per_seed) - spearmanr(human, other).statistic)
+    )
+
+
+def test_spearman_z_test_interval_and_p_value_agree_and_follow_the_difference():
+    rng = np.random.default_rng(15)
+    for _ in range(30):
+        human = rng.uniform(0, 10, 80)
+        a = human + rng.normal(scale=rng.uniform(1, 8), size=80)
+        b = human + rng.normal(scale=rng.uniform(1, 8), size=80)
+        test = spearman_difference_z_test(human, a, b, n_resamples=200, seed=1)
+        excludes_zero = test.ci_low > 0 or test.ci_high < 0
+        assert excludes_zero == (test.p_value < 0.05)
+        if excludes_zero:
+            assert np.sign(test.ci_low) == np.sign(test.spearman_difference)
+
+
+def test_spearman_z_test_sees_a_24_point_drop_on_353_pairs():
+    # two codes of one set of 353 pairs, Spearman about 0.47 and 0.22 (Table 1's itq-32 against
+    # sign on GloVe WS-353): a 24-point drop is significant even after Holm over 150 comparisons
+    rng = np.random.default_rng(16)
+    human = rng.uniform(0, 10, 353)
+    noise = rng.normal(size=353)
+    better = human + 5.2 * noise
+    worse = human + 5.2 * noise + rng.normal(scale=12, size=353)
+    test = spearman_difference_z_test(human, worse, better)
+    assert test.spearman_difference < -15
+    assert test.p_value * 150 < 0.05 and test.ci_high < 0
 
 
 def test_holm_hand_example():
@@ -92,13 +216,12 @@ def test_bootstrap_ci_is_deterministic_per_seed():
     human = rng.normal(size=200)
     a = human + rng.normal(scale=0.5, size=200)
     b = human + rng.normal(scale=1.5, size=200)
-    first = spearman_difference_ci(human, a, b, n_resamples=300, seed=7)
-    assert spearman_difference_ci(human, a, b, n_resamples=300, seed=7) == first
-    assert spearman_difference_ci(human, a, b, n_resamples=300, seed=8) != first
+    first = spearman_difference_z_test(human, a, b, n_resamples=300, seed=7)
+    assert spearman_difference_z_test(human, a, b, n_resamples=300, seed=7) == first
+    assert spearman_difference_z_test(human, a, b, n_resamples=300, seed=8) != first
     expected = 100 * (spearmanr(human, a).statistic - spearmanr(human, b).statistic)
-    difference, low, high = first
-    assert difference == pytest.approx(expected)
-    assert low < difference < high
+    assert first.spearman_difference == pytest.approx(expected)
+    assert first.ci_low < first.spearman_difference < first.ci_high
 
 
 # --- table builders --------------------------------------------------------------------------------
@@ -254,18 +377,32 @@ def test_word_similarity_tests_use_pairs_both_methods_cover():
         bootstrap,
         0.05,
     )
-    direct = rank_sign_test(human[5:], a[5:], b[5:])
+    direct = spearman_difference_z_test(human[5:], a[5:], b[5:], **bootstrap)
     row = tests.iloc[0]
-    assert (row.n_pairs, row.a_closer, row.b_closer, row.p_value) == (
-        55,
-        direct.a_closer,
-        direct.b_closer,
+    assert row.n_pairs == 55
+    assert (row.spearman_difference, row.standard_error, row.p_value, row.ci_low, row.ci_high) == (
+        direct.spearman_difference,
+        direct.standard_error,
         direct.p_value,
-    )
-    assert (row.spearman_difference, row.ci_low, row.ci_high) == spearman_difference_ci(
-        human[5:], a[5:], b[5:], **bootstrap
+        direct.ci_low,
+        direct.ci_high,
     )
     assert row.p_holm == row.p_value  # a family of one
+    assert "sign_a_closer" not in tests  # Entjes' test only where asked for
+    with_sign = word_similarity_tests(
+        pairs_frame({"dense": a, "sign": b_missing}, human),
+        [("emb-a", "rw", "dense", "sign")],
+        bootstrap,
+        0.05,
+        True,
+    ).iloc[0]
+    sign = rank_sign_test(human[5:], a[5:], b[5:])
+    assert (with_sign.sign_a_closer, with_sign.sign_b_closer, with_sign.sign_p_value) == (
+        sign.a_closer,
+        sign.b_closer,
+        sign.p_value,
+    )
+    assert with_sign.sign_significant == (sign.p_value < 0.05)
 
 
 def test_word_similarity_tests_share_resamples_and_give_each_comparisons_own_interval():
@@ -292,9 +429,11 @@ def test_word_similarity_tests_share_resamples_and_give_each_comparisons_own_int
         ("poisson", "dense"): (human, seeds, dense),
     }
     for key, (h, a, b) in expected.items():
-        row = tests.loc[key]
-        assert (row.spearman_difference, row.ci_low, row.ci_high) == spearman_difference_ci(
-            h, a, b, **bootstrap
+        row, direct = tests.loc[key], spearman_difference_z_test(h, a, b, **bootstrap)
+        assert (row.spearman_difference, row.ci_low, row.ci_high) == (
+            direct.spearman_difference,
+            direct.ci_low,
+            direct.ci_high,
         )
 
 
@@ -305,7 +444,7 @@ def test_word_similarity_tests_reject_misaligned_runs():
         word_similarity_tests(pairs, [("emb-a", "rw", "dense", "sign")], {"n_resamples": 10}, 0.05)
 
 
-def test_classification_tests_are_mcnemar_with_holm():
+def test_classification_tests_are_paired_permutation_tests_with_holm():
     correct = {
         "dense": [1, 1, 1, 1, 1, 0, 1, 0],
         "sign": [0, 0, 0, 0, 1, 0, 1, 1],
@@ -331,10 +470,11 @@ def test_classification_tests_are_mcnemar_with_holm():
     assert comparisons == [("emb-a", "sst2", "dense", "sign"), ("emb-a", "sst2", "lif", "sign")]
     tests = classification_tests(predictions, comparisons, 0.05)
     for row in tests.itertuples():
-        direct = mcnemar_exact(correct[row.method_a], correct["sign"])
-        assert (row.only_a_correct, row.only_b_correct, row.p_value) == (
-            direct.only_a_correct,
-            direct.only_b_correct,
+        direct = paired_permutation_test(correct[row.method_a], correct["sign"])
+        assert (row.a_better, row.b_better, row.test, row.p_value) == (
+            direct.a_better,
+            direct.b_better,
+            "McNemar exact",
             direct.p_value,
         )
     assert tests.p_holm.tolist() == pytest.approx(holm(tests.p_value).tolist())
@@ -354,25 +494,44 @@ def test_entjes_comparisons_and_marks():
         ("emb-a", "rw", "ae_ste-64", "dense"),
     ]
     tests = pd.DataFrame(comparisons, columns=["embedding", "dataset", "method_a", "method_b"]).assign(
-        a_closer=[20, 10, 30, 10],
-        b_closer=[143, 40, 20, 40],
         spearman_difference=[-2.0, -5.0, 1.0, -1.0],
         significant=[True, True, False, True],
+        sign_a_closer=[20, 10, 30, 10],
+        sign_b_closer=[143, 40, 20, 40],
+        sign_significant=[True, True, True, True],
     )
     assert significance_marks(tests, dagger_against={"dense"}) == {
-        ("emb-a", "ae_ste-64", "rw"): (True, "†"),
+        ("emb-a", "ae_ste-64", "rw"): (True, "†§"),
         ("emb-a", "ae_nste-64", "rw"): (False, "†"),
     }
 
 
-def test_bold_follows_the_sign_test_not_the_spearman_difference():
-    # A real case: B closer to the human rank on 143 of 163 decided pairs (p = 4e-24) while A had
-    # the higher Spearman. The bold must go to B, the direction of the statistic that is tested.
+def test_bold_follows_the_sign_of_the_tested_difference():
+    # A real case: B closer to the human rank on 143 of 163 decided pairs while A had the higher
+    # Spearman. The z-test tests the difference itself, so a bold never contradicts its sign;
+    # Entjes' sign test, where shown, marks the method it favours with its own symbol.
     tests = pd.DataFrame(
-        [("emb-a", "rw", "lif", "izh_rs_fs", 20, 143, 1.3, True)],
-        columns=[*TEST_COLUMNS, "a_closer", "b_closer", "spearman_difference", "significant"],
+        [("emb-a", "rw", "lif", "izh_rs_fs", 1.3, True, 20, 143, True)],
+        columns=[
+            *TEST_COLUMNS,
+            "spearman_difference",
+            "significant",
+            "sign_a_closer",
+            "sign_b_closer",
+            "sign_significant",
+        ],
     )
-    assert significance_marks(tests, dagger_against={"sign"}) == {("emb-a", "izh_rs_fs", "rw"): (True, "")}
+    assert significance_marks(tests, dagger_against={"sign"}) == {
+        ("emb-a", "lif", "rw"): (True, ""),
+        ("emb-a", "izh_rs_fs", "rw"): (False, "§"),
+    }
+    accuracy = pd.DataFrame(
+        [("emb-a", "sst2", "lif", "izh_rs_fs", -4.0, True)],
+        columns=[*TEST_COLUMNS, "accuracy_difference", "significant"],
+    )
+    assert significance_marks(accuracy, {"sign"}, "accuracy_difference") == {
+        ("emb-a", "izh_rs_fs", "sst2"): (True, "")
+    }
 
 
 def test_word_similarity_tests_use_every_seed_of_a_stochastic_method():
@@ -390,21 +549,31 @@ def test_word_similarity_tests_use_every_seed_of_a_stochastic_method():
     )
     row = tests.iloc[0]
     assert (row.seeds_a, row.seeds_b) == (3, 1)
-    human_rank = rankdata(human)
-    averaged = np.mean([np.abs(rankdata(seeds[:, s]) - human_rank) for s in range(3)], axis=0)
-    assert row.a_closer == np.sum(averaged < np.abs(rankdata(sign) - human_rank))
     seed_mean = np.mean([spearmanr(human, seeds[:, s]).statistic for s in range(3)])
     assert row.spearman_difference == pytest.approx(100 * (seed_mean - spearmanr(human, sign).statistic))
+    first_seed_only = spearman_difference_z_test(human, seeds[:, 0], sign, **bootstrap)
+    assert row.spearman_difference != pytest.approx(first_seed_only.spearman_difference)
+
+
+def test_entjes_sign_test_averages_rank_distances_over_seeds():
+    rng = np.random.default_rng(8)
+    human = rng.uniform(0, 10, size=80)
+    seeds = np.stack([human + rng.normal(scale=4, size=80) for _ in range(3)], axis=1)
+    sign = human + rng.normal(scale=2, size=80)
+    test = rank_sign_test(human, seeds, sign)
+    human_rank = rankdata(human)
+    averaged = np.mean([np.abs(rankdata(seeds[:, s]) - human_rank) for s in range(3)], axis=0)
+    assert test.a_closer == np.sum(averaged < np.abs(rankdata(sign) - human_rank))
     first_seed_only = rank_sign_test(human, seeds[:, 0], sign)
-    assert (row.a_closer, row.b_closer) != (first_seed_only.a_closer, first_seed_only.b_closer)
+    assert (test.a_closer, test.b_closer) != (first_seed_only.a_closer, first_seed_only.b_closer)
 
 
-def test_mcnemar_over_seeds_counts_texts_by_their_fraction_of_correct_seeds():
+def test_permutation_test_counts_texts_by_their_fraction_of_correct_seeds():
     a = np.array([[1, 1, 0], [0, 0, 1], [1, 1, 1], [0, 0, 0]])
     b = np.array([1, 1, 1, 0])
-    test = mcnemar_exact(a, b)
-    assert (test.only_a_correct, test.only_b_correct) == (0, 2)  # 2/3 < 1, 1/3 < 1, 1 = 1, 0 = 0
-    assert mcnemar_exact(a[:, 0], b) == mcnemar_exact(a[:, :1], b)  # one seed: McNemar itself
+    test = paired_permutation_test(a, b)
+    assert (test.a_better, test.b_better) == (0, 2)  # 2/3 < 1, 1/3 < 1, 1 = 1, 0 = 0
+    assert paired_permutation_test(a[:, 0], b) == paired_permutation_test(a[:, :1], b)  # one seed
 
 
 def test_neighbour_grid_lists_each_models_words():
@@ -475,12 +644,71 @@ def test_paper_storage_claim_holds_on_written_izhikevich_codes(tmp_path):
     assert PAPER_STORAGE.saved_percent == pytest.approx(measured.loc["izh", "saved_percent"])
 
 
-def test_published_cells_are_data_with_a_source():
+def test_published_cells_are_data_with_their_place_in_the_paper():
     published = load_published()
-    assert len(published) >= 1 and published.provenance.str.len().min() > 20
-    assert set(published.metric) <= {"spearman", "accuracy"}
-    poisson = published[(published.method == "poisson") & (published.dataset == "ws353-all")].iloc[0]
-    assert (poisson.value, poisson["std"], poisson.n_seeds) == (30.2, 6.2, 10)
+    counts = published.groupby(["paper", "table"]).size().to_dict()
+    # Wang Table 1: 12 rows x 7 columns; Table 2: 11 x 3; Entjes Table 4.1: 2 methods x 3 sizes x 4
+    # sets + the GloVe row's 4; six quantization errors stated in the text
+    assert counts == {
+        ("Wang et al. 2019", "Table 1"): 84,
+        ("Wang et al. 2019", "Table 2"): 33,
+        ("Entjes 2021", "Table 4.1"): 28,
+        ("Entjes 2021", "Section 4 (text)"): 6,
+    }
+    assert not published.duplicated(["paper", "table", "row", "column"]).any()
+    assert published[["paper", "table", "row", "column", "method", "metric", "value"]].notna().all(axis=None)
+    poisson = published.set_index(["table", "row", "column"]).loc[("Table 1", "Poisson", "GloVe / WordSim")]
+    assert (poisson.value, poisson["std"], poisson.n_seeds, poisson.method) == (30.16, 6.23, 10, "poisson")
+    # Entjes sets in bold the three SimLex STE cells, the significant ones of her test
+    bold = published[published.bold]
+    assert sorted(bold.method) == ["ae_ste-128", "ae_ste-256", "ae_ste-512"] and set(bold.dataset) == {
+        "simlex999"
+    }
+    neighbours = load_neighbours()
+    assert len(neighbours) == 60 and set(neighbours.groupby("method").size()) == {10}
+    assert (neighbours[neighbours["rank"] == 1].word == "car").all()
+    settings = load_settings()
+    stated = dict(zip(zip(settings.paper, settings.setting, settings.methods), settings.value))
+    assert stated["Entjes 2021", "n_epochs", "ae_nste ae_ste"] == "25"
+    assert stated["Wang et al. 2019", "tol", "poisson lif lif_noise"] == "5"
+
+
+def test_published_arithmetic_holds_but_for_one_cell():
+    checks = arithmetic_checks(load_published())
+    # every Table 1 row's average, every Table 2 row's word similarity and average (11 rows each)
+    assert checks.groupby("check").size().tolist() == [12, 11, 11]
+    by_hand = checks.set_index(["check", "row"])
+    dense = by_hand.loc[("Table 1 Average = mean of the six sets", "Original")]
+    assert dense.recomputed == pytest.approx((56.45 + 39.20 + 33.57 + 61.29 + 45.73 + 44.27) / 6)
+    # the one the papers' own numbers contradict: (45.57 + 36.12) / 2 = 40.845, printed 40.88
+    wrong = checks[~checks.consistent]
+    assert wrong[["table", "row"]].values.tolist() == [["Table 2", "Rude binarization"]]
+    assert wrong.recomputed.iloc[0] == pytest.approx(40.845)
+
+
+def test_published_columns_lie_on_coarse_grids():
+    grids = column_grids(load_published()).set_index(["table", "column", "cells"])
+    assert grids.loc[("Table 1", "GloVe / WordSim", "single run"), "grid_n"] == 62
+    assert grids.loc[("Table 1", "Word2Vec / SimLex", "single run"), "grid_n"] == 199
+    assert grids.loc[("Table 1", "Word2Vec / Rare Words", "single run"), "grid_n"] == 262
+    # no grid fits all ten GloVe RW values; all but the dense vectors' lie on 1/527
+    rw = grids.loc[("Table 1", "GloVe / Rare Words", "single run")]
+    assert (rw.grid_n, rw.left_out, rw.n_distinct) == (527, "Original", 8)
+    assert grids.loc[("Table 1", "GloVe / WordSim", "single run"), "chance"] < 1e-9
+
+
+def test_grid_fraction_counts_printable_values_on_the_grid():
+    # brute force: every printable value j / 10^(2 + decimals) on [0, 1], tested against k / n
+    for n, decimals in ((7, 0), (62, 1), (3, 1)):
+        scale = 10 ** (2 + decimals)
+        hits = sum(
+            any(abs(Fraction(j, scale) - Fraction(k, n)) <= Fraction(1, 2 * scale) for k in range(n + 1))
+            for j in range(scale + 1)
+        )
+        assert grid_fraction(n, decimals) == Fraction(hits, scale + 1)
+    assert chance_of_a_grid(4, 1, 2) == pytest.approx(
+        float(sum(grid_fraction(m, 1) ** 2 for m in range(1, 5)))
+    )
 
 
 def test_smallest_grid_finds_the_denominator_of_coarse_values():
@@ -491,11 +719,20 @@ def test_smallest_grid_finds_the_denominator_of_coarse_values():
     assert smallest_grid([30.17, 48.43, 11.29, 66.11], decimals=2, max_denominator=200) is None
 
 
+def reasons_of(row, reasons) -> list[str]:
+    """The reasons a beside-ours row gives, from its "no (1, 3)" verdict."""
+    assert row[-1].startswith("no (")
+    return [reasons[int(i) - 1] for i in row[-1][4:-1].split(", ")]
+
+
+def our_scores(rows):
+    return pd.DataFrame(rows, columns=["embedding", "method", "seed", "dataset", "metric", "value"])
+
+
 def test_published_beside_ours_names_every_reason():
     published = load_published()
-    scores = pd.DataFrame(
-        [("glove-50d", "poisson", s, "ws353-all", "spearman", v) for s, v in enumerate([40.0, 44.0])],
-        columns=["embedding", "method", "seed", "dataset", "metric", "value"],
+    scores = our_scores(
+        [("glove-50d", "poisson", s, "ws353-all", "spearman", v) for s, v in enumerate([40.0, 44.0])]
     )
     paper_vectors = {"glove-50d": {"paper": "GloVe 6B 300d", "same": False}}
     run = {
@@ -505,19 +742,83 @@ def test_published_beside_ours_names_every_reason():
         "seeds": {"poisson": 2},
     }
     rows, reasons = published_beside_ours(published, scores, ["glove-50d"], paper_vectors, run)
-    row = next(r for r in rows if r[2] == "poisson" and r[3] == "ws353-all")
-    assert row[4:] == ["30.2 ± 6.2", "glove-50d", "42.0 ± 2.8", "no (1, 2, 3, 4)"]
-    assert "stands in" in reasons[0] and "held-out" in reasons[1] and "rank" in reasons[2]
-    assert reasons[3] == "2 seeds, the paper's 10"
+    row = next(r for r in rows if r[3] == "poisson" and r[2] == "GloVe / WordSim")
+    assert row[4:7] == ["30.16 ± 6.23", "glove-50d", "42.00 ± 2.83"]  # as many decimals as the paper
+    assert reasons_of(row, reasons) == [
+        "glove-50d stands in for GloVe 6B 300d",
+        "parameters tuned on a held-out set, the paper's on its own test sets",
+        "Poisson levels by rank (empirical CDF), the paper's by min-max",
+        "2 seeds, the paper's 10",
+    ]
+    # a cell on word2vec has no embedding in this run; every published cell has a row
+    w2v = next(r for r in rows if r[3] == "poisson" and r[2] == "Word2Vec / WordSim")
+    assert reasons_of(w2v, reasons) == ["no embedding of this run is, or stands in for, the paper's vectors"]
+    assert len(rows) == len(published)
     same = {"glove-50d": {"paper": "GloVe 6B 300d", "same": True}}
     paper_run = {
         "tuning_protocol": "test_sets",
         "tuned_methods": {},
-        "method_params": {},
-        "seeds": {"poisson": 10},
+        "method_params": {"poisson": {"normalization": "minmax"}},
+        "seeds": {"poisson": 12},  # more seeds than the paper: no reason
     }
     rows, reasons = published_beside_ours(published, scores, ["glove-50d"], same, paper_run)
-    assert next(r for r in rows if r[2] == "poisson")[-1] == "yes" and reasons == []
+    assert next(r for r in rows if r[3] == "poisson" and r[2] == "GloVe / WordSim")[-1] == "yes"
+
+
+def test_a_poisson_run_without_normalization_uses_the_coders_default_rank():
+    # config.yaml may leave normalization out; PoissonBinarizer then ranks, which is not the
+    # paper's min-max, so the cell must not be called comparable
+    published = load_published()
+    scores = our_scores([("glove-50d", "poisson", s, "ws353-all", "spearman", 40.0 + s) for s in range(10)])
+    same = {"glove-50d": {"paper": "GloVe 6B 300d", "same": True}}
+    run = {"tuning_protocol": "test_sets", "tuned_methods": {}, "method_params": {"poisson": {}},
+           "seeds": {"poisson": 10}}  # fmt: skip
+    rows, reasons = published_beside_ours(published, scores, ["glove-50d"], same, run)
+    row = next(r for r in rows if r[3] == "poisson" and r[2] == "GloVe / WordSim")
+    assert reasons_of(row, reasons) == ["Poisson levels by rank (empirical CDF), the paper's by min-max"]
+
+
+def test_a_cell_over_both_papers_vectors_is_the_seed_mean_over_both_stand_ins():
+    published = load_published()
+    scores = our_scores(
+        [
+            ("glove-50d", "lif", 0, "table1-average", "spearman", 40.0),
+            ("w2v", "lif", 0, "table1-average", "spearman", 50.0),
+        ]
+    )
+    vectors = {"glove-50d": {"paper": "GloVe 6B 300d", "same": True},
+               "w2v": {"paper": "word2vec GoogleNews 300d (3M words)", "same": True}}  # fmt: skip
+    run = {"tuning_protocol": "test_sets", "tuned_methods": {}, "method_params": {}, "seeds": {}}
+    rows, _ = published_beside_ours(published, scores, ["glove-50d", "w2v"], vectors, run)
+    row = next(r for r in rows if r[0] == "Wang et al. 2019, Table 1" and r[3] == "lif" and r[2] == "Average")
+    assert row[4:] == ["52.90", "glove-50d + w2v", "45.00", "yes"]
+
+
+def test_a_spiking_cell_is_set_beside_its_paper_variant_and_the_delta_split():
+    published = load_published()
+    scores = our_scores(
+        [
+            ("glove-50d", "lif", 0, "ws353-all", "spearman", 47.3),
+            ("glove-50d", "lif-paper", 0, "ws353-all", "spearman", 60.1),
+        ]
+    )
+    vectors = {"glove-50d": {"paper": "GloVe 6B 300d", "same": False}}
+    run = {"tuning_protocol": "held_out", "tuned_methods": {"glove-50d": ["lif"]},
+           "method_params": {"lif": {}, "lif-paper": {}}, "seeds": {}}  # fmt: skip
+    rows, reasons = published_beside_ours(published, scores, ["glove-50d"], vectors, run)
+    lif = [r for r in rows if r[3] == "lif" and r[2] == "GloVe / WordSim"]
+    assert [r[5:7] for r in lif] == [["glove-50d", "47.30"], ["glove-50d (lif-paper)", "60.10"]]
+    assert reasons_of(lif[0], reasons) == [
+        "glove-50d stands in for GloVe 6B 300d",
+        "parameters tuned on a held-out set, the paper's on its own test sets",
+    ]
+    assert reasons_of(lif[1], reasons) == ["glove-50d stands in for GloVe 6B 300d"]
+    deltas = delta_decomposition(published, scores, ["glove-50d"], vectors, ["lif"])
+    (row,) = deltas.itertuples()  # the one published LIF cell these scores cover
+    assert (row.published, row.ours_paper, row.ours_tuned) == (66.13, 60.1, 47.3)
+    assert row.vectors_delta == pytest.approx(66.13 - 60.1) and row.parameters_delta == pytest.approx(
+        60.1 - 47.3
+    )
 
 
 def test_spread_labels_keeps_a_gap_centred_on_crowded_points_and_inside_the_bounds():
@@ -530,3 +831,21 @@ def test_spread_labels_keeps_a_gap_centred_on_crowded_points_and_inside_the_boun
     placed = spread_labels(targets, 4, 0, 60)
     assert (np.diff(np.sort(placed)) >= 4 - 1e-9).all() and placed.min() >= 0 and placed.max() <= 60
     assert (np.argsort(placed, kind="stable") == np.argsort(targets, kind="stable")).all()  # order kept
+
+
+def test_entjes_neighbours_beside_ours_count_shared_words():
+    published = load_neighbours()
+    published = published[published.method == "ae_nste-128"]
+    ours = pd.DataFrame(
+        [("glove-50d", "ae_nste-128", "car", r, w) for r, w in enumerate(["car", "truck", "bus", "cars"], 1)],
+        columns=["embedding", "method", "query", "rank", "word"],
+    )
+    vectors = {
+        "glove-50d": {"paper": "GloVe 6B 300d", "same": False},
+        "w2v": {"paper": "word2vec", "same": False},
+    }
+    grid, shared = neighbours_beside_published(published, ours, ["glove-50d", "w2v"], vectors)
+    assert shared == [("ae_nste-128", "glove-50d", 3, 10)]  # car, truck, cars
+    assert grid.columns == ["rank", "nSTE 128 (Entjes)", "ae_nste-128 (glove-50d)"]
+    assert [c.value for c in grid.rows[1]] == ["2", "truck", "truck"]
+    assert [c.value for c in grid.rows[4]] == ["5", "bomb", "–"]

@@ -3,7 +3,9 @@
 Word similarity: a paired bootstrap z-test of the Spearman difference itself. The word pairs
 both representations cover are resampled with replacement; each resample is scored for both, so
 the spread of Spearman(A) - Spearman(B) over the resamples estimates the standard error of the
-observed difference. z = difference / standard error, the two-sided p-value is 2 (1 - Phi(|z|)),
+observed difference that comes from the choice of pairs; for a method with several seeds the
+spread of its per-seed Spearman adds the part that comes from its seeds. z = difference /
+standard error, the two-sided p-value is 2 (1 - Phi(|z|)),
 and the interval is difference +- Phi^-1(1 - alpha/2) standard errors: p < alpha exactly when the
 (1 - alpha) interval leaves out zero, and a significant result always has the sign of the
 difference. Beside it, for Entjes (2021) Table 4.1, the thesis' own binomial sign test (eq. 3.3-3.4),
@@ -97,25 +99,28 @@ class SpearmanBootstrap:
         self._human_all = _centred_ranks(human[self._everything])
         self._human_resampled = _centred_ranks(human[self.resamples])
 
-    def spearman(self, similarity) -> tuple[float, np.ndarray]:
-        """A model's Spearman correlation on all pairs and on each resample, each the mean over
-        its seeds (the columns of a (pairs, seeds) matrix)."""
+    def spearman(self, similarity) -> tuple[np.ndarray, np.ndarray]:
+        """A model's Spearman correlation on all pairs, per seed (the columns of a (pairs, seeds)
+        matrix), and on each resample, the mean over its seeds."""
         columns = _by_seed(similarity).T
-        observed = np.mean([_spearman_rows(self._human_all, c[self._everything]) for c in columns], axis=0)
+        observed = np.array([_spearman_rows(self._human_all, c[self._everything])[0] for c in columns])
         resampled = np.mean(
             [_spearman_rows(self._human_resampled, c[self.resamples]) for c in columns], axis=0
         )
-        return observed[0], resampled
+        return observed, resampled
 
 
 @dataclass(frozen=True)
 class SpearmanDifferenceTest:
-    """Spearman(A) - Spearman(B) x 100 over the pairs both cover, its bootstrap standard error
-    (x 100), z, the two-sided p-value and the interval at the given confidence (x 100)."""
+    """Spearman(A) - Spearman(B) x 100 over the pairs both cover (each the mean over its seeds),
+    its standard error (x 100) and the two parts it is made of, z, the two-sided p-value and the
+    interval at the given confidence (x 100)."""
 
     n_pairs: int
     spearman_difference: float
     standard_error: float
+    pairs_standard_error: float
+    seeds_standard_error: float
     z: float
     p_value: float
     ci_low: float
@@ -125,14 +130,19 @@ class SpearmanDifferenceTest:
 def spearman_difference_test(
     spearman_a, spearman_b, n_pairs: int, confidence: float = 95.0
 ) -> SpearmanDifferenceTest:
-    """The paired bootstrap z-test of Spearman(A) - Spearman(B) on ``n_pairs`` pairs, from the
-    :meth:`SpearmanBootstrap.spearman` of A and of B on the same resamples: the standard error is
-    the sample standard deviation (ddof = 1) of the resampled differences, resamples where either
-    model is constant left out."""
-    (observed_a, resampled_a), (observed_b, resampled_b) = spearman_a, spearman_b
-    difference = float(observed_a - observed_b)
+    """The z-test of Spearman(A) - Spearman(B) on ``n_pairs`` pairs, from the
+    :meth:`SpearmanBootstrap.spearman` of A and of B on the same resamples. The variance of a
+    difference of seed means has two parts (the law of total variance): the word pairs', the
+    sample variance (ddof = 1) of the resampled differences, resamples where either model is
+    constant left out; and the seeds', s_A^2 / S_A + s_B^2 / S_B from each method's per-seed
+    Spearman on all pairs (zero for one seed), so that a stochastic method is judged as a method,
+    not as the S models its seeds happened to give."""
+    (seeds_a, resampled_a), (seeds_b, resampled_b) = spearman_a, spearman_b
+    difference = float(seeds_a.mean() - seeds_b.mean())
     resampled = resampled_a - resampled_b
-    error = float(np.std(resampled[np.isfinite(resampled)], ddof=1))
+    pairs_variance = float(np.var(resampled[np.isfinite(resampled)], ddof=1))
+    seeds_variance = sum(float(np.var(s, ddof=1)) / len(s) for s in (seeds_a, seeds_b) if len(s) > 1)
+    error = math.sqrt(pairs_variance + seeds_variance)
     if error > 0:
         z = difference / error
         p_value = math.erfc(abs(z) / math.sqrt(2.0))
@@ -144,6 +154,8 @@ def spearman_difference_test(
         n_pairs,
         100.0 * difference,
         100.0 * error,
+        100.0 * math.sqrt(pairs_variance),
+        100.0 * math.sqrt(seeds_variance),
         float(z),
         float(p_value),
         100.0 * (difference - half_width),

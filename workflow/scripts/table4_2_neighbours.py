@@ -9,8 +9,10 @@ report_input_errors_briefly()
 import pandas as pd
 
 from binembed.files import write_table
+from binembed.products.fidelity import neighbours_beside_published
 from binembed.products.render import write_document
 from binembed.products.tables import neighbour_grids, stand_in_note
+from binembed.published import load_neighbours
 
 params = snakemake.params
 neighbours = pd.concat(
@@ -34,5 +36,9 @@ grids = neighbour_grids(
         stand_in_note(embeddings, params.paper_vectors),
     ],
 )
+published = load_neighbours()
+published = published[published.method.isin(methods)]
+if len(published):
+    grids.append(neighbours_beside_published(published, neighbours, embeddings, params.paper_vectors)[0])
 write_table(neighbours, snakemake.output.csv)
 write_document(grids, "Table 4.2", snakemake.output.md, snakemake.output.html, snakemake.output.tex)

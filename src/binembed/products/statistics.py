@@ -96,3 +96,41 @@ def quality_by_bits(scores: pd.DataFrame, storage: pd.DataFrame) -> pd.DataFrame
     per_seed = per_seed_scores(scores, "word_similarity", "spearman", TABLE1_DATASETS)
     average = seed_statistics(seed_average(per_seed, TABLE1_DATASETS, "average")).drop(columns="column")
     return average.merge(storage[["embedding", "method", "bits_per_word"]], on=["embedding", "method"])
+
+
+def published_scores(scores: pd.DataFrame, quantization_errors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Our per-seed values of everything the papers publish, under the dataset and metric names of
+    ``published.csv``: (embedding, method, seed, dataset, metric, value) rows of every
+    word-similarity Spearman, Wang et al.'s Table 1 average (``table1-average``), the average
+    accuracy over the classification tasks (``classification-average``) and the mean of these two
+    (``overall``, metric ``mean``), and the autoencoders' quantization errors (dataset empty) from
+    ``quantization_errors`` (embedding, method, seed, value) where given."""
+    similarity = per_seed_scores(scores, "word_similarity", "spearman", set(scores.dataset))
+    table1 = seed_average(per_seed_scores(scores, "word_similarity", "spearman", TABLE1_DATASETS),
+                          TABLE1_DATASETS, "table1-average")  # fmt: skip
+    classification = seed_average(
+        per_seed_scores(scores, "classification", "accuracy", CLASSIFICATION_TASKS),
+        CLASSIFICATION_TASKS,
+        "classification-average",
+    )
+    overall = seed_average(pd.concat([table1, classification]), ["table1-average", "classification-average"],
+                           "overall")  # fmt: skip
+    parts = [
+        similarity.assign(metric="spearman"),
+        table1.assign(metric="spearman"),
+        classification.assign(metric="accuracy"),
+        overall.assign(metric="mean"),
+    ]
+    if quantization_errors is not None:
+        parts.append(quantization_errors.assign(column="", metric="quantization_error"))
+    frame = pd.concat(parts, ignore_index=True).rename(columns={"column": "dataset"})
+    return frame[[*RUN_KEYS, "dataset", "metric", "value"]].dropna(subset=["value"])
+
+
+def firing_rate_statistics(rates: pd.DataFrame) -> pd.DataFrame:
+    """Mean and std over seeds of each spiking variant's firing rates and ones (rows of the spike
+    raster jobs' ``*_firing_rates.csv``: embedding, method, seed, rate_hz, median_rate_hz,
+    above_ceiling_percent, ones_percent), as a seed-statistics frame."""
+    columns = ["rate_hz", "median_rate_hz", "above_ceiling_percent", "ones_percent"]
+    long = rates.melt(id_vars=RUN_KEYS, value_vars=columns, var_name="column", value_name="value")
+    return seed_statistics(long)

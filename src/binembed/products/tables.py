@@ -1,6 +1,6 @@
 """The papers' tables as :class:`~binembed.products.render.Grid` s, and the notes under them:
-cells of mean ± std with their marks, the neighbours of Table 4.2, the published cells beside ours,
-and the sentences that say how a table was tested and what it stands in for."""
+cells of mean ± std with their marks, the neighbours of Table 4.2, and the sentences that say how a
+table was tested and what it stands in for."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import math
 
 import pandas as pd
 
-from .papers import WANG_TUNING_PROTOCOL
 from .render import Cell, Grid
 from .statistics import SATURATED_PERCENT
 
@@ -72,64 +71,28 @@ def neighbour_grids(neighbours: pd.DataFrame, embeddings, methods, notes=()) -> 
     return grids
 
 
-def published_beside_ours(published, scores, embeddings, paper_vectors, run: dict):
-    """Rows (paper and table, vectors, method, set, published, our embedding, ours, comparable?)
-    setting each published cell (:mod:`binembed.published`) beside this run's mean ± std on every
-    embedding that is or stands in for the cell's vectors, and the numbered reasons a row cannot
-    match. ``run``: tuning_protocol, tuned_methods (embedding -> variants), method_params
-    (variant -> block), seeds (variant -> number of seeds)."""
-    reasons: list[str] = []
-
-    def numbered(text: str) -> int:
-        if text not in reasons:
-            reasons.append(text)
-        return reasons.index(text) + 1
-
-    rows = []
-    for cell in published.itertuples():
-        places = int(cell.decimals)
-        shown = f"{cell.value:.{places}f}" + (f" ± {cell.std:.{places}f}" if pd.notna(cell.std) else "")
-        first = [f"{cell.paper}, {cell.table}", cell.vectors, cell.method, cell.dataset, shown]
-        matches = [e for e in embeddings if paper_vectors.get(e, {}).get("paper") == cell.vectors]
-        if not matches:
-            why = numbered("no embedding of this run is, or stands in for, the paper's vectors")
-            rows.append([*first, "–", "–", f"no ({why})"])
-        for embedding in matches:
-            ours = scores[
-                (scores.embedding == embedding)
-                & (scores.method == cell.method)
-                & (scores.dataset == cell.dataset)
-                & (scores.metric == cell.metric)
-            ]["value"]
-            why = []
-            if ours.empty:
-                why.append("the method or the set is not part of this run")
-            if not paper_vectors[embedding]["same"]:
-                why.append(f"{embedding} stands in for {cell.vectors}")
-            if (
-                cell.method in run["tuned_methods"].get(embedding, [])
-                and run["tuning_protocol"] != WANG_TUNING_PROTOCOL
-            ):
-                why.append("parameters tuned on a held-out set, the paper's on its own test sets")
-            if run["method_params"].get(cell.method, {}).get("normalization", "minmax") != "minmax":
-                why.append("Poisson levels by rank (empirical CDF), the paper's by min-max")
-            if pd.notna(cell.n_seeds) and run["seeds"].get(cell.method, 1) != int(cell.n_seeds):
-                why.append(f"{run['seeds'].get(cell.method, 1)} seeds, the paper's {int(cell.n_seeds)}")
-            text = "–" if ours.empty else Cell(float(ours.mean()), float(ours.std(ddof=1))).text()
-            verdict = "yes" if not why else "no (" + ", ".join(str(numbered(w)) for w in why) + ")"
-            rows.append([*first, embedding, text, verdict])
-    return rows, reasons
-
-
-def sign_test_note(marks: str, n_tests: int, alpha: float, tests_file: str) -> str:
-    """The note under a table marked from word-similarity sign tests: what ``marks`` mean, then
-    how they were tested."""
+def z_test_note(marks: str, n_tests: int, alpha: float, tests_file: str) -> str:
+    """The note under a table marked from the bootstrap z-test of the Spearman difference: what
+    ``marks`` mean, then how they were tested."""
     return (
-        f"{marks} Two-sided binomial sign test on rank agreement (a pair counts for the method whose "
-        "rank is closer to the human rank); a method with several seeds is tested on all of them, "
-        "its rank distances averaged over the seeds. Holm-corrected over the "
-        f"{n_tests} comparisons of this table, α = {alpha}; p-values and bootstrap intervals of the "
-        f"Spearman difference (of the seed means) in {tests_file}."
+        f"{marks} Paired bootstrap z-test of the Spearman difference (of the seed means, for a method "
+        "with several seeds): the word pairs both cover are resampled, both methods scored on each "
+        "resample; the standard error combines the spread over these resamples with that of each "
+        "method's seeds (s² / seeds); z = difference / standard error, two-sided. Holm-corrected over the "
+        f"{n_tests} comparisons of this table, α = {alpha}; differences, standard errors, p-values and "
+        f"intervals (difference ± z standard errors, which leave out zero exactly when p < α) in {tests_file}."
+    )
+
+
+def entjes_sign_test_note(n_tests: int, alpha: float) -> str:
+    """The note on the § marks of Table 4.1: the thesis' own test."""
+    return (
+        "§ significant by the thesis' own test, Entjes' two-sided binomial sign test (eq. 3.3-3.4), on "
+        "the method it favours: a pair counts for the method whose rank is closer to the human rank "
+        "(ranks, since the human scores and the similarities are on different scales; ties dropped; "
+        f"for several seeds the rank distances averaged over them), on the {n_tests} nSTE-STE "
+        f"comparisons, each at α = {alpha} uncorrected as in the thesis, where bold marks what this "
+        "test finds. It counts pairs, not the size of the difference, so it can disagree with the z-test."
     )
 
 
