@@ -191,3 +191,12 @@ def test_parameters_replaced_by_the_embedding_block_are_reported(config):
         "'embedding_sources.glove-6B-300d.params.i_boost' (100.0)"
     )
     assert parameter_conflicts(config) == [expected]
+
+
+def test_paper_settings_name_spiking_methods_and_their_parameters(config):
+    config["paper_settings"]["params"] = {"sign": {"threshold": 0.0}}
+    check(config, "config key 'paper_settings.params.sign': 'sign' is not a spiking method")
+    config["paper_settings"]["params"] = {"lif": {"v_thr": 15.0}}
+    check(config, "config key 'paper_settings.params.lif.v_thr': not a parameter of 'lif'")
+    config["paper_settings"]["params"] = {"lif": {"tol": 3}}
+    check(config, "config key 'paper_settings.params.lif.tol': 3 is not a valid tol")

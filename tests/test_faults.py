@@ -22,8 +22,9 @@ pytestmark = pytest.mark.slow  # each runs the workflow: left out of `make test-
 FAULT_CONFIG = {
     "embeddings": ["w2v-googlenews-subset"],
     "methods": ["sign", "lif_noise", "ae_nste"],
-    "seeds": {"default": 1, "lif_noise": 2},
+    "seeds": {"default": 1, "lif_noise": 2, "ae_nste": 1},
     "params": {"ae_nste": {"n_bits": [64], "n_epochs": 60}},
+    "paper_settings": {"enabled": False},
     "tuning": {"enabled": False},
     "evaluation": {
         "word_similarity": ["ws353-all", "simlex999"],

@@ -58,6 +58,17 @@ def test_variants_one_per_bit_budget():
     assert resolve_n_bits("20x", 50) == 1000 and resolve_n_bits(256, 50) == 256
 
 
+def test_a_method_at_its_papers_settings_is_a_variant_of_its_own():
+    params = {"poisson": {"tol": 5, "normalization": "rank"}, "lif": {"tol": 5}}
+    paper = {"enabled": True, "params": {"poisson": {"normalization": "minmax"}}}
+    variants = expand_variants(["sign", "poisson", "lif"], params, paper)
+    assert list(variants) == ["sign", "poisson", "poisson-paper", "lif", "lif-paper"]
+    assert variants["poisson-paper"] == ("poisson", {"tol": 5, "normalization": "minmax"})
+    assert variants["poisson"] == ("poisson", {"tol": 5, "normalization": "rank"})
+    assert variants["lif-paper"] == ("lif", {"tol": 5})
+    assert list(expand_variants(["sign", "lif"], params, {"enabled": False, "params": {}})) == ["sign", "lif"]
+
+
 def test_embedding_params_apply_only_where_the_method_takes_them():
     assert run_parameters("sign", {"threshold": 0.1}, 50, {"i_boost": 200.0}) == {"threshold": 0.1}
     assert run_parameters("lif", {"tol": 5, "i_boost": 100.0}, 50, {"i_boost": 200.0}) == {

@@ -26,6 +26,7 @@ from binembed.spiking import (
     PoissonBinarizer,
     _lif_kernel,
     simulate_word,
+    spike_counts,
     stable_potential,
 )
 
@@ -412,6 +413,16 @@ def test_simulate_word_raster_ored_over_windows_is_the_code(cls):
         raster, potential = simulate_word(binarizer, x)
         assert raster.shape == potential.shape == (X.shape[1], N_STEPS) and raster.dtype == bool
         assert np.array_equal(windows_of(raster, binarizer.tol), bits[i])
+
+
+@pytest.mark.parametrize("cls", BINARIZER_CLASSES, ids=lambda cls: cls.method_name)
+def test_spike_counts_are_the_rasters_spikes_in_any_block_size(cls):
+    X = X_SMALL * 3
+    binarizer = cls().fit(X)
+    expected = np.stack([simulate_word(binarizer, x)[0].sum(axis=1) for x in X])
+    assert expected.sum() > 0
+    for block_words in (1, 5, 64):
+        assert np.array_equal(spike_counts(binarizer, X, block_words), expected)
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,7 @@ def small_run(tmp_path_factory, mirror):
                 "mirror": str(mirror),
                 "methods": ["sign", "lif", "poisson", "ae_nste", "itq"],
                 "params": {"ae_nste": {"n_bits": [16], "n_epochs": 2}, "itq": {"n_bits": [8]}},
-                "seeds": {"default": 1, "poisson": 2},
+                "seeds": {"default": 1, "poisson": 2, "ae_nste": 1},
                 "tuning": {
                     "methods": ["lif"],
                     "grid": {"default": {"tol": [5, 10], "i_boost": [50.0, 200.0]}},
@@ -401,6 +401,12 @@ def test_products_and_html_report(small_run):
     )
     sign = speed[(speed.method == "sign") & (speed.embedding == "glove-6B-50d")].iloc[0]
     assert sign.bytes_per_word == 7 and sign.speedup > 1  # 7 bytes of XOR + popcount beat 50 floats
+    # the spiking coders run tuned and at the paper's settings, each with its firing rates
+    rates = pd.read_csv(products / "tables" / "firing_rates.csv")
+    assert {"lif", "lif-paper", "poisson", "poisson-paper"} <= set(rates.method)
+    assert set(table1.method) >= {"lif", "lif-paper", "poisson", "poisson-paper"}
+    note = (products / "fidelity_note.md").read_text()
+    assert "multiples of 1/62" in note and "P − Q (vectors)" in note and "Rude binarization" in note
     for name in (
         "quality_vs_bits.png",
         "fig3_classification.png",

@@ -91,7 +91,9 @@ def validate_config(config: dict, schema_path) -> dict:
         for e in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     ]
     if not problems:
-        problems = _cross_references(config) + _tuning_grid(config, validator)
+        problems = (
+            _cross_references(config) + _tuning_grid(config, validator) + _paper_settings(config, validator)
+        )
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
@@ -151,7 +153,7 @@ def _cross_references(config):
                 "evaluation.word_similarity; a held-out tuning set must not be"
             )
     problems += _bit_budgets(config)
-    variants = expand_variants(config["methods"], config["params"])
+    variants = expand_variants(config["methods"], config["params"], config["paper_settings"])
     if config["products"]["baseline"] not in ("dense", *variants):
         problems.append(
             f"config key 'products.baseline': {config['products']['baseline']!r} is neither "
@@ -206,6 +208,30 @@ def _tuning_grid(config, validator) -> list[str]:
                     f"{', '.join(methods)} ({reason})"
                     for reason, methods in refused.items()
                 ]
+    return problems
+
+
+def _paper_settings(config, validator) -> list[str]:
+    """Each key laid over a method's block for its paper variant must be a parameter of that
+    spiking method, with a value its params block accepts."""
+    problems = []
+    schema = validator.schema["properties"]["params"]["properties"]
+    for method, block in config["paper_settings"]["params"].items():
+        if METHODS[method].family != "spiking":
+            problems.append(
+                f"config key 'paper_settings.params.{method}': {method!r} is not a spiking method"
+            )
+            continue
+        for name, value in block.items():
+            if name not in METHODS[method].parameters:
+                problems.append(
+                    f"config key 'paper_settings.params.{method}.{name}': not a parameter of {method!r}"
+                )
+                continue
+            problems += [
+                f"config key 'paper_settings.params.{method}.{name}': {value!r} is not a valid {name} ({error.message})"
+                for error in validator.evolve(schema=schema[method]).iter_errors({name: value})
+            ]
     return problems
 
 

@@ -148,8 +148,17 @@ def build_binarizer(method: str, params: dict, tuned: dict | None = None, seed: 
     return binarizer_class(method)(**kwargs)
 
 
-def expand_variants(methods: list[str], params: dict) -> dict[str, tuple[str, dict]]:
-    """Variant name -> (method, its parameter block), in config order."""
+#: Suffix of the variant that runs a method untuned at the settings its paper states.
+PAPER_SUFFIX = "-paper"
+
+
+def expand_variants(
+    methods: list[str], params: dict, paper_settings: dict | None = None
+) -> dict[str, tuple[str, dict]]:
+    """Variant name -> (method, its parameter block), in config order; where
+    ``paper_settings["enabled"]``, each spiking method also runs as ``<method>-paper``, its block
+    with ``paper_settings["params"][method]`` laid over it (and never tuned)."""
+    paper_settings = paper_settings or {"enabled": False, "params": {}}
     variants = {}
     for method in methods:
         block = dict(params.get(method, {}))
@@ -159,6 +168,8 @@ def expand_variants(methods: list[str], params: dict) -> dict[str, tuple[str, di
                 variants[f"{method}-{n_bits}"] = (method, {**block, "n_bits": n_bits})
         else:
             variants[method] = (method, block)
+        if paper_settings["enabled"] and METHODS[method].family == "spiking":
+            variants[method + PAPER_SUFFIX] = (method, {**block, **paper_settings["params"].get(method, {})})
     return variants
 
 

@@ -105,7 +105,8 @@ rule spike_raster:
     input:
         unpack(spike_raster_inputs),
     output:
-        "results/spike_rasters/{embedding}.npz",
+        rasters="results/spike_rasters/{embedding}.npz",
+        rates="results/spike_rasters/{embedding}_firing_rates.csv",
     log:
         "logs/spike_raster/{embedding}.log",
     conda:
@@ -125,5 +126,7 @@ rule spike_raster:
         },
         word=config["spike_raster"]["word"],
         neuron=config["spike_raster"]["neuron"],
+        rate_words=config["spike_raster"]["rate_words"],
+        ceiling_hz=PRODUCTS["firing_rate_ceiling_hz"],
     script:
         "../scripts/spike_raster.py"

@@ -9,7 +9,7 @@ from pathlib import Path
 from binembed.config import parameter_conflicts, validate_config
 from binembed.datasets import CLASSIFICATION_RESOURCES
 from binembed.encoding import row_chunks
-from binembed.methods import METHODS, expand_variants, run_parameters
+from binembed.methods import METHODS, PAPER_SUFFIX, expand_variants, run_parameters
 from binembed.products.papers import FIG2_RASTERS
 from binembed.sources import source_file
 
@@ -26,8 +26,10 @@ if not Path(config["mirror"]).is_dir():
     )
 
 EMBEDDINGS = config["embeddings"]
-# Variant name -> (method, parameter block); a method with a list of n_bits has one per budget.
-VARIANTS = expand_variants(config["methods"], config["params"])
+# Variant name -> (method, parameter block); a method with a list of n_bits has one per budget,
+# and a method in paper_settings also runs untuned at the paper's settings as <method>-paper.
+VARIANTS = expand_variants(config["methods"], config["params"], config["paper_settings"])
+PAPER_VARIANTS = [v for v in VARIANTS if v.endswith(PAPER_SUFFIX)]
 # "dense" is the uncompressed baseline, evaluated like every variant's codes.
 REPRESENTATIONS = ["dense", *VARIANTS]
 WORD_SIM = config["evaluation"]["word_similarity"]
@@ -74,6 +76,7 @@ def is_tuned(embedding, variant):
         TUNING["enabled"]
         and embedding in TUNING["embeddings"]
         and method in TUNING["methods"]
+        and variant not in PAPER_VARIANTS
     )
 
 
@@ -285,6 +288,7 @@ ENTJES_FIRST_SEED_RUNS = [
 # (embedding, variant) of every tuned run, for the tuning figure.
 TUNED_RUNS = [(e, v) for e in EMBEDDINGS for v in VARIANTS if is_tuned(e, v)]
 HAS_RASTERS = bool(set(FIG2_RASTERS) & set(VARIANTS))
+HAS_SPIKING = bool(spiking_variants())
 HAS_NEIGHBOURS = bool(AUTOENCODERS and config["evaluation"]["neighbours"]["words"])
 
 # The sections of results/report.html, in reading order: (id, heading, file, included).
@@ -317,6 +321,7 @@ _SECTIONS = [
     ("speed", "What the codes buy: query speed", f"{TABLES}/speed.html", True),
     ("quality-vs-bits", "Quality against code size", f"{FIGURES}/quality_vs_bits.png", True),
     ("tuning", "Tuning of the spiking coders", f"{FIGURES}/tuning.png", bool(TUNED_RUNS)),
+    ("firing-rates", "Firing rates of the spiking coders", f"{TABLES}/firing_rates.html", HAS_SPIKING),
     ("fidelity", "Fidelity note", "results/products/fidelity_note.html", True),
 ]
 REPORT_SECTIONS = [(i, heading, path) for i, heading, path, included in _SECTIONS if included]
@@ -385,8 +390,9 @@ def final_products():
             f"{FIGURES}/fig2_spike_rasters_{{embedding}}.png", embedding=EMBEDDINGS
         )
     products.append("results/report.html")
-    if spiking_variants():
+    if HAS_SPIKING:
         products += expand(
             "results/spike_rasters/{embedding}.npz", embedding=EMBEDDINGS
         )
+        products.append(f"{TABLES}/firing_rates.csv")
     return products

@@ -246,9 +246,44 @@ rule figure_classification:
         "../scripts/figure_classification.py"
 
 
+rule table_firing_rates:
+    input:
+        rates=expand("results/spike_rasters/{embedding}_firing_rates.csv", embedding=EMBEDDINGS),
+        scores="results/tables/scores.csv",
+    output:
+        **table_outputs("firing_rates", "Firing rates", "firing_rates"),
+    log:
+        "logs/products/table_firing_rates.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        methods=spiking_variants(),
+        embeddings=EMBEDDINGS,
+        ceiling_hz=PRODUCTS["firing_rate_ceiling_hz"],
+        paper_variants=PAPER_VARIANTS,
+        tuned_methods={e: [v for v in VARIANTS if is_tuned(e, v)] for e in EMBEDDINGS},
+        paper_vectors=PRODUCTS["paper_vectors"],
+    script:
+        "../scripts/table_firing_rates.py"
+
+
 rule fidelity_note:
     input:
         scores="results/tables/scores.csv",
+        rates=(
+            expand("results/spike_rasters/{embedding}_firing_rates.csv", embedding=EMBEDDINGS)
+            if HAS_SPIKING
+            else []
+        ),
+        autoencoder_codes=[
+            f"results/codes/{e}/{v}/seed-{seed}.npz"
+            for e, v, seed in EVERY_RUN
+            if v in AUTOENCODERS
+        ],
     output:
         md="results/products/fidelity_note.md",
         html=report(
@@ -267,6 +302,7 @@ rule fidelity_note:
         runtime=30,
     params:
         embeddings=EMBEDDINGS,
+        autoencoder_runs=[run for run in EVERY_RUN if run[1] in AUTOENCODERS],
         paper_vectors=PRODUCTS["paper_vectors"],
         dims={e: config["embedding_sources"][e]["dim"] for e in EMBEDDINGS},
         stochastic_seeds={
@@ -274,6 +310,7 @@ rule fidelity_note:
             for v in spiking_variants()
             if METHODS[VARIANTS[v][0]].stochastic
         },
+        seeds={v: len(seeds_for(v)) for v in VARIANTS},
         tuned_methods={e: [v for v in VARIANTS if is_tuned(e, v)] for e in EMBEDDINGS},
         method_params={v: VARIANTS[v][1] for v in VARIANTS},
         tuning_protocol=TUNING["protocol"] if TUNING["enabled"] else "off",

@@ -10,11 +10,13 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from binembed.codes import unpack_bits
 from binembed.embeddings import load_embedding
-from binembed.files import atomic_output
+from binembed.files import atomic_output, write_table
 from binembed.methods import build_binarizer
-from binembed.spiking import simulate_word
+from binembed.spiking import DURATION_MS, simulate_word, spike_counts
 from binembed.threads import use_threads
 
 use_threads(snakemake.threads)
@@ -29,6 +31,15 @@ if row is None:
 if neuron > embedding.dim:
     raise InputError(f"config key 'spike_raster.neuron': {neuron} > {embedding.dim} dimensions")
 arrays = {"vector": np.asarray(embedding.vectors[row], dtype=np.float64)}
+# the words whose spikes are counted for the firing rates: evenly spaced over the vocabulary
+sample = np.unique(
+    np.linspace(0, len(embedding.words) - 1, min(snakemake.params.rate_words, len(embedding.words))).astype(
+        int
+    )
+)
+sample_vectors = np.asarray(embedding.vectors[sample])
+ceiling = snakemake.params.ceiling_hz
+rates = []
 settings = {}
 for variant, run in snakemake.params.runs.items():
     tuning = snakemake.input.get(f"tuning_{variant}")
@@ -40,8 +51,38 @@ for variant, run in snakemake.params.runs.items():
         raster, potential = simulate_word(binarizer, embedding.vectors[row])
         arrays[f"{variant}__seed-{seed}__raster"] = raster
         arrays[f"{variant}__seed-{seed}__potential"] = potential[neuron - 1]
+        hz = spike_counts(binarizer, sample_vectors) * (1000.0 / DURATION_MS)
+        ones = unpack_bits(binarizer.transform(sample_vectors), binarizer.n_bits_)
+        rates.append(
+            (
+                snakemake.wildcards.embedding,
+                variant,
+                seed,
+                len(sample),
+                hz.mean(),
+                np.median(hz),
+                100.0 * np.mean(hz > ceiling),
+                100.0 * ones.mean(),
+            )
+        )
 arrays["settings"] = np.array(
     json.dumps({"word": word, "row": int(row), "neuron": neuron, "params": settings})
 )
-with atomic_output(snakemake.output[0], suffix=".npz") as tmp:
+with atomic_output(snakemake.output.rasters, suffix=".npz") as tmp:
     np.savez_compressed(tmp, **arrays)
+write_table(
+    pd.DataFrame(
+        rates,
+        columns=[
+            "embedding",
+            "method",
+            "seed",
+            "words",
+            "rate_hz",
+            "median_rate_hz",
+            "above_ceiling_percent",
+            "ones_percent",
+        ],
+    ),
+    snakemake.output.rates,
+)
