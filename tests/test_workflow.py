@@ -327,11 +327,11 @@ def test_adding_a_method_builds_only_what_is_new(small_run):
     more.write_text(yaml.safe_dump({"methods": ["sign", "lif", "poisson", "ae_nste", "itq", "izh_rs_fs"]}))
     jobs = scheduled_jobs(small_run, configs=[str(more)])
     per_run = [job for job in jobs if "variant" in job]
-    assert per_run and all(job["variant"] == "izh_rs_fs" for job in per_run)
+    assert per_run and all(job["variant"] in ("izh_rs_fs", "izh_rs_fs-paper") for job in per_run)
     # the Fig. 2 export shows every spiking coder: it takes the new one in
     others = {job["rule"] for job in jobs if "variant" not in job}
     assert TABLES | {"spike_raster"} <= others <= TABLES | PRODUCTS | {"spike_raster"}
-    assert len([job for job in per_run if job["rule"] == "binarize"]) == 2
+    assert len([job for job in per_run if job["rule"] == "binarize"]) == 4  # tuned and -paper, 2 embeddings
 
 
 def test_forcing_a_stage_reruns_it_and_what_depends_on_it(small_run):
@@ -339,7 +339,8 @@ def test_forcing_a_stage_reruns_it_and_what_depends_on_it(small_run):
     rules = {job["rule"] for job in jobs}
     assert "binarize" in rules and not rules & {"fetch_resource", "prepare_embedding", "tune"}
     binarized = {(job["embedding"], job["variant"], job["seed"]) for job in jobs if job["rule"] == "binarize"}
-    assert len(binarized) == 2 * (1 + 1 + 2 + 1 + 1)  # sign, lif, poisson x 2, ae_nste-16, itq-8
+    # sign, lif, lif-paper, poisson and poisson-paper x 2 seeds, ae_nste-16, itq-8
+    assert len(binarized) == 2 * (1 + 1 + 1 + 2 + 2 + 1 + 1)
 
 
 def test_until_and_single_target_in_a_fresh_directory(small_run, tmp_path):
@@ -380,7 +381,7 @@ def test_a_vocabulary_split_into_chunks_gives_the_same_codes(small_run, tmp_path
     logs = sorted(p.relative_to(tmp_path / "logs").as_posix() for p in (tmp_path / "logs").rglob("*.log"))
     assert sum(name.startswith("encode_chunk/w2v-googlenews-subset/lif/seed-0/") for name in logs) == 4
     codes = sorted((tmp_path / "results" / "codes").rglob("*.npz"))
-    assert len(codes) == 6  # sign, lif, poisson x 2 seeds, ae_nste-16, itq-8
+    assert len(codes) == 9  # sign, lif, lif-paper, poisson and poisson-paper x 2 seeds, ae_nste-16, itq-8
     for path in codes:
         one_job = small_run / path.relative_to(tmp_path)
         assert path.read_bytes() == one_job.read_bytes(), path

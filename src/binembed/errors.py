@@ -9,6 +9,7 @@ full disk is reported the same way.
 from __future__ import annotations
 
 import errno
+import signal
 import sys
 
 
@@ -34,6 +35,14 @@ def _report(kind, error, trace):
     sys.__excepthook__(kind, error, trace)
 
 
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def report_input_errors_briefly() -> None:
-    """Make the job's uncaught input errors one line in its log (call once, at the top)."""
+    """Make the job's uncaught input errors one line in its log (call once, at the top), and a
+    SIGTERM (a stopped run, a cancelled cluster job) end the job as an exception does: Python's
+    default would end it at once, before ``files.atomic_output`` removes the temporary file of an
+    output it was writing."""
     sys.excepthook = _report
+    signal.signal(signal.SIGTERM, _terminated)
