@@ -26,7 +26,7 @@ from binembed.spiking import (
     PoissonBinarizer,
     _lif_kernel,
     simulate_word,
-    spike_counts,
+    spikes_and_codes,
     stable_potential,
 )
 
@@ -416,13 +416,15 @@ def test_simulate_word_raster_ored_over_windows_is_the_code(cls):
 
 
 @pytest.mark.parametrize("cls", BINARIZER_CLASSES, ids=lambda cls: cls.method_name)
-def test_spike_counts_are_the_rasters_spikes_in_any_block_size(cls):
+def test_spike_counts_are_the_rasters_spikes_and_the_codes_transforms_in_any_block_size(cls):
     X = X_SMALL * 3
     binarizer = cls().fit(X)
     expected = np.stack([simulate_word(binarizer, x)[0].sum(axis=1) for x in X])
     assert expected.sum() > 0
     for block_words in (1, 5, 64):
-        assert np.array_equal(spike_counts(binarizer, X, block_words), expected)
+        counts, codes = spikes_and_codes(binarizer, X, block_words)
+        assert np.array_equal(counts, expected)
+        assert np.array_equal(codes, binarizer.transform(X))
 
 
 @pytest.mark.parametrize(

@@ -724,22 +724,22 @@ def simulate_word(binarizer: SpikingBinarizer, x, n_steps: int = N_STEPS):
     return raster[0], potential[0]
 
 
-def spike_counts(binarizer: SpikingBinarizer, X, block_words: int = 256) -> np.ndarray:
-    """Spikes each neuron fires in the T = 10 ms of its word: an int32 (words, dims) array for the
-    word vectors ``X`` under a fitted spiking binarizer, from the same kernel runs as ``transform``
-    (the bits are the OR of these spikes over windows of ``tol`` steps), ``block_words`` words at a
-    time. Divided by T, a neuron's firing rate."""
+def spikes_and_codes(binarizer: SpikingBinarizer, X, block_words: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Spikes each neuron fires in the T = 10 ms of its word, an int32 (words, dims) array, and the
+    words' packed codes (``transform``'s), for the word vectors ``X`` under a fitted spiking
+    binarizer, from one kernel run of ``block_words`` words at a time (the bits are the OR of these
+    spikes over windows of ``tol`` steps). Counts divided by T are the neurons' firing rates."""
     X = np.ascontiguousarray(binarizer._validate(np.asarray(X)))
     binarizer._check_fitted(X)
     counts = np.empty(X.shape, dtype=np.int32)
+    codes = np.zeros((X.shape[0], (binarizer.n_bits_ + 7) // 8), dtype=np.uint8)
     for start in range(0, X.shape[0], block_words):
         block = X[start : start + block_words]
-        out = np.zeros((block.shape[0], (binarizer.n_bits_ + 7) // 8), dtype=np.uint8)
         raster = np.zeros((block.shape[0], X.shape[1], N_STEPS), dtype=np.bool_)
         potential = np.zeros((block.shape[0], X.shape[1], N_STEPS), dtype=np.float64)
-        binarizer._simulate(block, N_STEPS, out, raster, potential)
+        binarizer._simulate(block, N_STEPS, codes[start : start + block.shape[0]], raster, potential)
         counts[start : start + block.shape[0]] = raster.sum(axis=2)
-    return counts
+    return counts, codes
 
 
 BINARIZER_CLASSES = (

@@ -249,7 +249,6 @@ rule figure_classification:
 rule table_firing_rates:
     input:
         rates=expand("results/spike_rasters/{embedding}_firing_rates.csv", embedding=EMBEDDINGS),
-        scores="results/tables/scores.csv",
     output:
         **table_outputs("firing_rates", "Firing rates", "firing_rates"),
     log:

@@ -16,7 +16,7 @@ from binembed.codes import unpack_bits
 from binembed.embeddings import load_embedding
 from binembed.files import atomic_output, write_table
 from binembed.methods import build_binarizer
-from binembed.spiking import DURATION_MS, simulate_word, spike_counts
+from binembed.spiking import DURATION_MS, simulate_word, spikes_and_codes
 from binembed.threads import use_threads
 
 use_threads(snakemake.threads)
@@ -51,8 +51,9 @@ for variant, run in snakemake.params.runs.items():
         raster, potential = simulate_word(binarizer, embedding.vectors[row])
         arrays[f"{variant}__seed-{seed}__raster"] = raster
         arrays[f"{variant}__seed-{seed}__potential"] = potential[neuron - 1]
-        hz = spike_counts(binarizer, sample_vectors) * (1000.0 / DURATION_MS)
-        ones = unpack_bits(binarizer.transform(sample_vectors), binarizer.n_bits_)
+        counts, codes = spikes_and_codes(binarizer, sample_vectors)
+        hz = counts * (1000.0 / DURATION_MS)
+        ones = unpack_bits(codes, binarizer.n_bits_)
         rates.append(
             (
                 snakemake.wildcards.embedding,

@@ -62,9 +62,9 @@ def with_holm(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
     return tests.assign(p_holm=adjusted, significant=adjusted < alpha)
 
 
-def _test_row(comparison, seeds_a: int, seeds_b: int, test, prefix: str = "") -> dict:
+def _test_row(comparison, seeds_a: int, seeds_b: int, test) -> dict:
     seeds = {"seeds_a": seeds_a, "seeds_b": seeds_b}
-    return dict(zip(TEST_COLUMNS, comparison)) | seeds | {prefix + k: v for k, v in asdict(test).items()}
+    return dict(zip(TEST_COLUMNS, comparison)) | seeds | asdict(test)
 
 
 def _columns(result_type, prefix: str = "") -> list[str]:
@@ -102,8 +102,7 @@ def word_similarity_tests(
         )
         row = _test_row((embedding, dataset, a, b), sa.shape[1], sb.shape[1], test)
         if with_sign_test:
-            row |= _test_row((embedding, dataset, a, b), sa.shape[1], sb.shape[1], rank_sign_test(h[both], sa, sb),
-                             "sign_")  # fmt: skip
+            row |= {f"sign_{k}": v for k, v in asdict(rank_sign_test(h[both], sa, sb)).items()}
         rows.append(row)
     columns = [*TEST_COLUMNS, "seeds_a", "seeds_b", *_columns(SpearmanDifferenceTest)]
     columns += _columns(SignTest, "sign_") if with_sign_test else []
