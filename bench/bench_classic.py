@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+from machine import cpu_model
 
 from binembed.classic import ITQBinarizer, LSHBinarizer
 from binembed.overcomplete import OvercompleteBinarizer
@@ -137,6 +138,7 @@ def main(argv=None):
     seed = args.seed
     use_threads(args.threads)
 
+    print(f"machine: {cpu_model()}")
     glove = np.ascontiguousarray(load_glove(args.vectors, args.wheel_dir), dtype=np.float32)
     OvercompleteBinarizer(n_iter=1, n_steps=1).fit(glove[:100])  # compile / load the kernels
     rows = []

@@ -21,6 +21,7 @@ import time
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np
+from machine import cpu_model
 
 from binembed.knn import hamming_neighbours
 from binembed.threads import use_threads
@@ -77,6 +78,7 @@ def main():
         return index.search(queries, args.k)
 
     theirs = timed(faiss_search, args.repeats)
+    print(f"machine: {cpu_model()}")
     print(
         f"{args.queries} queries, top {args.k} of {args.refs:,} x {args.bits} bits, {args.threads} thread(s)"
     )

@@ -2,11 +2,13 @@
 
 Clones this repository's HEAD (or ``--rev``) beside it (so that config.yaml's mirror ``../shared/data`` is found),
 runs ``make .venv/installed`` (timed as set-up) and then ``snakemake --cores N`` (timed as the run),
-and reports, against issue 11's target of 15 minutes on 2 cores:
+and reports, against the target of 15 minutes on 2 cores of the slowest machine class:
 
 - the run's wall seconds, the CPU seconds of everything it ran, and Snakemake's own (the scheduler
   process, sampled once a second);
-- per rule: jobs, the sum and the largest of their wall seconds (from Snakemake's log, 1 s
+- the CPU model (the slowest machine class, a 2-core AMD EPYC without AVX-512, holds the target);
+- per stage (a stage's rules, one per seed count, taken together): jobs, the sum and the largest of
+  their wall seconds (from Snakemake's log, 1 s
   resolution), and the CPU seconds of those with a benchmark record (results/tables/benchmarks.csv;
   Snakemake samples a job's CPU each second for 30 s, then every 30 s, so a job longer than 30 s
   loses up to 30 s of it: CPU under wall there is not waiting);
@@ -33,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 import psutil
+from machine import cpu_model
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 15 * 60
@@ -69,6 +72,12 @@ def parse_log(path: Path) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table["seconds"] = (table["finish"] - table["start"]).dt.total_seconds()
     return table
+
+
+def stage_of(rule: str) -> str:
+    """The stage of a rule: binarize_seeds_5 and binarize_each_seed are "binarize", as the
+    benchmark records (benchmarks/<stage>/...) name them."""
+    return re.sub(r"_(seeds_\d+|each_seed)$", "", rule)
 
 
 def critical_path(jobs: pd.DataFrame) -> tuple[float, list[int]]:
@@ -125,7 +134,8 @@ def report(
     log = max((clone / ".snakemake" / "log").glob("*.snakemake.log"))
     jobs = parse_log(log)
     benchmarks = pd.read_csv(clone / "results" / "tables" / "benchmarks.csv")
-    per_rule = jobs.groupby("rule").agg(
+    jobs["stage"] = jobs["rule"].map(stage_of)
+    per_rule = jobs.groupby("stage").agg(
         jobs=("jobid", "size"), wall_s=("seconds", "sum"), max_wall_s=("seconds", "max")
     )
     per_rule = per_rule.join(benchmarks.groupby("rule").agg(cpu_s=("cpu_seconds", "sum")), how="left")
@@ -134,11 +144,13 @@ def report(
     by_id = jobs.set_index("jobid")
     busy = float((jobs["seconds"] * jobs["threads"].clip(upper=cores)).sum())
 
+    print(f"machine: {cpu_model()}; the run used {cores}")
     if setup is not None:
         print(f"set-up (make .venv/installed): {setup:.0f} s")
     print(f"run (snakemake --cores {cores}): {wall:.0f} s wall = {wall / TARGET_SECONDS:.2f}x the 15-min target; "
           f"{len(jobs)} jobs")  # fmt: skip
-    print(f"CPU: {cpu:.0f} s in all, Snakemake's own process {scheduler_cpu:.0f} s")
+    print(f"CPU: {cpu:.0f} s in all, Snakemake's own process {scheduler_cpu:.0f} s "
+          f"({scheduler_cpu / cpu:.1%} of it; target under 10 %)")  # fmt: skip
     print(
         f"cores busy with jobs: {busy:.0f} of {cores * wall:.0f} core-seconds ({busy / (cores * wall):.0%})"
     )
@@ -147,7 +159,7 @@ def report(
         job = by_id.loc[jobid]
         print(f"    {job['seconds']:6.0f} s  {job['rule']}  {job['output'][0]}")
     print()
-    print("| rule | jobs | wall s (sum) | wall s (max) | CPU s (benchmarked) |")
+    print("| stage (rules) | jobs | wall s (sum) | wall s (max) | CPU s (benchmarked) |")
     print("|---|---|---|---|---|")
     for rule, row in per_rule.iterrows():
         cpu_text = "" if pd.isna(row["cpu_s"]) else f"{row['cpu_s']:.0f}"

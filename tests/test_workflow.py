@@ -57,7 +57,7 @@ def test_the_job_graph_builds_without_torch_or_numba(tmp_path):
         env={**os.environ, "PYTHONPATH": str(poison)},
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "rule binarize:" in result.stdout and "rule report_page:" in result.stdout
+    assert "rule binarize_seeds_5:" in result.stdout and "rule report_page:" in result.stdout
 
 
 def test_invalid_config_stops_before_any_job(tmp_path):
@@ -223,10 +223,10 @@ def test_tuned_codes_record_the_choice(small_run):
 
 
 def test_long_jobs_report_progress_in_their_logs(small_run):
-    log = (small_run / "logs" / "binarize" / "glove-6B-50d" / "ae_nste-16" / "seed-0.log").read_text()
+    log = (small_run / "logs" / "binarize" / "glove-6B-50d" / "ae_nste-16.log").read_text()
     assert "ae_nste epoch 1/2: loss " in log and "ae_nste epoch 2/2: loss " in log
     assert re.search(r"ae_nste: 100\.0 % \([\d,]+ of [\d,]+ batches\), .* batches/s, elapsed", log)
-    log = (small_run / "logs" / "binarize" / "glove-6B-50d" / "lif" / "seed-0.log").read_text()
+    log = (small_run / "logs" / "binarize" / "glove-6B-50d" / "lif.log").read_text()
     assert re.search(r"lif:  \d\d\.\d % \([\d,]+ of 400,000 words\)", log)
 
 
@@ -274,9 +274,25 @@ def test_rerun_has_nothing_to_do(small_run):
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
+def stage_of(rule):
+    """The stage a rule belongs to: binarize_seeds_5 and binarize_each_seed are "binarize"."""
+    return re.sub(r"_(seeds_\d+|each_seed)$", "", rule)
+
+
+def stage_rules(workdir, stage):
+    """The rules of a stage (one per seed count), for --until and --forcerun."""
+    result = snakemake(
+        workdir, "--configfile", str(REPO / "config.yaml"), str(workdir / "small.yaml"), "--list-rules"
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    rules = [name for name in result.stdout.split() if stage_of(name) == stage and name != stage]
+    assert rules, result.stdout
+    return rules
+
+
 def scheduled_jobs(workdir, *args, configs=()):
-    """The jobs a dry run would execute: [{"rule": ..., wildcard: value, ...}]. ``args`` are
-    targets and options, ``configs`` extra config files."""
+    """The jobs a dry run would execute: [{"rule": its stage (stage_of), wildcard: value, ...}].
+    ``args`` are targets and options, ``configs`` extra config files."""
     result = snakemake(
         workdir,
         *args,
@@ -293,7 +309,7 @@ def scheduled_jobs(workdir, *args, configs=()):
     for line in result.stdout.splitlines():
         rule = re.match(r"^(?:local)?rule (\w+):$", line)
         if rule:
-            jobs.append({"rule": rule.group(1)})
+            jobs.append({"rule": stage_of(rule.group(1))})
         wildcards = re.match(r"^\s+wildcards: (.*)$", line)
         if wildcards and jobs:
             jobs[-1].update(pair.split("=", 1) for pair in wildcards.group(1).split(", "))
@@ -335,17 +351,18 @@ def test_adding_a_method_builds_only_what_is_new(small_run):
 
 
 def test_forcing_a_stage_reruns_it_and_what_depends_on_it(small_run):
-    jobs = scheduled_jobs(small_run, "--forcerun", "binarize")
+    jobs = scheduled_jobs(small_run, "--forcerun", *stage_rules(small_run, "binarize"))
     rules = {job["rule"] for job in jobs}
     assert "binarize" in rules and not rules & {"fetch_resource", "prepare_embedding", "tune"}
-    binarized = {(job["embedding"], job["variant"], job["seed"]) for job in jobs if job["rule"] == "binarize"}
-    # sign, lif, lif-paper, poisson and poisson-paper x 2 seeds, ae_nste-16, itq-8
-    assert len(binarized) == 2 * (1 + 1 + 1 + 2 + 2 + 1 + 1)
+    binarized = [(job["embedding"], job["variant"]) for job in jobs if job["rule"] == "binarize"]
+    # one job per variant, every seed in it: sign, lif, lif-paper, poisson, poisson-paper,
+    # ae_nste-16, itq-8
+    assert len(binarized) == len(set(binarized)) == 2 * 7
 
 
 def test_until_and_single_target_in_a_fresh_directory(small_run, tmp_path):
     (tmp_path / "small.yaml").write_text((small_run / "small.yaml").read_text())
-    until = {job["rule"] for job in scheduled_jobs(tmp_path, "--until", "binarize")}
+    until = {job["rule"] for job in scheduled_jobs(tmp_path, "--until", *stage_rules(tmp_path, "binarize"))}
     assert "binarize" in until and not until & ({"evaluate", "scores_table"} | PRODUCTS)
     target = "results/eval/w2v-googlenews-subset/lif/seed-0/word_similarity.csv"
     jobs = scheduled_jobs(tmp_path, target)
@@ -375,7 +392,8 @@ def test_a_vocabulary_split_into_chunks_gives_the_same_codes(small_run, tmp_path
             }
         )
     )
-    args = ("--configfile", str(REPO / "config.yaml"), str(chunked), "--cores", "2", "--until", "binarize")
+    binarize = stage_rules(small_run, "binarize")
+    args = ("--configfile", str(REPO / "config.yaml"), str(chunked), "--cores", "2", "--until", *binarize)
     result = snakemake(tmp_path, *args)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     logs = sorted(p.relative_to(tmp_path / "logs").as_posix() for p in (tmp_path / "logs").rglob("*.log"))

@@ -17,6 +17,7 @@ text (:func:`stratified_folds`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,11 +237,15 @@ def classify(rep: Representation, train: TextDataset, test: TextDataset, setting
     return per_text, summary
 
 
-def load_representation(files) -> Representation:
-    """The representation a workflow job names: ``codes`` (a BinaryCodes .npz) or ``vectors`` and
-    ``vocab`` (the form of :func:`binembed.embeddings.save_embedding`)."""
+def load_representations(files) -> Iterator[Representation]:
+    """The representations a workflow job names: ``codes`` (BinaryCodes .npz files, one per seed),
+    or ``vectors`` and ``vocab`` (the form of :func:`binembed.embeddings.save_embedding`). Each is
+    read when the iteration reaches it, so a job holds one at a time."""
     from .embeddings import load_embedding
 
-    if "codes" in files.keys():  # noqa: SIM118 (Snakemake InputFiles: `in` would test values)
-        return Representation(BinaryCodes.load(files["codes"]))
-    return Representation(load_embedding(Path(files["vectors"]).parent))
+    if "codes" not in files.keys():  # noqa: SIM118 (Snakemake InputFiles: `in` would test values)
+        yield Representation(load_embedding(Path(files["vectors"]).parent))
+        return
+    paths = files["codes"]
+    for path in [paths] if isinstance(paths, str) else paths:
+        yield Representation(BinaryCodes.load(path))

@@ -43,6 +43,10 @@ class Method:
     #: requests
     memory_per_mb: float = 2.0
     seconds_per_mb: float = 0.05
+    #: each seed is binarized by a job of its own, for a fit so long that its seeds are better
+    #: spread over cores; otherwise one job fits every seed of a variant, reading the vectors and
+    #: importing once
+    own_job_per_seed: bool = False
 
 
 _LIF = ("tol", "i_boost", "tau_m", "v_th", "v_reset", "resistance", "negative")
@@ -65,7 +69,9 @@ _WANG = "Wang et al. 2019"
 # fmt: off
 # One thread a job, so that a 2-core machine runs two jobs side by side and the serial part of each
 # (start-up, reading, writing) overlaps another's work; the autoencoders also train fastest on one
-# (small matrices: threads only contend). Overcomplete-B, the longest job of a run, takes two.
+# (small matrices: threads only contend). A job of two threads would wait until two cores are free
+# at once, which a queue of one-thread jobs never leaves: Overcomplete-B, the longest fit of a run,
+# takes one thread and a job per seed instead.
 METHODS: dict[str, Method] = {
     "sign": Method("binarizers", "sign", False, ("threshold",), 1, 30, f"{_WANG} (rude binarization)"),
     "poisson": Method("spiking", "spiking", True,
@@ -80,8 +86,8 @@ METHODS: dict[str, Method] = {
     "itq": Method("classic", "classic", True, ("n_bits", "n_iter", "random_state"), 1, 30,
                   "Gong & Lazebnik 2011"),
     "overcomplete": Method("overcomplete", "classic", True,
-                           ("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), 2, 240,
-                           "Faruqui et al. 2015 (Overcomplete-B)"),
+                           ("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), 1, 240,
+                           "Faruqui et al. 2015 (Overcomplete-B)", own_job_per_seed=True),
     "ae_nste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60,
                       "Tissier et al. 2019, as in Entjes 2021"),
     "ae_ste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60, "Entjes 2021"),

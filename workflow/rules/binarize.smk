@@ -1,6 +1,6 @@
-# Binarize stage: one job per embedding x variant x seed, writing a BinaryCodes .npz (for a large
-# vocabulary, a fit job, encode jobs of chunk_rows words, and the binarize job joining them); and the
-# tuning of embedding-specific parameters (I_boost, tol, v_th) on a word-similarity set.
+# Binarize stage: one job per embedding x variant, writing each seed's BinaryCodes .npz (for a large
+# vocabulary, per seed a fit job and encode jobs of chunk_rows words, and the binarize job joining
+# them); and the tuning of embedding-specific parameters (I_boost, tol, v_th) on a word-similarity set.
 
 
 rule tune:
@@ -78,11 +78,49 @@ rule encode_chunk:
         "../scripts/encode_chunk.py"
 
 
-rule binarize:
+# Every seed of a variant in one job (reading the vectors and importing once), one rule per seed
+# count since a rule's outputs are fixed files; a method with Method.own_job_per_seed runs one
+# job per seed instead (binarize_each_seed). Both are the stage's "binarize" in logs/ and benchmarks/.
+for n_seeds, variants in by_seed_count(v for v in VARIANTS if not one_job_per_seed(v)).items():
+
+    rule:
+        name:
+            f"binarize_seeds_{n_seeds}"
+        input:
+            unpack(binarize_inputs),
+        output:
+            expand(
+                "results/codes/{{embedding}}/{{variant}}/seed-{seed}.npz",
+                seed=range(n_seeds),
+            ),
+        wildcard_constraints:
+            variant=_alternatives(variants),
+        log:
+            "logs/binarize/{embedding}/{variant}.log",
+        benchmark:
+            "benchmarks/binarize/{embedding}/{variant}.tsv"
+        conda:
+            "../../envs/binarize.yaml"
+        threads: lambda wildcards: method_of(wildcards).threads
+        priority: longest_first
+        resources:
+            mem_mb=binarize_memory,
+            runtime=binarize_runtime,
+        params:
+            method=lambda wildcards: VARIANTS[wildcards.variant][0],
+            params=lambda wildcards: run_params(wildcards.embedding, wildcards.variant),
+            seeds=job_seeds,
+        script:
+            "../scripts/binarize.py"
+
+
+rule binarize_each_seed:
     input:
         unpack(binarize_inputs),
     output:
         "results/codes/{embedding}/{variant}/seed-{seed}.npz",
+    wildcard_constraints:
+        variant=_alternatives([v for v in VARIANTS if one_job_per_seed(v)]),
     log:
         "logs/binarize/{embedding}/{variant}/seed-{seed}.log",
     benchmark:
@@ -97,6 +135,7 @@ rule binarize:
     params:
         method=lambda wildcards: VARIANTS[wildcards.variant][0],
         params=lambda wildcards: run_params(wildcards.embedding, wildcards.variant),
+        seeds=job_seeds,
     script:
         "../scripts/binarize.py"
 

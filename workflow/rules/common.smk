@@ -38,7 +38,8 @@ TUNING = config["tuning"]
 
 
 def _alternatives(names):
-    return "|".join(re.escape(n) for n in names)
+    """A wildcard constraint matching exactly ``names`` (none: a pattern that matches nothing)."""
+    return "|".join(re.escape(n) for n in names) if names else "(?!)"
 
 
 wildcard_constraints:
@@ -57,6 +58,29 @@ def seeds_for(variant):
     if METHODS[method].stochastic:
         return list(range(config["seeds"].get(method, config["seeds"]["default"])))
     return [0]
+
+
+def job_seeds(wildcards):
+    """The seeds one binarize or evaluate job runs: the job's own where the rule has a seed
+    wildcard, else every seed of its variant."""
+    if "seed" in wildcards.keys():
+        return [int(wildcards.seed)]
+    return seeds_for(wildcards.variant)
+
+
+def by_seed_count(variants):
+    """{n: the variants among ``variants`` with n seeds}, one entry per seed count: the rules that
+    run every seed of a variant in one job are made one per seed count, since their outputs are
+    one file per seed."""
+    groups = {}
+    for variant in variants:
+        groups.setdefault(len(seeds_for(variant)), []).append(variant)
+    return dict(sorted(groups.items()))
+
+
+def one_job_per_seed(variant):
+    """Whether each seed of this variant is binarized by a job of its own (Method.own_job_per_seed)."""
+    return METHODS[VARIANTS[variant][0]].own_job_per_seed
 
 
 def runs():
@@ -122,9 +146,11 @@ def binarize_memory(wildcards, input):
 
 def binarize_runtime(wildcards, input):
     """SLURM minutes of a binarize-stage job: twice the measured time for its share of the
-    vectors (Method.seconds_per_mb, on 2 cores), at least the method's own runtime."""
+    vectors (Method.seconds_per_mb, on 2 cores) times the seeds it fits, at least the method's
+    own runtime."""
     spec = method_of(wildcards)
-    predicted = spec.seconds_per_mb * binarize_share_mb(wildcards, input) / 60
+    seeds = 1 if "chunk" in wildcards.keys() else len(job_seeds(wildcards))
+    predicted = seeds * spec.seconds_per_mb * binarize_share_mb(wildcards, input) / 60
     return max(spec.runtime, math.ceil(2 * predicted))
 
 
@@ -172,14 +198,15 @@ def row_chunks_of(embedding):
 
 
 def binarize_inputs(wildcards):
-    """fit_inputs; when the vocabulary is split into chunks, also the fitted model and the
-    chunks' codes, which the binarize job joins."""
+    """fit_inputs; when the vocabulary is split into chunks, also each seed's fitted model and
+    chunks' codes (``model_<seed>``, ``chunks_<seed>``), which the binarize job joins."""
     files = fit_inputs(wildcards)
     chunks = row_chunks_of(wildcards.embedding)
     if len(chunks) > 1:
-        run = f"{wildcards.embedding}/{wildcards.variant}/seed-{wildcards.seed}"
-        files["model"] = f"results/models/{run}.pkl"
-        files["chunks"] = [f"results/chunks/{run}/chunk-{i}.npy" for i in range(len(chunks))]
+        for seed in job_seeds(wildcards):
+            run = f"{wildcards.embedding}/{wildcards.variant}/seed-{seed}"
+            files[f"model_{seed}"] = f"results/models/{run}.pkl"
+            files[f"chunks_{seed}"] = [f"results/chunks/{run}/chunk-{i}.npy" for i in range(len(chunks))]
     return files
 
 
@@ -211,12 +238,41 @@ def spike_raster_inputs(wildcards):
 
 
 def representation_files(wildcards):
-    """Dense vectors (with their vocabulary) or a variant's codes."""
+    """Dense vectors (with their vocabulary) or the codes of every seed of a variant."""
     if wildcards.variant == "dense":
         return embedding_files(wildcards.embedding)
     return {
-        "codes": f"results/codes/{wildcards.embedding}/{wildcards.variant}/seed-{wildcards.seed}.npz"
+        "codes": [
+            f"results/codes/{wildcards.embedding}/{wildcards.variant}/seed-{seed}.npz"
+            for seed in seeds_for(wildcards.variant)
+        ]
     }
+
+
+def evaluation_outputs(n_seeds):
+    """The files an evaluate job writes for each of seeds 0..n_seeds-1 (lists, seed by seed)."""
+    run = "results/eval/{{embedding}}/{{variant}}/seed-{seed}"
+    seeds = range(n_seeds)
+    return {
+        "word_similarity": expand(f"{run}/word_similarity.csv", seed=seeds),
+        "pairs": expand(f"{run}/word_similarity_pairs.csv", seed=seeds),
+        "neighbours": expand(f"{run}/neighbours.csv", seed=seeds),
+        "classification": [
+            f"{run}/classification/{task}.csv".format(seed=seed) for seed in seeds for task in TASKS
+        ],
+        "predictions": [
+            f"{run}/classification/{task}_predictions.csv".format(seed=seed)
+            for seed in seeds
+            for task in TASKS
+        ],
+    }
+
+
+def evaluate_memory(wildcards, input):
+    """mem_mb of an evaluate job, which holds one seed's representation at a time: 1000 plus 2.5
+    times the size of one seed's input files (measured peaks on the embedded default, scaled so
+    the 300-d paper preset gets enough too)."""
+    return int(1000 + 2.5 * input.size_mb / len(seeds_for(wildcards.variant)))
 
 
 def mirror_file(wildcards):
@@ -254,10 +310,16 @@ def evaluation_summaries():
 def benchmark_files():
     """The benchmark record (runtime, peak memory) of every heavy job of the run."""
     files = expand("benchmarks/prepare_embedding/{embedding}.tsv", embedding=EMBEDDINGS)
-    for embedding, variant, seed in runs():
-        if variant != "dense":
-            files.append(f"benchmarks/binarize/{embedding}/{variant}/seed-{seed}.tsv")
-        files.append(f"benchmarks/evaluate/{embedding}/{variant}/seed-{seed}.tsv")
+    for embedding in EMBEDDINGS:
+        for variant in REPRESENTATIONS:
+            if variant != "dense" and one_job_per_seed(variant):
+                files += [
+                    f"benchmarks/binarize/{embedding}/{variant}/seed-{seed}.tsv"
+                    for seed in seeds_for(variant)
+                ]
+            elif variant != "dense":
+                files.append(f"benchmarks/binarize/{embedding}/{variant}.tsv")
+            files.append(f"benchmarks/evaluate/{embedding}/{variant}.tsv")
     files += [
         f"benchmarks/tune/{embedding}/{variant}.tsv"
         for embedding in EMBEDDINGS

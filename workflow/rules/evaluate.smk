@@ -1,42 +1,42 @@
 # Evaluate stage: word similarity, kNN text classification and nearest neighbours of every
-# representation in one job per run, with the per-item outputs kept for paired significance
-# tests; then one tidy table of all scores and one of the jobs' runtimes and memory.
+# representation, one job per embedding x variant scoring each of its seeds, with the per-item
+# outputs kept for paired significance tests; then one tidy table of all scores and one of the
+# jobs' runtimes and memory.
 
 
-rule evaluate:
-    input:
-        unpack(representation_files),
-        pairs=expand("resources/data/{resource}", resource=WORD_SIM),
-        texts=classification_files(),
-    output:
-        word_similarity="results/eval/{embedding}/{variant}/seed-{seed}/word_similarity.csv",
-        pairs="results/eval/{embedding}/{variant}/seed-{seed}/word_similarity_pairs.csv",
-        neighbours="results/eval/{embedding}/{variant}/seed-{seed}/neighbours.csv",
-        classification=expand(
-            "results/eval/{{embedding}}/{{variant}}/seed-{{seed}}/classification/{task}.csv",
-            task=TASKS,
-        ),
-        predictions=expand(
-            "results/eval/{{embedding}}/{{variant}}/seed-{{seed}}/classification/{task}_predictions.csv",
-            task=TASKS,
-        ),
-    log:
-        "logs/evaluate/{embedding}/{variant}/seed-{seed}.log",
-    benchmark:
-        "benchmarks/evaluate/{embedding}/{variant}/seed-{seed}.tsv"
-    conda:
-        "../../envs/evaluate.yaml"
-    threads: 1
-    resources:
-        mem_mb=memory_for_input(2.5, 1000),
-        runtime=60,
-    params:
-        datasets=WORD_SIM,
-        tasks={task: CLASSIFICATION_RESOURCES[task] for task in TASKS},
-        knn=config["evaluation"]["knn"],
-        neighbours=config["evaluation"]["neighbours"],
-    script:
-        "../scripts/evaluate.py"
+# Every seed of a representation in one job, the pairs and texts read once; one rule per seed
+# count (a rule's outputs are fixed files), all the stage's "evaluate" in logs/ and benchmarks/.
+for n_seeds, variants in by_seed_count(REPRESENTATIONS).items():
+
+    rule:
+        name:
+            f"evaluate_seeds_{n_seeds}"
+        input:
+            unpack(representation_files),
+            pairs=expand("resources/data/{resource}", resource=WORD_SIM),
+            texts=classification_files(),
+        output:
+            **evaluation_outputs(n_seeds),
+        wildcard_constraints:
+            variant=_alternatives(variants),
+        log:
+            "logs/evaluate/{embedding}/{variant}.log",
+        benchmark:
+            "benchmarks/evaluate/{embedding}/{variant}.tsv"
+        conda:
+            "../../envs/evaluate.yaml"
+        threads: 1
+        resources:
+            mem_mb=evaluate_memory,
+            runtime=lambda wildcards: 60 * len(seeds_for(wildcards.variant)),
+        params:
+            seeds=lambda wildcards: seeds_for(wildcards.variant),
+            datasets=WORD_SIM,
+            tasks={task: CLASSIFICATION_RESOURCES[task] for task in TASKS},
+            knn=config["evaluation"]["knn"],
+            neighbours=config["evaluation"]["neighbours"],
+        script:
+            "../scripts/evaluate.py"
 
 
 rule scores_table:

@@ -12,19 +12,22 @@ from binembed.embeddings import load_embedding
 from binembed.encoding import configured_binarizer, gather_codes
 from binembed.threads import use_threads
 
-wildcards, inputs = snakemake.wildcards, snakemake.input
+wildcards, inputs, params = snakemake.wildcards, snakemake.input, snakemake.params
 use_threads(snakemake.threads)
 embedding = load_embedding(Path(inputs.vectors).parent)
-if "chunks" in inputs.keys():  # noqa: SIM118 (InputFiles: `in` tests values)
-    # fitted by fit_binarizer, encoded by encode_chunk jobs: join them
-    codes = gather_codes(embedding.words, inputs.model, list(inputs.chunks))
-    print(f"joined {len(inputs.chunks)} chunks", file=sys.stderr)
-else:
-    params = snakemake.params
-    binarizer, metadata = configured_binarizer(
-        params.method, params.params, wildcards, snakemake.threads, inputs.get("tuning")
-    )
-    codes = binarizer.encode(embedding.words, embedding.vectors, metadata=metadata)
-codes.save(snakemake.output[0])
-print(f"{codes.metadata['method']} {codes.metadata['params']}: {len(codes.words)} words x {codes.n_bits} bits",
-      file=sys.stderr)  # fmt: skip
+for seed, path in zip(params.seeds, snakemake.output, strict=True):
+    model = inputs.get(f"model_{seed}")
+    if model is not None:
+        # fitted by fit_binarizer, encoded by encode_chunk jobs: join them
+        chunks = list(inputs.get(f"chunks_{seed}"))
+        codes = gather_codes(embedding.words, model, chunks)
+        print(f"seed {seed}: joined {len(chunks)} chunks", file=sys.stderr)
+    else:
+        job = {"embedding": wildcards.embedding, "variant": wildcards.variant, "seed": seed}
+        binarizer, metadata = configured_binarizer(
+            params.method, params.params, job, snakemake.threads, inputs.get("tuning")
+        )
+        codes = binarizer.encode(embedding.words, embedding.vectors, metadata=metadata)
+    codes.save(path)
+    print(f"seed {seed}: {codes.metadata['method']} {codes.metadata['params']}: "
+          f"{len(codes.words)} words x {codes.n_bits} bits", file=sys.stderr)  # fmt: skip
