@@ -12,6 +12,7 @@ from binembed.overcomplete import OvercompleteBinarizer, nonneg_sparse_codes
 BINARIZER_CLASSES = (LSHBinarizer, ITQBinarizer, OvercompleteBinarizer)
 from binembed.codes import pack_bits, unpack_bits
 from binembed.methods import binarizer_class
+from binembed.threads import use_threads
 
 SMALL = {
     LSHBinarizer: {"n_bits": 20},
@@ -175,3 +176,22 @@ def test_overcomplete_does_not_depend_on_the_thread_count(mixtures):
         finally:
             numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     assert np.array_equal(results[0][0], results[1][0]) and results[0][1] == results[1][1]
+
+
+def test_overcomplete_with_many_atoms_does_not_depend_on_the_thread_count():
+    # above _SPARSE_GRAM_MAX_ATOMS the D-step and the A-step's tiles are BLAS products large enough
+    # for OpenBLAS to split among its threads, each count summing in another order: on the word2vec
+    # subset (K = 3000) one and two threads gave different codes until the fit kept BLAS serial
+    rng = np.random.default_rng(2)
+    X = (rng.standard_normal((3000, 120)) * 0.3).astype(np.float32)
+    results = []
+    try:
+        for threads in (1, 2):
+            use_threads(threads)
+            binarizer = OvercompleteBinarizer(factor=10, n_iter=2, n_steps=3, random_state=0)
+            results.append((binarizer.fit_transform(X), binarizer.objective_, binarizer.transform(X[:500])))
+    finally:
+        use_threads(numba.config.NUMBA_NUM_THREADS)
+    assert binarizer.n_bits_ > overcomplete_module._SPARSE_GRAM_MAX_ATOMS
+    assert results[0][1] == results[1][1]
+    assert np.array_equal(results[0][0], results[1][0]) and np.array_equal(results[0][2], results[1][2])

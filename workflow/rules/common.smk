@@ -147,8 +147,10 @@ def binarize_memory(wildcards, input):
 def binarize_runtime(wildcards, input):
     """SLURM minutes of a binarize-stage job: twice the measured time for its share of the
     vectors (Method.seconds_per_mb, on 2 cores) times the seeds it fits, at least the method's
-    own runtime."""
+    own runtime; a job joining encoded chunks (inputs model_<seed>) only reads and writes."""
     spec = method_of(wildcards)
+    if any(name.startswith("model_") for name in input.keys()):
+        return spec.runtime
     seeds = 1 if "chunk" in wildcards.keys() else len(job_seeds(wildcards))
     predicted = seeds * spec.seconds_per_mb * binarize_share_mb(wildcards, input) / 60
     return max(spec.runtime, math.ceil(2 * predicted))
