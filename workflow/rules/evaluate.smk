@@ -28,9 +28,9 @@ for n_seeds, variants in by_seed_count(REPRESENTATIONS).items():
         threads: 1
         resources:
             mem_mb=evaluate_memory,
-            runtime=lambda wildcards: 60 * len(seeds_for(wildcards.variant)),
+            runtime=lambda wildcards: 60 * len(job_seeds(wildcards)),
         params:
-            seeds=lambda wildcards: seeds_for(wildcards.variant),
+            seeds=job_seeds,
             datasets=WORD_SIM,
             tasks={task: CLASSIFICATION_RESOURCES[task] for task in TASKS},
             knn=config["evaluation"]["knn"],
