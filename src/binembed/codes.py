@@ -10,13 +10,16 @@ significant bit of its integer; :meth:`BinaryCodes.to_tissier_text` writes that 
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
+from .errors import FileFormatError
 from .files import atomic_output
+from .vocabulary import decode_utf8_text, first_bad_word, utf8_lines, word_problem
 
 #: The installed binembed's version (package metadata), recorded in every code's metadata.
 VERSION = version("binembed")
@@ -97,15 +100,33 @@ class BinaryCodes:
 
     @classmethod
     def load(cls, path) -> BinaryCodes:
-        with np.load(path, allow_pickle=False) as data:
-            packed = data["packed"]
-            words = data["words"].tobytes().decode("utf-8").split("\n") if len(packed) else []
-            return cls(
-                words,
-                packed,
-                int(data["n_bits"]),
-                json.loads(str(data["metadata"])),
+        """Read a ``.npz`` written by :meth:`save`; a file that is not one is a
+        :class:`~binembed.errors.FileFormatError` naming it (and the word's line, for a bad word)."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                packed, n_bits = data["packed"], int(data["n_bits"])
+                raw_words, metadata = data["words"].tobytes(), json.loads(str(data["metadata"]))
+        except (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as err:
+            if isinstance(err, FileNotFoundError | IsADirectoryError):
+                raise FileFormatError(path, "no such file") from None
+            raise FileFormatError(
+                path, f"not the codes of binembed encode (.npz of BinaryCodes: {err})"
+            ) from None
+        words = decode_utf8_text(
+            raw_words, lambda message, line: FileFormatError(path, f"words: {message}", line)
+        )
+        words = words.split("\n") if len(packed) else []
+        if packed.dtype != np.uint8 or packed.ndim != 2:
+            raise FileFormatError(
+                path, f"packed codes of {packed.dtype} and shape {packed.shape}, not uint8 rows"
             )
+        bad = first_bad_word(words)
+        if bad is not None:
+            raise FileFormatError(path, f"words: {bad[1]}", bad[0] + 1)
+        try:
+            return cls(words, packed, n_bits, metadata)
+        except ValueError as err:
+            raise FileFormatError(path, str(err)) from None
 
     def to_tissier_text(self, path, pad_header: bool = False) -> Path:
         """Export in the text format of Tissier's near-lossless-binarization tools: a first line
@@ -135,23 +156,43 @@ class BinaryCodes:
 
     @classmethod
     def from_tissier_text(cls, path, metadata=None) -> BinaryCodes:
-        """Read codes written in Tissier's text format (by us or by his tools)."""
-        with open(path, encoding="utf-8") as stream:
-            n_words, n_bits = (int(x) for x in stream.readline().split())
+        """Read codes written in Tissier's text format (by us or by his tools); anything else is a
+        :class:`~binembed.errors.FileFormatError` naming the file and line."""
+
+        def error(message, line=None):
+            return FileFormatError(path, message, line)
+
+        with open(path, "rb") as stream:
+            lines = utf8_lines(stream, error)
+            header = next(lines, (1, ""))[1].split()
+            if len(header) != 2 or not all(_is_decimal(x) for x in header) or int(header[1]) == 0:
+                raise error(f"expected a header 'N_WORDS N_BITS', found {' '.join(header)[:60]!r}", 1)
+            n_words, n_bits = (int(x) for x in header)
             n_groups = (n_bits + 63) // 64
             words, rows = [], []
-            for number, line in enumerate(stream, start=2):
+            for number, line in lines:
                 fields = line.split()
-                if len(fields) != n_groups + 1:
-                    raise ValueError(f"{path}, line {number}: expected a word and {n_groups} integers")
+                if len(fields) != n_groups + 1 or not all(
+                    _is_decimal(x) and int(x) < 2**64 for x in fields[1:]
+                ):
+                    raise error(f"expected a word and {n_groups} unsigned 64-bit integers", number)
+                if word_problem(fields[0]) is not None:
+                    raise error(word_problem(fields[0]), number)
                 words.append(fields[0])
                 rows.append([int(x) for x in fields[1:]])
         if len(words) != n_words:
-            raise ValueError(f"{path}: header announces {n_words} words, found {len(words)}")
+            raise error(f"header announces {n_words} words, found {len(words)}")
         groups = np.array(rows, dtype=np.uint64).reshape(len(words), n_groups)
         packed = groups.astype(">u8").view(np.uint8).reshape(len(words), -1)[:, : (n_bits + 7) // 8]
-        return cls(words, packed, n_bits, dict(metadata or {}))
+        try:
+            return cls(words, packed, n_bits, dict(metadata or {}))
+        except ValueError as err:
+            raise error(str(err)) from None
 
     def uint64_groups(self) -> np.ndarray:
         """The codes as (words, ceil(n_bits/64)) uint64, first bit = most significant bit."""
         return uint64_groups(self.packed, most_significant_first=True)
+
+
+def _is_decimal(text: str) -> bool:
+    return text.isascii() and text.isdigit()

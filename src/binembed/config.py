@@ -3,14 +3,16 @@ schema cannot express. Every problem is reported as one line naming the config k
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
 
 from .datasets import CLASSIFICATION_RESOURCES
 from .errors import InputError
-from .methods import METHODS, SPIKING_DEFAULT_TOL, expand_variants, resolve_n_bits
+from .methods import METHODS, SPIKING_DEFAULT_TOL, expand_variants, grid_for, resolve_n_bits
+from .sources import origin
 
 #: The most bits a code may have (a word's code is then 12.5 kB).
 MAX_BITS = 100_000
@@ -22,6 +24,10 @@ _STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
     "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)
 )
 StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_STRICT_TYPES)
+
+
+#: The JSON schema of config.yaml (package data, so that the command checks parameters as the workflow does).
+SCHEMA_PATH = Path(__file__).with_name("config.schema.yaml")
 
 
 class ConfigError(InputError):
@@ -81,7 +87,7 @@ def _describe(error: jsonschema.ValidationError, root: dict) -> str:
     return f"config key '{key}': {error.message}"
 
 
-def validate_config(config: dict, schema_path) -> dict:
+def validate_config(config: dict, schema_path=SCHEMA_PATH) -> dict:
     """Check ``config`` against the schema at ``schema_path`` and its cross-references; raise :class:`ConfigError`
     listing every problem, one per line."""
     schema = yaml.safe_load(Path(schema_path).read_text())
@@ -159,17 +165,70 @@ def _cross_references(config):
             f"config key 'products.baseline': {config['products']['baseline']!r} is neither "
             f"'dense' nor a configured variant ({sorted(variants)})"
         )
-    for name, source in sources.items():
-        if source["format"] == "npy_parquet" and "vocab" not in source.get("members", {}):
+    for method in config["seeds"]:
+        if method != "default" and not METHODS[method].stochastic:
             problems.append(
-                f"config key 'embedding_sources.{name}.members': npy_parquet needs a 'vocab' member"
+                f"config key 'seeds.{method}': {method!r} does not depend on a seed; it runs once"
             )
-        if "member" in source and source["format"] != "glove_text":
+    for name in config["products"]["paper_vectors"]:
+        if name not in sources:
             problems.append(
-                f"config key 'embedding_sources.{name}.member': only glove_text is read out of a zip "
-                f"archive; format {source['format']!r} reads the file itself (remove 'member')"
+                f"config key 'products.paper_vectors.{name}': no embedding_sources entry named {name!r}"
             )
+    return problems + _declared_files(config)
+
+
+def _declared_files(config) -> list[str]:
+    """What an entry declares about a file must be something the workflow checks or uses for that
+    entry's origin: ``members`` (a wheel's files) only with ``package``, ``member`` (a zip's file)
+    only with ``url`` or ``path`` and a glove_text file, a ``vocab`` member only for npy_parquet,
+    an ``archive_sha256`` only with the ``member`` it protects; and a URL must name a file."""
+    problems = []
+    for name, source in config["embedding_sources"].items():
+        key, fmt = f"config key 'embedding_sources.{name}", source["format"]
+        kind = origin(source)
+        members = source.get("members", {})
+        if "members" in source and kind != "package":
+            problems.append(
+                f"{key}.members': only a wheel (package) has members; for a zip archive at a {kind} "
+                "give 'member'"
+            )
+        elif fmt == "npy_parquet" and "vocab" not in members:
+            problems.append(f"{key}.members': npy_parquet needs a 'vocab' member")
+        elif "vocab" in members and fmt != "npy_parquet":
+            problems.append(
+                f"{key}.members.vocab': only npy_parquet reads a separate vocabulary ({fmt} does not)"
+            )
+        if "member" in source and kind == "package":
+            problems.append(f"{key}.member': a wheel's files are named in 'members', not 'member'")
+        elif "member" in source and fmt != "glove_text":
+            problems.append(
+                f"{key}.member': only glove_text is read out of a zip archive; format {fmt!r} reads "
+                "the file itself (remove 'member')"
+            )
+        if kind == "url":
+            problems += _url_problems(f"{key}.url'", source["url"], names_a_file=True)
+    for name, resource in config["resources"].items():
+        key = f"config key 'resources.{name}"
+        if "archive_sha256" in resource and "member" not in resource:
+            problems.append(
+                f"{key}.archive_sha256': the file at 'url' is not an archive here (no 'member' is "
+                "extracted from it); its checksum is 'sha256'"
+            )
+        problems += _url_problems(f"{key}.url'", resource["url"], names_a_file=False)
     return problems
+
+
+def _url_problems(key: str, url: str, names_a_file: bool) -> list[str]:
+    """A download address needs a host, and where the download is stored under the last part of
+    its path (an embedding's), a file name there (not '', '.' or '..')."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return [f"{key}: {url!r} names no host"]
+    last = PurePosixPath(parts.path).name if not parts.path.endswith("/") else ""
+    if names_a_file and last in ("", ".", ".."):
+        return [f"{key}: {url!r} does not end in a file name (the download is stored under it)"]
+    return []
 
 
 def _tuning_grid(config, validator) -> list[str]:
@@ -186,6 +245,12 @@ def _tuning_grid(config, validator) -> list[str]:
                 f"config key 'tuning.methods.{i}': {method!r} is not in 'methods', so it never runs"
             )
     schema = validator.schema["properties"]["params"]["properties"]
+    for i, method in enumerate(tuned):
+        if not any(name in METHODS[method].parameters for name in grid_for(method, tuning["grid"])):
+            problems.append(
+                f"config key 'tuning.methods.{i}': no parameter of {method!r} is in tuning.grid, "
+                "so tuning would change nothing"
+            )
     for group, grid in tuning["grid"].items():
         if group != "default" and group not in schema:
             problems.append(f"config key 'tuning.grid.{group}': not a method (or 'default')")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FileFormatError
+from .vocabulary import first_bad_word, utf8_lines
 
 
 class DatasetFormatError(FileFormatError):
@@ -19,12 +20,20 @@ class DatasetFormatError(FileFormatError):
 
 
 def _lines(path):
-    """Yield (line number, text without the line ending) for the non-blank lines of a UTF-8 file."""
-    with open(path, encoding="utf-8", newline="") as stream:
-        for number, raw in enumerate(stream, start=1):
-            text = raw.rstrip("\r\n")
+    """Yield (line number, text without the line ending) for the non-blank lines of a UTF-8 file;
+    a line that is not UTF-8 is an error naming it."""
+    with open(path, "rb") as stream:
+        for number, text in utf8_lines(stream, lambda message, line: DatasetFormatError(path, message, line)):
+            text = text.rstrip("\r\n")
             if text.strip():
                 yield number, text
+
+
+def _check_words(path, words, number):
+    """Every token of a line a word (:mod:`binembed.vocabulary`): no control character inside."""
+    bad = first_bad_word(words)
+    if bad is not None:
+        raise DatasetFormatError(path, bad[1], number)
 
 
 def read_word_similarity(path) -> pd.DataFrame:
@@ -43,6 +52,7 @@ def read_word_similarity(path) -> pd.DataFrame:
             raise DatasetFormatError(path, f"score {fields[2]!r} is not a number", number) from None
         if not np.isfinite(score):
             raise DatasetFormatError(path, f"score {fields[2]!r} is not finite", number)
+        _check_words(path, fields[:2], number)
         rows.append((fields[0], fields[1], score))
     if not rows:
         raise DatasetFormatError(path, "no word pairs found (empty file)")
@@ -75,6 +85,7 @@ def read_search_snippets(path) -> TextDataset:
         tokens = text.split()
         if len(tokens) < 2:
             raise DatasetFormatError(path, "a snippet needs at least one word and a label", number)
+        _check_words(path, tokens, number)
         texts.append(tokens[:-1])
         labels.append(tokens[-1])
     if not texts:
@@ -98,6 +109,7 @@ def read_sst_trees(path) -> tuple[list[list[str]], list[int]]:
         leaves = _LEAF.findall(text)
         if not leaves:
             raise DatasetFormatError(path, "tree without leaves", number)
+        _check_words(path, [word for _, word in leaves], number)
         sentences.append([word for _, word in leaves])
         labels.append(int(root.group(1)))
     if not sentences:

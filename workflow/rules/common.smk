@@ -13,9 +13,7 @@ from binembed.methods import METHODS, PAPER_SUFFIX, expand_variants, run_paramet
 from binembed.products.papers import FIG2_RASTERS
 from binembed.sources import source_file
 
-validate_config(
-    config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
-)
+validate_config(config)
 for conflict in parameter_conflicts(config):
     print(f"WARNING: {conflict}", file=sys.stderr)
 if not Path(config["mirror"]).is_dir():

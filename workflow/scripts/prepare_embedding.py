@@ -11,6 +11,6 @@ from pathlib import Path
 from binembed.embeddings import save_embedding
 from binembed.sources import read_source
 
-embedding = read_source(snakemake.params.source, snakemake.input[0])
+embedding = read_source(snakemake.params.source, snakemake.input[0], snakemake.wildcards.embedding)
 save_embedding(embedding, Path(snakemake.output.vectors).parent)
 print(f"{len(embedding.words)} words x {embedding.dim} dims", file=sys.stderr)

@@ -12,8 +12,9 @@ from pathlib import Path
 from binembed.datasets import read_word_similarity
 from binembed.embeddings import load_embedding
 from binembed.files import atomic_output, write_table
+from binembed.methods import grid_for
 from binembed.threads import use_threads
-from binembed.tuning import grid_edges, grid_for, tune
+from binembed.tuning import grid_edges, tune
 
 use_threads(snakemake.threads)
 
