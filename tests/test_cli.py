@@ -83,13 +83,42 @@ def test_mistakes_are_one_line_with_exit_status_1_and_usage_errors_2(glove, tmp_
         (["encode", "lif", glove, tmp_path / "x.npz", "--param", "i_bost=3"], "lif has no such parameter"),
         (
             ["encode", "lif", glove, tmp_path / "x.npz", "--param", "tol=7"],
-            "tol=7 must be a positive integer",
+            "--param tol=7: 7 is not one of [1, 2, 4, 5, 10, 20, 25, 50, 100]",
+        ),
+        (
+            ["encode", "lif", glove, tmp_path / "x.npz", "--param", "i_boost=abc"],
+            "--param i_boost='abc': 'abc' is not of type 'number'",
+        ),
+        (
+            ["encode", "lif", glove, tmp_path / "x.npz", "--param", "i_boost=-3"],
+            "--param i_boost=-3: -3 is less than or equal to the minimum of 0",
+        ),
+        (
+            ["encode", "lsh", glove, tmp_path / "x.npz", "--param", "n_bits=ten"],
+            "--param n_bits='ten': expected",
+        ),
+        (
+            ["encode", "lsh", glove, tmp_path / "x.npz", "--param", "n_bits=[8, 16]"],
+            "one bit budget, not a list",
+        ),
+        (
+            ["encode", "sign", glove, tmp_path / "made.npz"],
+            "made.npz: is a folder; name the codes file to write",
+        ),
+        (["encode", "sign", tmp_path, tmp_path / "x.npz"], "a folder must hold vectors.npy and vocab.txt"),
+        (["evaluate", tmp_path / "not-codes.npz"], "not-codes.npz: not a .npz archive"),
+        (
+            ["evaluate", tmp_path / "one-bit.txt", "--format", "tissier_codes"],
+            "one-bit.txt, line 2: expected",
         ),
         (["encode", "sign", glove, tmp_path / "x.csv"], "must end in .npz"),
         (["encode", "sign", tmp_path / "missing.txt", tmp_path / "x.npz"], "missing.txt: no such file"),
         (["neighbours", glove, "unicorn"], "'unicorn' is not in the vocabulary"),
         (["evaluate", glove, "--word-sim", "ws-999"], "'ws-999' is neither a file nor a resource"),
     ]
+    (tmp_path / "not-codes.npz").write_text("hello")
+    (tmp_path / "made.npz").mkdir()
+    (tmp_path / "one-bit.txt").write_text("1 64\ncar -1\n")
     for args, message in cases:
         result = binembed(*args)
         assert result.returncode == 1, (args, result.stderr)
@@ -97,4 +126,5 @@ def test_mistakes_are_one_line_with_exit_status_1_and_usage_errors_2(glove, tmp_
         assert len(result.stderr.strip().splitlines()) <= 2  # a progress line at most, then the error
     assert not (tmp_path / "x.npz").exists()
     assert binembed("encode", "sign").returncode == 2
+    assert binembed("encode", "sign", glove, tmp_path / "x.npz", "--seed", "-1").returncode == 2
     assert binembed("frobnicate").returncode == 2

@@ -226,7 +226,11 @@ def test_a_tuned_method_with_nothing_to_tune_is_refused(config):
 @pytest.mark.parametrize(
     ("origin", "declared", "message"),
     [
-        ({"path": "v.txt"}, {"members": {"vectors": "v.txt"}}, ".members': only a wheel (package) has members"),
+        (
+            {"path": "v.txt"},
+            {"members": {"vectors": "v.txt"}},
+            ".members': only a wheel (package) has members",
+        ),
         (
             {"package": "p==1", "sha256": "0" * 64, "members": {"vectors": "v.txt"}},
             {"member": "v.txt"},
@@ -237,8 +241,16 @@ def test_a_tuned_method_with_nothing_to_tune_is_refused(config):
             {},
             ".members.vocab': only npy_parquet reads a separate vocabulary (glove_text does not)",
         ),
-        ({"url": "https://example.org/a/..", "sha256": None}, {}, ".url': 'https://example.org/a/..' does not end"),
-        ({"url": "https://example.org/", "sha256": None}, {}, ".url': 'https://example.org/' does not end in a file"),
+        (
+            {"url": "https://example.org/a/..", "sha256": None},
+            {},
+            ".url': 'https://example.org/a/..' does not end",
+        ),
+        (
+            {"url": "https://example.org/", "sha256": None},
+            {},
+            ".url': 'https://example.org/' does not end in a file",
+        ),
         ({"url": "https:///v.txt", "sha256": None}, {}, ".url': 'https:///v.txt' names no host"),
     ],
 )

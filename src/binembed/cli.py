@@ -6,8 +6,9 @@
     binembed neighbours INPUT WORD [-k 10]
 
 Each subcommand calls the functions the workflow's jobs call (readers, ``build_binarizer``,
-``word_similarity``, ``classify``, ``nearest_words``). A mistake in the input is one line on
-stderr and exit status 1; a usage mistake exit status 2 (argparse).
+``word_similarity``, ``classify``, ``nearest_words``). A mistake in the input (a parameter value the
+config schema refuses, a file that is missing or not of its kind, a full disk) is one line on
+stderr and exit status 1; a usage mistake exit status 2 (argparse). Only a bug keeps its traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from .embeddings import READERS
-from .errors import InputError
+from .errors import InputError, is_disk_full
 from .threads import use_threads
 
 #: The checkout's config.yaml (dataset names, the mirror), when binembed runs from a checkout.
@@ -35,13 +36,25 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (InputError, KeyError) as err:
-        message = err.args[0] if isinstance(err, KeyError) else err
-        print(f"binembed {args.command}: error: {message}", file=sys.stderr)
-        return 1
     except BrokenPipeError:  # `binembed methods | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except (InputError, OSError) as err:
+        message = input_mistake(err)
+        if message is None:
+            raise
+        print(f"binembed {args.command}: error: {message}", file=sys.stderr)
+        return 1
+
+
+def input_mistake(error: BaseException) -> str | None:
+    """The one line that describes a user's mistake, or None for a bug: an InputError, a full disk,
+    or an operating-system error about a file the user named (missing, a folder, not readable)."""
+    if isinstance(error, InputError) or is_disk_full(error):
+        return str(error)
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.filename}: {error.strerror}"
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,9 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     encode.add_argument(
         "--param", action="append", default=[], metavar="KEY=VALUE", help="a method parameter (repeatable)"
     )
-    encode.add_argument("--seed", type=int, default=0, help="seed of a stochastic method (default 0)")
     encode.add_argument(
-        "--threads", type=int, default=1, help="threads of the numerical libraries (default 1)"
+        "--seed", type=_at_least(0), default=0, help="seed of a stochastic method (default 0)"
+    )
+    encode.add_argument(
+        "--threads", type=_at_least(1), default=1, help="threads of the numerical libraries (default 1)"
     )
     _input_options(encode, codes=False)
     encode.add_argument(
@@ -104,17 +119,35 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--mirror", type=Path, default=None, help="the datasets mirror (default: the config's `mirror`)"
     )
-    evaluate.add_argument("--threads", type=int, default=1, help="threads of the kNN search (default 1)")
+    evaluate.add_argument(
+        "--threads", type=_at_least(1), default=1, help="threads of the kNN search (default 1)"
+    )
     _input_options(evaluate)
     evaluate.set_defaults(run=_evaluate)
 
     neighbours = commands.add_parser("neighbours", help="the nearest words of a word")
     neighbours.add_argument("input", type=Path, metavar="CODES_OR_VECTORS")
     neighbours.add_argument("word", metavar="WORD")
-    neighbours.add_argument("-k", type=int, default=10, help="how many (default 10)")
+    neighbours.add_argument("-k", type=_at_least(1), default=10, help="how many (default 10)")
     _input_options(neighbours)
     neighbours.set_defaults(run=_neighbours)
     return parser
+
+
+def _at_least(lowest: int):
+    """An argparse type: an integer >= lowest (a usage mistake otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"{value} is less than {lowest}")
+        return value
+
+    parse.__name__ = f"integer >= {lowest}"
+    return parse
 
 
 def _input_options(parser, codes: bool = True) -> None:
@@ -168,10 +201,7 @@ def read_representation(path: Path, fmt: str | None, member: str | None):
     if path.suffix == ".npz":
         return Representation(BinaryCodes.load(path))
     if fmt == "tissier_codes":
-        try:
-            return Representation(BinaryCodes.from_tissier_text(path))
-        except ValueError as err:
-            raise InputError(str(err)) from None
+        return Representation(BinaryCodes.from_tissier_text(path))
     return Representation(read_input_embedding(path, fmt, member))
 
 
@@ -190,22 +220,27 @@ def _methods(args) -> int:
 
 
 def _parse_params(method: str, pairs: list[str]) -> dict:
-    from .methods import METHODS
+    """``KEY=VALUE`` pairs as a params block of ``method``, each value read as YAML and checked by
+    the config schema's block of the method, as the workflow checks config.yaml."""
+    from .config import method_parameter_problems
 
-    names = METHODS[method].parameters
     params = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise InputError(f"--param {pair!r}: expected KEY=VALUE")
-        if key not in names:
-            raise InputError(f"--param {key}: {method} has no such parameter (it has {', '.join(names)})")
-        params[key] = yaml.safe_load(value)
+        try:
+            params[key] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            params[key] = value
+    problems = method_parameter_problems(method, params)
+    if problems:
+        raise InputError(f"--param {'; '.join(problems)}")
     return params
 
 
 def _encode(args) -> int:
-    from .methods import METHODS, build_binarizer
+    from .methods import METHODS, build_binarizer, run_parameters
 
     if args.method not in METHODS:
         raise InputError(f"unknown method {args.method!r} (see `binembed methods`)")
@@ -213,13 +248,15 @@ def _encode(args) -> int:
         raise InputError(
             f"{args.output}: the output must end in .npz (BinaryCodes) or .txt (Tissier's format)"
         )
+    if args.output.is_dir():
+        raise InputError(f"{args.output}: is a folder; name the codes file to write")
     params = _parse_params(args.method, args.param)
+    if isinstance(params.get("n_bits"), list):
+        raise InputError(f"--param n_bits: one bit budget, not a list ({params['n_bits']})")
     use_threads(args.threads)
     embedding = read_input_embedding(args.input, args.format, args.member)
-    try:
-        binarizer = build_binarizer(args.method, params, seed=args.seed, threads=args.threads)
-    except TypeError as err:
-        raise InputError(f"{args.method}: {err}") from None
+    params = run_parameters(args.method, params, embedding.dim, {})
+    binarizer = build_binarizer(args.method, params, seed=args.seed, threads=args.threads)
     print(f"{args.method}: encoding {len(embedding.words):,} words x {embedding.dim} dims", file=sys.stderr)
     started = time.perf_counter()
     try:
@@ -313,6 +350,8 @@ def _neighbours(args) -> int:
     from .evaluation import nearest_words
 
     representation = read_representation(args.input, args.format, args.member)
+    if representation.rows([args.word])[0] < 0:
+        raise InputError(f"{args.word!r} is not in the vocabulary of {args.input}")
     table = nearest_words(representation, args.word, args.k)
     for row in table.itertuples():
         print(f"{row.rank:>3}  {row.word}  {row.distance:g}")

@@ -102,6 +102,8 @@ class BinaryCodes:
     def load(cls, path) -> BinaryCodes:
         """Read a ``.npz`` written by :meth:`save`; a file that is not one is a
         :class:`~binembed.errors.FileFormatError` naming it (and the word's line, for a bad word)."""
+        if Path(path).is_file() and not zipfile.is_zipfile(path):
+            raise FileFormatError(path, "not a .npz archive (the codes written by binembed encode)")
         try:
             with np.load(path, allow_pickle=False) as data:
                 packed, n_bits = data["packed"], int(data["n_bits"])

@@ -105,6 +105,27 @@ def validate_config(config: dict, schema_path=SCHEMA_PATH) -> dict:
     return config
 
 
+def method_parameter_problems(method: str, params: dict) -> list[str]:
+    """What is wrong with ``params`` as the ``params`` block of ``method`` (the schema's check of
+    that block, for parameters given outside config.yaml: ``binembed encode --param``), one phrase
+    per parameter."""
+    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    block = schema["properties"]["params"]["properties"][method]
+    validator = StrictValidator(schema).evolve(schema=block)
+    problems = []
+    for error in sorted(validator.iter_errors(params), key=lambda e: list(e.absolute_path)):
+        if error.validator == "additionalProperties":
+            known = ", ".join(error.schema.get("properties", {}))
+            for name in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
+                problems.append(f"{name}: {method} has no such parameter (it has {known})")
+            continue
+        name = str(error.absolute_path[0])
+        allowed = _alternative(error.schema, schema) if error.validator in ("oneOf", "anyOf") else None
+        reason = f"expected {allowed}" if allowed else error.message
+        problems.append(f"{name}={params[name]!r}: {reason}")
+    return problems
+
+
 def parameter_conflicts(config: dict) -> list[str]:
     """Method parameters set in ``params`` that an embedding's own ``params`` block replaces on that
     embedding (the precedence is: method block < embedding block < tuning), one line each."""

@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import InputError
+from .files import full_disk_reported
 from .progress import Progress
 
 log = logging.getLogger(__name__)
@@ -326,7 +327,7 @@ def _write_body(
     cannot hold one read for long); return the number of bytes received. Past the monotonic time
     ``ends`` the download is abandoned."""
     received = 0
-    with open(part, mode) as out:
+    with full_disk_reported(part), open(part, mode) as out:
         while True:
             try:
                 chunk = response.read1(CHUNK_SIZE)
@@ -355,7 +356,7 @@ def _copy_from_mirror(source: Path, dest: Path, pin: str | None, name: str) -> s
     dest.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     try:
-        with open(source, "rb") as src, open(part, "wb") as out:
+        with full_disk_reported(dest), open(source, "rb") as src, open(part, "wb") as out:
             while block := src.read(CHUNK_SIZE):
                 digest.update(block)
                 out.write(block)
@@ -383,7 +384,7 @@ def _extract(archive: Path, member: str | None, dest: Path, pin: str | None, nam
     dest.parent.mkdir(parents=True, exist_ok=True)
     source = _describe(archive, member)
     try:
-        with open(part, "wb") as out:
+        with full_disk_reported(dest), open(part, "wb") as out:
             _write_member(archive, member, out, name)
         digest = sha256_file(part)
         if pin is not None and digest != pin:

@@ -9,6 +9,9 @@ full disk is reported the same way.
 from __future__ import annotations
 
 import errno
+import os
+import re
+import shutil
 import signal
 import sys
 
@@ -27,10 +30,44 @@ class FileFormatError(InputError):
         super().__init__(f"{where}: {message}")
 
 
+#: numpy's report of a short write (``ndarray.tofile``, ``np.save``), an OSError without errno.
+_SHORT_WRITE = re.compile(r"\d+ requested and \d+ written")
+
+
+class DiskFullError(OSError):
+    """A write that failed for want of space, with the documented message: the file, the space
+    left on its file system and what to do."""
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether ``error`` means the file system is full: ENOSPC or EDQUOT, or a short write that
+    numpy reports without an errno ("2400000 requested and 770016 written")."""
+    if not isinstance(error, OSError):
+        return False
+    return error.errno in (errno.ENOSPC, errno.EDQUOT) or (
+        error.errno is None and bool(_SHORT_WRITE.search(str(error)))
+    )
+
+
+def disk_full_error(path) -> DiskFullError:
+    """The documented full-disk error for a write of ``path``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    while not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    free = shutil.disk_usage(folder).free
+    return DiskFullError(
+        errno.ENOSPC,
+        f"the disk is full: No space left on device while writing {path} "
+        f"({free / 2**20:.1f} MiB free on its file system); free space and run again",
+    )
+
+
 def _report(kind, error, trace):
     """sys.excepthook of a workflow job: one line for input errors and a full disk, the usual
     traceback for anything else."""
-    if isinstance(error, InputError) or (isinstance(error, OSError) and error.errno == errno.ENOSPC):
+    if is_disk_full(error) and not isinstance(error, DiskFullError):
+        error = disk_full_error(error.filename or "a file")
+    if isinstance(error, InputError | DiskFullError):
         print(f"ERROR: {error}", file=sys.stderr)
         return
     sys.__excepthook__(kind, error, trace)

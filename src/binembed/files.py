@@ -3,11 +3,11 @@ and figures, each through a temporary name that is renamed into place."""
 
 from __future__ import annotations
 
-import errno
 import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import DiskFullError, disk_full_error, is_disk_full
 
 
 @contextmanager
@@ -19,19 +19,23 @@ def atomic_output(path, suffix: str = ""):
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{suffix}")
     try:
-        yield tmp
-        os.replace(tmp, path)
-    except OSError as err:
-        if err.errno != errno.ENOSPC:
-            raise
-        free = shutil.disk_usage(path.parent).free
-        raise OSError(
-            errno.ENOSPC,
-            f"the disk is full: No space left on device while writing {path} "
-            f"({free / 2**20:.1f} MiB free on its file system); free space and run again",
-        ) from None
+        with full_disk_reported(path):
+            yield tmp
+            os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def full_disk_reported(path):
+    """Turn any sign of a full disk while writing ``path`` (ENOSPC, a quota, numpy's short write
+    without an errno) into the documented :class:`~binembed.errors.DiskFullError`."""
+    try:
+        yield
+    except OSError as err:
+        if isinstance(err, DiskFullError) or not is_disk_full(err):
+            raise
+        raise disk_full_error(path) from None
 
 
 def write_table(frame, path) -> Path:
