@@ -11,3 +11,24 @@ def mirror() -> Path:
     if not (MIRROR / "MANIFEST.md").exists():
         pytest.fail(f"benchmark mirror not found at {MIRROR}")
     return MIRROR
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A folder on a real 1 MiB file system (a tmpfs), to fill up: a full disk as the operating
+    system reports it to each writer. Mounting needs root, as in this project's sandbox and CI; a
+    machine that refuses it skips the test, saying so."""
+    import subprocess
+
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a 1 MiB tmpfs here: {mounted.stderr.strip()}")
+    yield folder
+    subprocess.run(["umount", "--lazy", str(folder)], check=True)

@@ -20,6 +20,7 @@ import pytest
 
 from binembed import download as dl
 from binembed.download import ResourceError, download, extract_member, obtain, sha256_file
+from binembed.errors import DiskFullError
 
 MIB = 1 << 20
 DATA = random.Random(20240601).randbytes(3 * MIB + 12345)
@@ -520,3 +521,45 @@ def test_trickling_server_is_abandoned_at_the_deadline(server, tmp_path):
         download(url, dest, sha256=DATA_SHA, name="slow", deadline=1.0, **FAST)
     assert time.monotonic() - began < 4.0
     assert _files(tmp_path) == []
+
+
+def test_trickling_server_fails_the_attempt_within_two_speed_windows(server, tmp_path, caplog):
+    # one byte every 0.1 s: 10 bytes/s, below a limit of 100 bytes/s over 0.5 s windows; the
+    # attempt fails, and the retry resumes where it stopped (then the server serves the rest)
+    url = server.serve("/slow.bin", DATA, ("trickle", 1000, 0.1), ("ok",))
+    dest = tmp_path / "slow.bin"
+    began = time.monotonic()
+    with caplog.at_level(logging.WARNING):
+        download(url, dest, sha256=DATA_SHA, name="slow", min_speed=100, speed_window=0.5, **FAST)
+    assert time.monotonic() - began < 3.0
+    assert dest.read_bytes() == DATA
+    assert "stalled: " in caplog.text and "'download.min_speed_bytes_per_second'" in caplog.text
+    ranges = server.ranges("/slow.bin")
+    assert ranges[0] is None and 1000 < int(ranges[1].removeprefix("bytes=").rstrip("-")) < 1100
+    began = time.monotonic()
+    url = server.serve("/slower.bin", DATA, ("trickle", 1000, 0.1))
+    with pytest.raises(
+        ResourceError, match=r"after 1 attempts: transfer of .* stalled: \d+ bytes/s over \d+ s"
+    ):
+        options = {**FAST, "retries": 0}
+        download(
+            url,
+            tmp_path / "slower.bin",
+            sha256=DATA_SHA,
+            name="x",
+            min_speed=100,
+            speed_window=0.5,
+            **options,
+        )
+    assert time.monotonic() - began < 2.0
+    assert _files(tmp_path) == ["slow.bin"]
+
+
+def test_a_full_disk_ends_the_download_with_the_documented_message(server, small_disk):
+    data = random.Random(1).randbytes(2 * 2**20)
+    url = server.serve("/big.bin", data)
+    with pytest.raises(
+        DiskFullError, match=r"the disk is full: No space left on device while writing .*big.bin"
+    ):
+        download(url, small_disk / "big.bin", sha256=_sha(data), name="big", **FAST)
+    assert _files(small_disk) == []

@@ -16,7 +16,7 @@ from binembed.methods import (
     resolve_n_bits,
     run_parameters,
 )
-from binembed.tuning import tune
+from binembed.tuning import TuningError, tune
 
 
 def test_every_method_has_its_class_and_a_schema_block():
@@ -103,6 +103,13 @@ def test_tuning_finds_the_gain_that_makes_neurons_fire():
     # at i_boost = 1 no neuron reaches v_th: all codes are zero and Spearman is undefined
     assert table[table.i_boost == 1.0]["score"].isna().all()
     assert best["i_boost"] == 150.0 and isinstance(best["tol"], int)
+    with pytest.raises(TuningError) as raised:  # a grid where no neuron ever fires
+        tune("lif", {"v_th": 15.0}, {"i_boost": [0.5, 1.0]}, Embedding(words, vectors), {"toy": pairs})
+    assert str(raised.value) == (
+        "tuning lif: no point of its grid (2 points) gives a defined Spearman on any tuning set (toy: every "
+        "pair has the same similarity (all-zero vectors or codes?)); check the sets (config keys "
+        "'tuning.dataset' and 'tuning.test_sets') and the grid ('tuning.grid')"
+    )
 
 
 @pytest.mark.parametrize("method", ["sign", "poisson", "lif", "lif_noise", "izh_rs_fs"])

@@ -18,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
@@ -30,6 +31,11 @@ CHUNK_SIZE = 1 << 20
 USER_AGENT = "binembed"
 #: Seconds a whole download may take, retries included (GoogleNews' 1.6 GB at 1 MB/s: 27 min).
 DEFAULT_DEADLINE = 4 * 3600.0
+#: A transfer slower than MIN_SPEED bytes a second over a window of SPEED_WINDOW seconds has
+#: stalled (curl's --speed-limit/--speed-time): it fails, at most two windows after it slowed down,
+#: and the next attempt resumes where it stopped.
+DEFAULT_MIN_SPEED = 1000.0
+DEFAULT_SPEED_WINDOW = 30.0
 _LISTED_NAMES = 10
 
 
@@ -47,6 +53,30 @@ class _Transient(Exception):
 
 class _Restart(Exception):
     """The partial file cannot be trusted or resumed; drop it and start again from byte 0."""
+
+
+def download_options(settings: dict) -> dict:
+    """The keyword arguments of :func:`download` and :func:`obtain` from config.yaml's ``download``
+    block (optional keys take their defaults)."""
+    return {
+        "retries": settings["retries"],
+        "backoff": settings["backoff_seconds"],
+        "timeout": settings["timeout_seconds"],
+        "deadline": settings.get("deadline_seconds", DEFAULT_DEADLINE),
+        "min_speed": settings.get("min_speed_bytes_per_second", DEFAULT_MIN_SPEED),
+        "speed_window": settings.get("min_speed_window_seconds", DEFAULT_SPEED_WINDOW),
+    }
+
+
+@dataclass(frozen=True)
+class _Pace:
+    """When a download must end (monotonic time ``ends``, its ``deadline`` in seconds) and the
+    slowest transfer it accepts (``min_speed`` bytes a second over ``speed_window`` seconds)."""
+
+    ends: float
+    deadline: float
+    min_speed: float
+    speed_window: float
 
 
 def sha256_file(path) -> str:
@@ -68,15 +98,20 @@ def download(
     backoff: float = 1.0,
     timeout: float = 60.0,
     deadline: float = DEFAULT_DEADLINE,
+    min_speed: float = DEFAULT_MIN_SPEED,
+    speed_window: float = DEFAULT_SPEED_WINDOW,
 ) -> Path:
     """Download url to dest via dest.part, resuming with HTTP Range after an interruption,
     retrying with exponential backoff (backoff * 2**attempt seconds), verifying sha256, then
     atomically renaming into place. sha256=None accepts the file and logs its digest. ``timeout``
-    bounds each socket operation, ``deadline`` (seconds) the whole download, retries included: a
-    server that trickles bytes never trips a socket timeout."""
+    bounds each socket operation, ``deadline`` (seconds) the whole download, retries included, and
+    an attempt slower than ``min_speed`` bytes a second over ``speed_window`` seconds fails (a
+    server that trickles bytes never trips a socket timeout)."""
     dest = Path(dest)
     pin = _normalize_pin(sha256, name)
-    digest = _download(url, dest, pin, name, retries, backoff, timeout, deadline)
+    digest = _download(
+        url, dest, pin, name, retries, backoff, timeout, _pace(deadline, min_speed, speed_window)
+    )
     if pin is None:
         _warn_unpinned(name, url, digest)
     return dest
@@ -104,6 +139,8 @@ def obtain(
     backoff: float = 1.0,
     timeout: float = 60.0,
     deadline: float = DEFAULT_DEADLINE,
+    min_speed: float = DEFAULT_MIN_SPEED,
+    speed_window: float = DEFAULT_SPEED_WINDOW,
 ) -> Path:
     """Make the resource `name` exist at dest, from the mirror when it holds a matching copy,
     otherwise from spec['url'] (extracting spec['member'] from the archive there, if given).
@@ -117,7 +154,8 @@ def obtain(
     if not url:
         raise ResourceError(name, "spec has no 'url'")
     pin = _normalize_pin(spec.get("sha256"), name)
-    source, digest = _obtain(name, url, pin, spec, dest, mirror, retries, backoff, timeout, deadline)
+    pace = _pace(deadline, min_speed, speed_window)
+    source, digest = _obtain(name, url, pin, spec, dest, mirror, retries, backoff, timeout, pace)
     if pin is None:
         _warn_unpinned(name, source, digest)
     return dest
@@ -133,7 +171,7 @@ def _obtain(
     retries: int,
     backoff: float,
     timeout: float,
-    deadline: float,
+    pace: _Pace,
 ) -> tuple[str, str]:
     """Put the resource at dest from the first usable source; return that source and the sha256."""
     mirror_path = spec.get("mirror_path")
@@ -144,14 +182,19 @@ def _obtain(
             return str(mirror_file), digest
     member = spec.get("member")
     if member is None:
-        return url, _download(url, dest, pin, name, retries, backoff, timeout, deadline)
+        return url, _download(url, dest, pin, name, retries, backoff, timeout, pace)
     archive = dest.with_name(dest.name + ".archive")
     archive_pin = _normalize_pin(spec.get("archive_sha256"), name)
     try:
-        _download(url, archive, archive_pin, name, retries, backoff, timeout, deadline)
+        _download(url, archive, archive_pin, name, retries, backoff, timeout, pace)
         return _describe(url, member), _extract(archive, member, dest, pin, name)
     finally:
         archive.unlink(missing_ok=True)
+
+
+def _pace(deadline: float, min_speed: float, speed_window: float) -> _Pace:
+    """The pace of a download that starts now."""
+    return _Pace(time.monotonic() + deadline, deadline, min_speed, speed_window)
 
 
 def _part_path(dest: Path) -> Path:
@@ -192,7 +235,7 @@ def _download(
     retries: int,
     backoff: float,
     timeout: float,
-    deadline: float = DEFAULT_DEADLINE,
+    pace: _Pace,
 ) -> str:
     """Fetch url into dest, verified against pin when given; return the file's sha256.
 
@@ -205,11 +248,10 @@ def _download(
     log.info("resource '%s': downloading %s", name, url)
     attempt = 0
     restarted = False
-    ends = time.monotonic() + deadline
     try:
         while True:
             try:
-                start = _transfer(url, part, name, timeout, ends, deadline)
+                start = _transfer(url, part, name, timeout, pace)
                 digest = sha256_file(part)
                 if pin is not None and digest != pin:
                     mismatch = f"sha256 mismatch for {url}: expected {pin}, got {digest}"
@@ -222,10 +264,10 @@ def _download(
                         name, f"could not download {url} after {attempt + 1} attempts: {exc}"
                     ) from exc
                 delay = backoff * 2**attempt
-                if time.monotonic() + delay > ends:
+                if time.monotonic() + delay > pace.ends:
                     raise ResourceError(
                         name,
-                        f"could not download {url} within the deadline of {deadline:g} s "
+                        f"could not download {url} within the deadline of {pace.deadline:g} s "
                         f"(config key 'download.deadline_seconds'): {exc}",
                     ) from exc
                 log.warning(
@@ -263,7 +305,7 @@ def _download(
         raise
 
 
-def _transfer(url: str, part: Path, name: str, timeout: float, ends: float, deadline: float) -> int:
+def _transfer(url: str, part: Path, name: str, timeout: float, pace: _Pace) -> int:
     """Make one request for what part still lacks and write the body into it.
 
     Returns the byte offset the body was written from (0 when the file was written from scratch).
@@ -305,7 +347,7 @@ def _transfer(url: str, part: Path, name: str, timeout: float, ends: float, dead
         length = response.headers.get("Content-Length", "")
         megabytes = int(length) / 2**20 if length.isdigit() else 0.0
         with Progress(megabytes, f"resource '{name}'", "MiB", enabled=megabytes >= 16) as progress:
-            received = _write_body(response, part, mode, url, name, ends, deadline, progress)
+            received = _write_body(response, part, mode, url, name, pace, progress)
     if length.isdigit() and received < int(length):
         raise _Transient(f"short body from {url}: received {received} of {length} bytes")
     return offset
@@ -320,30 +362,40 @@ def _range_start(content_range: str | None) -> int | None:
     return int(start)
 
 
-def _write_body(
-    response, part: Path, mode: str, url: str, name: str, ends: float, deadline: float, progress: Progress
-) -> int:
+def _write_body(response, part: Path, mode: str, url: str, name: str, pace: _Pace, progress: Progress) -> int:
     """Copy a response body into part as it arrives (at most 1 MiB a read, so that a slow server
     cannot hold one read for long); return the number of bytes received. Past the monotonic time
-    ``ends`` the download is abandoned."""
+    ``pace.ends`` the download is abandoned; a window of ``pace.speed_window`` seconds in which
+    fewer than ``pace.min_speed`` bytes a second arrived ends this attempt."""
     received = 0
+    window_start, window_received = time.monotonic(), 0
     with full_disk_reported(part), open(part, mode) as out:
         while True:
             try:
                 chunk = response.read1(CHUNK_SIZE)
             except (OSError, http.client.HTTPException) as exc:
                 raise _Transient(f"transfer of {url} interrupted after {received} bytes: {exc!r}") from exc
-            if time.monotonic() > ends:
+            now = time.monotonic()
+            if now > pace.ends:
                 raise ResourceError(
                     name,
-                    f"download of {url} exceeded the deadline of {deadline:g} s after {received} bytes of "
-                    "this attempt (config key 'download.deadline_seconds'; raise it for a slow link)",
+                    f"download of {url} exceeded the deadline of {pace.deadline:g} s after {received} bytes "
+                    "of this attempt (config key 'download.deadline_seconds'; raise it for a slow link)",
                 )
             if not chunk:
                 return received
             out.write(chunk)
             received += len(chunk)
             progress.update(len(chunk) / 2**20)
+            if now - window_start >= pace.speed_window:
+                speed = (received - window_received) / (now - window_start)
+                if speed < pace.min_speed:
+                    raise _Transient(
+                        f"transfer of {url} stalled: {speed:.0f} bytes/s over {now - window_start:.0f} s, "
+                        f"below {pace.min_speed:g} (config keys 'download.min_speed_bytes_per_second', "
+                        "'download.min_speed_window_seconds')"
+                    )
+                window_start, window_received = now, received
 
 
 def _copy_from_mirror(source: Path, dest: Path, pin: str | None, name: str) -> str | None:

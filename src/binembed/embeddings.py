@@ -447,8 +447,12 @@ def save_embedding(embedding: Embedding, directory) -> Path:
         raise ValueError(f"{bad[1]}: cannot be stored one per line")
     with atomic_output(directory / "vocab.txt") as tmp:
         tmp.write_text("\n".join(embedding.words) + "\n", encoding="utf-8")
-    with atomic_output(directory / "vectors.npy", suffix=".npy") as tmp:
-        np.save(tmp, np.ascontiguousarray(embedding.vectors, dtype=np.float32))
+    try:
+        with atomic_output(directory / "vectors.npy", suffix=".npy") as tmp:
+            np.save(tmp, np.ascontiguousarray(embedding.vectors, dtype=np.float32))
+    except BaseException:
+        (directory / "vocab.txt").unlink()  # no half of the pair without the other
+        raise
     return directory
 
 

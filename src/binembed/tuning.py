@@ -23,6 +23,7 @@ import pandas as pd
 
 from .codes import BinaryCodes
 from .embeddings import Embedding
+from .errors import InputError
 from .evaluation import Representation, word_similarity
 from .methods import METHODS, build_binarizer
 
@@ -39,18 +40,28 @@ def tune(
     rows = rows[rows >= 0]
     words = [embedding.words[i] for i in rows]
     points = [dict(zip(names, values)) for values in itertools.product(*(grid[name] for name in names))]
-    results = []
+    results, why_undefined = [], {}
     for point in points:
         binarizer = build_binarizer(method, params, tuned=point, seed=0).fit(embedding.vectors)
         codes = BinaryCodes(words, binarizer.transform(embedding.vectors[rows]), binarizer.n_bits_)
-        scores = {
-            name: word_similarity(Representation(codes), frame)[1]["spearman"]
-            for name, frame in pairs.items()
-        }
+        summaries = {name: word_similarity(Representation(codes), frame)[1] for name, frame in pairs.items()}
+        scores = {name: summary["spearman"] for name, summary in summaries.items()}
+        why_undefined.update({n: s["undefined"] for n, s in summaries.items() if "undefined" in s})
         finite = [value for value in scores.values() if np.isfinite(value)]
         results.append({**point, **scores, "score": float(np.mean(finite)) if finite else np.nan})
     table = pd.DataFrame(results)
+    if table["score"].isna().all():
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in why_undefined.items())
+        raise TuningError(
+            f"tuning {method}: no point of its grid ({len(points)} points) gives a defined Spearman "
+            f"on any tuning set ({reasons}); check the sets (config keys 'tuning.dataset' and "
+            "'tuning.test_sets') and the grid ('tuning.grid')"
+        )
     return table, points[int(np.nanargmax(table["score"].to_numpy()))]
+
+
+class TuningError(InputError):
+    """A grid and tuning sets on which no point can be scored."""
 
 
 def grid_edges(grid: dict[str, list], point: dict) -> list[str]:

@@ -8,17 +8,14 @@ report_input_errors_briefly()
 
 import logging
 
-from binembed.download import DEFAULT_DEADLINE, download
+from binembed.download import download, download_options
 
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-source, settings = snakemake.params.source, snakemake.params.download
+source = snakemake.params.source
 download(
     source["url"],
     snakemake.output[0],
     sha256=source["sha256"],
     name=snakemake.wildcards.embedding,
-    retries=settings["retries"],
-    backoff=settings["backoff_seconds"],
-    timeout=settings["timeout_seconds"],
-    deadline=settings.get("deadline_seconds", DEFAULT_DEADLINE),
+    **download_options(snakemake.params.download),
 )

@@ -14,7 +14,7 @@ from binembed.embeddings import load_embedding
 from binembed.files import atomic_output, write_table
 from binembed.methods import grid_for
 from binembed.threads import use_threads
-from binembed.tuning import grid_edges, tune
+from binembed.tuning import TuningError, grid_edges, tune
 
 use_threads(snakemake.threads)
 
@@ -24,7 +24,10 @@ pairs = {
     name: read_word_similarity(path) for name, path in zip(snakemake.params.datasets, snakemake.input.pairs)
 }
 grid = grid_for(method, snakemake.params.grid)
-table, best = tune(method, snakemake.params.params, grid, embedding, pairs)
+try:
+    table, best = tune(method, snakemake.params.params, grid, embedding, pairs)
+except TuningError as error:
+    raise TuningError(f"{snakemake.wildcards.embedding}: {error}") from None
 write_table(table, snakemake.output.grid)
 edges = grid_edges(grid, best)
 for name in edges:
