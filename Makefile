@@ -11,12 +11,13 @@ $(VENV)/installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt -e .
 	touch $@
 
+# `binembed run` checks the configuration (one line per mistake, with file and line), then runs Snakemake.
 run: $(VENV)/installed
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/binembed run --cores $(CORES)
 
 # results/report.html, every table and figure on one page (command 1 builds it too).
 report: $(VENV)/installed
-	$(BIN)/snakemake --cores $(CORES) results/report.html
+	$(BIN)/binembed run --cores $(CORES) results/report.html
 
 test: $(VENV)/installed
 	$(BIN)/pytest

@@ -1,5 +1,6 @@
 """The ``binembed`` command: the workflow's binarizers and evaluation on one file, without Snakemake.
 
+    binembed run [snakemake options]                  the workflow, its configuration checked first
     binembed methods                                  every method, its parameters and its paper
     binembed encode METHOD INPUT OUTPUT [--param k=v]  an embedding file in, codes out
     binembed evaluate INPUT [--word-sim SET] [--classify TASK]
@@ -32,6 +33,11 @@ FORMATS = tuple(READERS)
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else [str(arg) for arg in argv]
+    if argv[:1] == ["run"]:  # every option after `run` is Snakemake's
+        from .launcher import run
+
+        return run(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -64,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    commands.add_parser(
+        "run",
+        help="run the workflow (in a checkout) with Snakemake's options, after checking its configuration",
+        add_help=False,
+    )
     methods = commands.add_parser(
         "methods", help="list every method, its parameters and defaults, and its paper"
     )

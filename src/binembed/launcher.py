@@ -1,0 +1,151 @@
+"""``binembed run [snakemake options]``: the workflow, with its configuration checked first.
+
+Snakemake reports some mistakes in the configuration before the workflow's own check can run, and
+reports them badly: a YAML syntax error without its file or line, a missing ``--configfile`` or a
+dotted ``--config`` key as a traceback. The launcher reads the configuration as Snakemake will
+(the checkout's ``config.yaml``, then every ``--configfile`` in order, then ``--config key=value``,
+each merged key by key over the last, with Snakemake's own parser of values), reports any mistake
+as one line per problem, naming the file, line and column or the config key, and only then runs
+Snakemake with the options unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+from .config import ConfigError, validate_config
+from .errors import InputError
+
+#: Options of Snakemake that take one or more values and that the launcher reads.
+_VALUED = {
+    "--configfile": "configfiles",
+    "--configfiles": "configfiles",
+    "--config": "config",
+    "-C": "config",
+}
+_ONE_VALUE = {"--directory": "directory", "-d": "directory", "--snakefile": "snakefile", "-s": "snakefile"}
+#: A key Snakemake's --config accepts: a top-level key, never a dotted path.
+_TOP_LEVEL_KEY = re.compile(r"[a-zA-Z_][\w-]*\w$")
+
+
+def snakemake_options(argv: list[str]) -> dict:
+    """The values of the options the launcher needs (config files, config entries, the working
+    folder and the Snakefile), read from Snakemake's command line as Snakemake reads them."""
+    found: dict = {"configfiles": [], "config": [], "directory": None, "snakefile": None}
+    current = None
+    for token in argv:
+        name, equals, value = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name in _VALUED or name in _ONE_VALUE:
+            current = _VALUED.get(name) or _ONE_VALUE[name]
+            if equals:
+                _take(found, current, value)
+                current = current if current in ("configfiles", "config") else None
+            continue
+        if token.startswith("-") and not _is_number(token):
+            current = None
+        elif current is not None:
+            _take(found, current, token)
+            if current in ("directory", "snakefile"):
+                current = None
+    return found
+
+
+def _take(found: dict, key: str, value: str) -> None:
+    if isinstance(found[key], list):
+        found[key].append(value)
+    else:
+        found[key] = value
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def read_yaml_file(path: Path, option: str) -> dict:
+    """A config file's top-level mapping; a missing file, a YAML syntax error (with its line and
+    column) or a file that is not a mapping is a :class:`ConfigError`."""
+    if not path.is_file():
+        raise ConfigError(f"{option} {path}: no such file")
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x})") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        context, start = getattr(err, "context", None), getattr(err, "context_mark", None)
+        if context and start is not None and start is not mark:
+            context += f" that starts at line {start.line + 1}, column {start.column + 1}"
+        raise ConfigError(
+            f"{where}: YAML syntax error: {problem}" + (f" ({context})" if context else "")
+        ) from None
+    if content is None:
+        return {}
+    if not isinstance(content, dict):
+        raise ConfigError(f"{path}: a config file holds keys and values, not a {type(content).__name__}")
+    return content
+
+
+def config_entries(entries: list[str]) -> dict:
+    """``--config key=value`` entries as Snakemake parses them; a dotted or malformed key is a
+    :class:`ConfigError` saying how to set a nested key instead."""
+    from snakemake.cli import parse_config
+
+    for entry in entries:
+        key, equals, _ = entry.partition("=")
+        if not equals:
+            raise ConfigError(f"--config {entry}: expected KEY=VALUE")
+        if not _TOP_LEVEL_KEY.match(key):
+            nested = " (a dotted key sets no nested key: put the key in a YAML file given with --configfile)"
+            raise ConfigError(
+                f"--config {entry}: {key!r} is not a top-level key{nested if '.' in key else ''}"
+            )
+    return parse_config(entries)
+
+
+def workflow_config(argv: list[str]) -> dict:
+    """The configuration Snakemake will run with, checked: config.yaml of the working folder, the
+    --configfile files and the --config entries, merged in that order."""
+    from snakemake.utils import update_config
+
+    options = snakemake_options(argv)
+    folder = Path(options["directory"] or ".")
+    config = read_yaml_file(folder / "config.yaml", "config.yaml of the working folder")
+    for name in options["configfiles"]:
+        update_config(config, read_yaml_file(Path(name), "--configfile"))
+    update_config(config, config_entries(options["config"]))
+    return validate_config(config)
+
+
+def run(argv: list[str]) -> int:
+    """Check the configuration, then replace this process by Snakemake with ``argv``."""
+    try:
+        import snakemake  # noqa: F401
+    except ImportError:
+        print(
+            "binembed run: error: Snakemake is not installed (pip install 'binembed[workflow]')",
+            file=sys.stderr,
+        )
+        return 1
+    snakefile = Path(snakemake_options(argv)["snakefile"] or "Snakefile")
+    try:
+        if not snakefile.is_file():
+            raise InputError(
+                f"{snakefile}: no such file (run binembed run in a checkout of binembed, or give -s)"
+            )
+        workflow_config(argv)
+    except InputError as err:
+        print(f"binembed run: error: {err}", file=sys.stderr)
+        return 1
+    os.execv(sys.executable, [sys.executable, "-m", "snakemake", *argv])
+    return 0  # not reached

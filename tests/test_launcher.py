@@ -1,0 +1,110 @@
+"""`binembed run`: the configuration read as Snakemake reads it and checked before Snakemake starts;
+each mistake one line with exit status 1, a good configuration handed on to Snakemake."""
+
+import subprocess
+
+import pytest
+from conftest import REPO
+
+from binembed.config import ConfigError
+from binembed.launcher import config_entries, read_yaml_file, snakemake_options, workflow_config
+
+BINEMBED = REPO / ".venv" / "bin" / "binembed"
+
+
+def run(*args, cwd=REPO):
+    return subprocess.run(
+        [BINEMBED, "run", *map(str, args)], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_snakemake_options_are_read_as_snakemake_reads_them():
+    argv = [
+        "--cores",
+        "2",
+        "--configfile",
+        "a.yaml",
+        "b.yaml",
+        "-n",
+        "--config",
+        "x=1",
+        "y=-2",
+        "--directory=w",
+    ]
+    assert snakemake_options(argv) == {
+        "configfiles": ["a.yaml", "b.yaml"],
+        "config": ["x=1", "y=-2"],
+        "directory": "w",
+        "snakefile": None,
+    }
+    assert snakemake_options(["--configfile=c.yaml", "results/report.html", "-s", "S"])["configfiles"] == [
+        "c.yaml",
+        "results/report.html",
+    ]
+
+
+def test_config_entries_are_parsed_by_snakemake_and_dotted_keys_refused():
+    assert config_entries(["chunk_rows=8192", "methods=[sign, lsh]", "mirror=/m"]) == {
+        "chunk_rows": 8192,
+        "methods": ["sign", "lsh"],
+        "mirror": "/m",
+    }
+    with pytest.raises(
+        ConfigError, match=r"--config params.lif.tol=10: 'params.lif.tol' is not a top-level key \(a dotted"
+    ):
+        config_entries(["params.lif.tol=10"])
+    with pytest.raises(ConfigError, match="--config mirror: expected KEY=VALUE"):
+        config_entries(["mirror"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "params:\n  lif:\n   tol: 10\n  bad\n",
+            r"mine.yaml:5:1: YAML syntax error: could not find expected ':' \(while scanning a simple key that starts at line 4, column 3\)",
+        ),
+        ("a: [1, 2\nb: 3\n", r"mine.yaml:2:2: YAML syntax error: expected ',' or '\]', but got ':'"),
+        ("- sign\n- lsh\n", "mine.yaml: a config file holds keys and values, not a list"),
+    ],
+)
+def test_a_config_file_mistake_names_its_file_line_and_column(tmp_path, text, message):
+    (tmp_path / "mine.yaml").write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        read_yaml_file(tmp_path / "mine.yaml", "--configfile")
+
+
+def test_the_merged_configuration_is_validated(tmp_path):
+    (tmp_path / "mine.yaml").write_text(
+        "embedding_sources:\n  w2v-googlenews-300d:\n    params: {i_bost: 3}\n"
+    )
+    with pytest.raises(
+        ConfigError, match=r"'embedding_sources.w2v-googlenews-300d.params': unknown key\(s\) \['i_bost'\]"
+    ):
+        workflow_config(["-d", str(REPO), "--configfile", str(tmp_path / "mine.yaml")])
+    (tmp_path / "small.yaml").write_text("methods: [lsh]\ntuning: {enabled: false}\nproducts: {baseline: dense}\n")
+    options = ["-d", str(REPO), "--configfile", str(tmp_path / "small.yaml"), "--config", "chunk_rows=8192"]
+    config = workflow_config(options)
+    assert config["methods"] == ["lsh"] and config["chunk_rows"] == 8192 and not config["tuning"]["enabled"]
+    assert config["tuning"]["methods"][0] == "poisson"  # merged key by key
+
+
+def test_each_mistake_is_one_line_and_a_good_configuration_reaches_snakemake(tmp_path):
+    (tmp_path / "bad.yaml").write_text("a: [1\n")
+    for args, message in [
+        (["--configfile", tmp_path / "bad.yaml"], "bad.yaml:2:1: YAML syntax error"),
+        (
+            ["--configfile", tmp_path / "missing.yaml"],
+            "--configfile " + str(tmp_path / "missing.yaml") + ": no such file",
+        ),
+        (["--config", "params.lif.tol=10"], "is not a top-level key"),
+        (["--config", "methods=[sgn]"], "config key 'methods.0': 'sgn' is not one of"),
+    ]:
+        result = run("-n", *args)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith("binembed run: error: ") and message in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 2
+    result = run("--list-rules")
+    assert result.returncode == 0 and "prepare_embedding" in result.stdout.split()
+    result = run("--list-rules", cwd=tmp_path)
+    assert result.returncode == 1 and "Snakefile: no such file" in result.stderr
