@@ -102,3 +102,35 @@ def test_classification_splits(mirror):
         "sst2", {s: mirror / "sst" / "trees" / f"{s}.txt" for s in ("train", "dev", "test")}
     )
     assert (len(train), len(test)) == (6920 + 872, 1821)
+
+
+@pytest.mark.parametrize(
+    ("reader", "text", "message"),
+    [
+        (
+            read_word_similarity,
+            b"car\ttruck\t9\nca\xe9\tbus\t2\n",
+            r"p.txt, line 2: not UTF-8 text \(byte 0xe9 at column 3\)",
+        ),
+        (
+            read_word_similarity,
+            b"car\ttruck\t9\nc\x00r\tbus\t2\n",
+            r"p.txt, line 2: word 'c\\x00r' holds the control",
+        ),
+        (
+            read_search_snippets,
+            b"a b sports\nc \x01d business\n",
+            r"p.txt, line 2: word '\\x01d' holds the control",
+        ),
+        (
+            read_sst_trees,
+            b"(3 (2 a) (3 b))\n(1 (2 c\x7f) (1 d))\n",
+            r"p.txt, line 2: word 'c\\x7f' holds the control",
+        ),
+    ],
+)
+def test_benchmark_readers_never_invent_a_word(tmp_path, reader, text, message):
+    path = tmp_path / "p.txt"
+    path.write_bytes(text)
+    with pytest.raises(DatasetFormatError, match=message):
+        reader(path)

@@ -259,3 +259,115 @@ def test_save_and_memory_map(tmp_path):
 def test_lowercase_index_prefers_first_casing():
     emb = Embedding(["Apple", "apple", "CAR"], np.zeros((3, 1), dtype=np.float32))
     assert emb.index() == {"apple": 0, "car": 2}
+
+
+def _binary_file(tmp_path, words: list[bytes], dim=2):
+    path = tmp_path / "v.bin"
+    body = b"".join(word + b" " + np.ones(dim, "<f4").tobytes() + b"\n" for word in words)
+    path.write_bytes(f"{len(words)} {dim}\n".encode() + body)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        ([b"the", b"caf\xe9"], r"v.bin, line 3: not UTF-8 text \(byte 0xe9 at column 4\)"),  # Latin-1 before
+        ([b"the", b""], r"v.bin, line 3: an empty word \(''\)"),
+        ([b"the", b"a\x00b"], r"v.bin, line 3: word 'a\\x00b' holds the control character U\+0000"),
+    ],
+)
+def test_word2vec_binary_never_invents_a_word(tmp_path, words, message):
+    with pytest.raises(EmbeddingFormatError, match=message):
+        read_word2vec_binary(_binary_file(tmp_path, words))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"the 1 2\nca\xfft 1 2\n", r"g.txt, line 2: not UTF-8 text \(byte 0xff at column 3\)"),
+        (b"the 1 2\nc\x00t 1 2\n", r"g.txt, line 2: word 'c\\x00t' holds the control character U\+0000"),
+        (b"the 1 2\nc\x85t 1 2\n", r"g.txt, line 2: not UTF-8 text"),
+        (
+            "the 1 2\nc\u0085t 1 2\n".encode(),
+            r"g.txt, line 2: word 'c\\x85t' holds the control character U\+0085",
+        ),
+    ],
+)
+def test_text_readers_never_invent_a_word(tmp_path, text, message):
+    path = tmp_path / "g.txt"
+    path.write_bytes(text)
+    with pytest.raises(EmbeddingFormatError, match=message):
+        read_glove_text(path)
+    path.write_bytes(b"2 2\n" + text)
+    with pytest.raises(EmbeddingFormatError, match=message.replace("line 2", "line 3")):
+        read_word2vec_text(path)
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["the", None], r"w.parquet, row 2: a null instead of a word"),
+        (["the", ""], r"w.parquet, row 2: an empty word \(''\)"),
+        (["the", " "], r"w.parquet, row 2: an empty word \(' '\)"),
+        (["the", "a\nb"], r"w.parquet, row 2: word 'a\\nb' holds the control character U\+000A"),
+        ([1, 2], r"w.parquet: column 'index' holds int64, not words"),
+    ],
+)
+def test_a_parquet_vocabulary_never_turns_a_null_into_a_word(tmp_path, words, message):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from binembed.embeddings import read_numpy_with_parquet_vocab
+
+    np.save(tmp_path / "v.npy", np.ones((2, 3), np.float32))
+    pq.write_table(pa.table({"index": words}), tmp_path / "w.parquet")
+    with pytest.raises(EmbeddingFormatError, match=message):
+        read_numpy_with_parquet_vocab(tmp_path / "v.npy", tmp_path / "w.parquet")
+
+
+def test_keyed_vectors_whose_keys_are_not_words_are_refused(tmp_path, fake_gensim):
+    path = tmp_path / "v.kv"
+    record = fake_gensim.Word2VecKeyedVectors()
+    record.__dict__.update({"index_to_key": ["the", 7], "vectors": np.ones((2, 3), np.float32)})
+    path.write_bytes(pickle.dumps(record))
+    with pytest.raises(EmbeddingFormatError, match=r"v.kv, row 2: a int \(7\) instead of a word"):
+        read_gensim_keyedvectors(path)
+    path.write_bytes(b"\x80\x04garbage")
+    with pytest.raises(EmbeddingFormatError, match="v.kv: not a loadable KeyedVectors file"):
+        read_gensim_keyedvectors(path)
+
+
+@pytest.mark.parametrize(
+    ("vocab", "vectors", "message"),
+    [
+        (
+            b"the\nca\xfft\n",
+            np.ones((2, 3), np.float32),
+            r"vocab.txt, line 2: not UTF-8 text \(byte 0xff at column 3\)",
+        ),
+        (b"the\n\n", np.ones((2, 3), np.float32), r"vocab.txt, line 2: an empty word"),
+        (b"the\nof\n", np.ones((3, 3), np.float32), r"vocab.txt: 2 lines for the 3 rows of"),
+        (
+            b"the\nthe\n",
+            np.ones((2, 3), np.float32),
+            r"vocab.txt, line 2: duplicate word 'the' \(first on line 1\)",
+        ),
+        (
+            b"the\nof\n",
+            np.array([[1, 2], [np.nan, 1]], np.float32),
+            r"vectors.npy, row 2: NaN or infinite value",
+        ),
+        (b"the\nof\n", np.array(["a", "b"]), r"vectors.npy: a \(words, dims\) matrix, not of shape \(2,\)"),
+        (b"the\nof\n", None, r"vectors.npy: no such file"),
+    ],
+)
+def test_the_folder_form_is_checked_like_every_other_format(tmp_path, vocab, vectors, message):
+    (tmp_path / "vocab.txt").write_bytes(vocab)
+    if vectors is not None:
+        np.save(tmp_path / "vectors.npy", vectors)
+    with pytest.raises(EmbeddingFormatError, match=message):
+        load_embedding(tmp_path)
+    (tmp_path / "vocab.txt").write_bytes(b"the\nof\n")
+    (tmp_path / "vectors.npy").write_bytes(b"not numpy")
+    with pytest.raises(EmbeddingFormatError, match=r"vectors.npy: not a .npy matrix"):
+        load_embedding(tmp_path)

@@ -9,7 +9,7 @@ from conftest import REPO
 # PyPI name -> conda-forge name, where they differ
 CONDA_NAMES = {"torch": "pytorch"}
 # needed to run the workflow or the tests, not inside a job
-NOT_IN_JOBS = {"snakemake", "snakemake-executor-plugin-slurm", "pytest"}
+NOT_IN_JOBS = {"snakemake", "snakemake-executor-plugin-slurm", "pytest", "hypothesis"}
 
 
 def requirements():

@@ -82,7 +82,9 @@ def test_the_merged_configuration_is_validated(tmp_path):
         ConfigError, match=r"'embedding_sources.w2v-googlenews-300d.params': unknown key\(s\) \['i_bost'\]"
     ):
         workflow_config(["-d", str(REPO), "--configfile", str(tmp_path / "mine.yaml")])
-    (tmp_path / "small.yaml").write_text("methods: [lsh]\ntuning: {enabled: false}\nproducts: {baseline: dense}\n")
+    (tmp_path / "small.yaml").write_text(
+        "methods: [lsh]\ntuning: {enabled: false}\nproducts: {baseline: dense}\n"
+    )
     options = ["-d", str(REPO), "--configfile", str(tmp_path / "small.yaml"), "--config", "chunk_rows=8192"]
     config = workflow_config(options)
     assert config["methods"] == ["lsh"] and config["chunk_rows"] == 8192 and not config["tuning"]["enabled"]

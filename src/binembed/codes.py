@@ -167,8 +167,10 @@ class BinaryCodes:
         with open(path, "rb") as stream:
             lines = utf8_lines(stream, error)
             header = next(lines, (1, ""))[1].split()
-            if len(header) != 2 or not all(_is_decimal(x) for x in header) or int(header[1]) == 0:
+            if len(header) != 2 or not all(_is_decimal(x) for x in header):
                 raise error(f"expected a header 'N_WORDS N_BITS', found {' '.join(header)[:60]!r}", 1)
+            if 0 in (int(header[0]), int(header[1])):
+                raise error("the header announces no codes", 1)
             n_words, n_bits = (int(x) for x in header)
             n_groups = (n_bits + 63) // 64
             words, rows = [], []

@@ -3,6 +3,7 @@ schema cannot express. Every problem is reported as one line naming the config k
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -28,6 +29,16 @@ StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, 
 
 #: The JSON schema of config.yaml (package data, so that the command checks parameters as the workflow does).
 SCHEMA_PATH = Path(__file__).with_name("config.schema.yaml")
+
+
+def load_schema(path=SCHEMA_PATH) -> dict:
+    """The JSON schema at ``path``, read once per process (a shared dict: not to be changed)."""
+    return _parsed_schema(Path(path).resolve())
+
+
+@functools.cache
+def _parsed_schema(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
 
 
 class ConfigError(InputError):
@@ -90,7 +101,7 @@ def _describe(error: jsonschema.ValidationError, root: dict) -> str:
 def validate_config(config: dict, schema_path=SCHEMA_PATH) -> dict:
     """Check ``config`` against the schema at ``schema_path`` and its cross-references; raise :class:`ConfigError`
     listing every problem, one per line."""
-    schema = yaml.safe_load(Path(schema_path).read_text())
+    schema = load_schema(schema_path)
     validator = StrictValidator(schema)
     problems = [
         _describe(e, schema)
@@ -109,7 +120,7 @@ def method_parameter_problems(method: str, params: dict) -> list[str]:
     """What is wrong with ``params`` as the ``params`` block of ``method`` (the schema's check of
     that block, for parameters given outside config.yaml: ``binembed encode --param``), one phrase
     per parameter."""
-    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    schema = load_schema()
     block = schema["properties"]["params"]["properties"][method]
     validator = StrictValidator(schema).evolve(schema=block)
     problems = []

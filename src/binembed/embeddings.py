@@ -395,7 +395,7 @@ def read_gensim_keyedvectors(
     with open(path, "rb") as stream:
         try:
             record = _KeyedVectorsUnpickler(stream).load()
-        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError) as err:
+        except Exception as err:  # noqa: BLE001 - any failure of the restricted unpickler: a broken file
             raise EmbeddingFormatError(path, f"not a loadable KeyedVectors file ({err})") from None
     if not isinstance(record, _PickledRecord):
         raise EmbeddingFormatError(
