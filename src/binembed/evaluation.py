@@ -28,6 +28,7 @@ from .codes import BinaryCodes
 from .correlation import spearman
 from .datasets import TextDataset
 from .embeddings import Embedding
+from .errors import InputError
 from .knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
 
 
@@ -176,6 +177,11 @@ def macro_f1(truth: np.ndarray, predicted: np.ndarray, n_classes: int) -> float:
     return float(np.mean(scores))
 
 
+class UndefinedEvaluation(InputError):
+    """Inputs on which a score cannot be computed (a test label never seen in training, texts
+    without one known word); the caller adds which inputs."""
+
+
 @dataclass
 class KnnSettings:
     """k candidates tried by cross-validation, folds, and the seed of the fold assignment."""
@@ -191,14 +197,15 @@ def classify(rep: Representation, train: TextDataset, test: TextDataset, setting
     classes = sorted(set(train.labels))
     unknown = sorted(set(test.labels) - set(classes))
     if unknown:
-        raise ValueError(f"test labels absent from training: {unknown}")
+        raise UndefinedEvaluation(f"test labels absent from training: {unknown}")
     code = {label: i for i, label in enumerate(classes)}
     y_train = np.array([code[y] for y in train.labels])
     y_test = np.array([code[y] for y in test.labels])
     X_train, known_train = rep.pool(train.texts)
     X_test, known_test = rep.pool(test.texts)
     if known_train.sum() == 0 or known_test.sum() == 0:
-        raise ValueError("no word of the texts is in the vocabulary")
+        split = "training" if known_train.sum() == 0 else "test"
+        raise UndefinedEvaluation(f"no word of the {split} texts is in the vocabulary")
 
     ks = sorted(settings.k_candidates)
     folds = stratified_folds(train.texts, y_train, settings.n_folds, settings.seed)

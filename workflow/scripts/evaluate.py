@@ -11,7 +11,14 @@ import json
 import pandas as pd
 
 from binembed.datasets import classification_split, read_word_similarity
-from binembed.evaluation import KnnSettings, classify, load_representations, nearest_words, word_similarity
+from binembed.evaluation import (
+    KnnSettings,
+    UndefinedEvaluation,
+    classify,
+    load_representations,
+    nearest_words,
+    word_similarity,
+)
 from binembed.files import write_table
 from binembed.threads import use_threads
 
@@ -76,7 +83,13 @@ def evaluate_seed(index, seed, representation):
     # Text classification: accuracy and macro-F1 in percent, for codes the percentage of ones in the
     # OR-pooled test codes (saturation), and every test text's prediction.
     for offset, (task, (train, test)) in enumerate(task_texts.items()):
-        per_text, summary = classify(representation, train, test, settings)
+        try:
+            per_text, summary = classify(representation, train, test, settings)
+        except UndefinedEvaluation as error:
+            raise UndefinedEvaluation(
+                f"{wildcards.embedding} {wildcards.variant} seed {seed}: classification task {task!r} "
+                f"(config key 'evaluation.classification'): {error}"
+            ) from None
         metrics = [m for m in ("accuracy", "macro_f1", "pooled_ones_fraction") if m in summary]
         details = json.dumps({key: summary[key] for key in summary if key not in metrics})
         rows = [
