@@ -107,6 +107,7 @@ def test_mistakes_are_one_line_with_exit_status_1_and_usage_errors_2(glove, tmp_
         ),
         (["encode", "sign", tmp_path, tmp_path / "x.npz"], "a folder must hold vectors.npy and vocab.txt"),
         (["evaluate", tmp_path / "not-codes.npz"], "not-codes.npz: not a .npz archive"),
+        (["evaluate", glove, "--config", tmp_path / "bad.yaml"], "bad.yaml:2:1: YAML syntax error: expected"),
         (
             ["evaluate", tmp_path / "one-bit.txt", "--format", "tissier_codes"],
             "one-bit.txt, line 2: expected",
@@ -118,6 +119,7 @@ def test_mistakes_are_one_line_with_exit_status_1_and_usage_errors_2(glove, tmp_
     ]
     (tmp_path / "not-codes.npz").write_text("hello")
     (tmp_path / "made.npz").mkdir()
+    (tmp_path / "bad.yaml").write_text("resources: [1\n")
     (tmp_path / "one-bit.txt").write_text("1 64\ncar -1\n")
     for args, message in cases:
         result = binembed(*args)

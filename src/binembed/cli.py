@@ -298,9 +298,13 @@ def _resources(args) -> tuple[dict, Path]:
     config_path = args.config or (Path("config.yaml") if Path("config.yaml").is_file() else CHECKOUT_CONFIG)
     if not config_path.is_file():
         raise InputError(f"{config_path}: no config.yaml to name the datasets (give --config or file paths)")
-    config = yaml.safe_load(config_path.read_text())
-    mirror = args.mirror or (config_path.parent / config.get("mirror", "."))
-    return config.get("resources", {}), Path(mirror)
+    from .launcher import read_yaml_file
+
+    config = read_yaml_file(config_path, "--config")
+    resources, mirror = config.get("resources", {}), config.get("mirror", ".")
+    if not isinstance(resources, dict) or not isinstance(mirror, str):
+        raise InputError(f"{config_path}: 'resources' must map names to files and 'mirror' be a folder")
+    return resources, Path(args.mirror or (config_path.parent / mirror))
 
 
 def _dataset_file(name: str, resources: dict, mirror: Path) -> Path:
@@ -310,7 +314,8 @@ def _dataset_file(name: str, resources: dict, mirror: Path) -> Path:
         raise InputError(
             f"{name!r} is neither a file nor a resource of the config (known: {', '.join(sorted(resources))})"
         )
-    path = mirror / resources[name].get("mirror_path", "")
+    spec = resources[name]
+    path = mirror / (spec.get("mirror_path", "") if isinstance(spec, dict) else "")
     if not path.is_file():
         raise InputError(f"{name!r}: {path} is not in the mirror (give --mirror, or the file itself)")
     return path
