@@ -330,7 +330,7 @@ def test_keyed_vectors_whose_keys_are_not_words_are_refused(tmp_path, fake_gensi
     record = fake_gensim.Word2VecKeyedVectors()
     record.__dict__.update({"index_to_key": ["the", 7], "vectors": np.ones((2, 3), np.float32)})
     path.write_bytes(pickle.dumps(record))
-    with pytest.raises(EmbeddingFormatError, match=r"v.kv, row 2: a int \(7\) instead of a word"):
+    with pytest.raises(EmbeddingFormatError, match=r"v.kv, row 2: 7 \(int\) instead of a word"):
         read_gensim_keyedvectors(path)
     path.write_bytes(b"\x80\x04garbage")
     with pytest.raises(EmbeddingFormatError, match="v.kv: not a loadable KeyedVectors file"):

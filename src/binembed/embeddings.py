@@ -64,9 +64,13 @@ def lowercase_index(words) -> dict[str, int]:
 def _check_vocabulary(path, words, lines, unit="line"):
     """Every item a word (:mod:`binembed.vocabulary`), none twice, and at least one; an error names
     the ``unit`` (line of a text file, row of a table) of ``lines`` where it is."""
+    if not words:
+        raise EmbeddingFormatError(path, "no vectors found (empty file)")
     bad = first_bad_word(words)
     if bad is not None:
         raise EmbeddingFormatError(path, bad[1], **{unit: lines[bad[0]]})
+    if len(set(words)) == len(words):
+        return
     seen: dict[str, int] = {}
     for word, line in zip(words, lines):
         if word in seen:
@@ -74,8 +78,6 @@ def _check_vocabulary(path, words, lines, unit="line"):
                 path, f"duplicate word {word!r} (first on {unit} {seen[word]})", **{unit: line}
             )
         seen[word] = line
-    if not words:
-        raise EmbeddingFormatError(path, "no vectors found (empty file)")
 
 
 def _check_finite(path, vectors, lines, unit="line"):
