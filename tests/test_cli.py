@@ -95,7 +95,7 @@ def test_mistakes_are_one_line_with_exit_status_1_and_usage_errors_2(glove, tmp_
         ),
         (
             ["encode", "lsh", glove, tmp_path / "x.npz", "--param", "n_bits=ten"],
-            "--param n_bits='ten': expected",
+            "--param n_bits='ten': 'ten' is not allowed here; expected an integer",
         ),
         (
             ["encode", "lsh", glove, tmp_path / "x.npz", "--param", "n_bits=[8, 16]"],

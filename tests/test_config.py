@@ -263,3 +263,10 @@ def test_an_archive_checksum_needs_the_member_it_protects(config):
     config["resources"]["rw"]["archive_sha256"] = "0" * 64
     config["resources"]["rw"].pop("member", None)
     check(config, "config key 'resources.rw.archive_sha256': the file at 'url' is not an archive here")
+
+
+def test_a_number_must_be_finite(config):
+    config["params"]["lif"]["i_boost"] = float("nan")  # YAML's .nan passes every bound
+    config["tuning"]["grid"]["default"]["v_th"] = [10.0, float("inf")]
+    check(config, "config key 'params.lif.i_boost': nan is not a finite number")
+    check(config, "config key 'tuning.grid.default.v_th.1': inf is not a finite number")

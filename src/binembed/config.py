@@ -4,6 +4,7 @@ schema cannot express. Every problem is reported as one line naming the config k
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -21,8 +22,14 @@ MAX_BITS = 100_000
 SPIKING_STEPS = 100
 
 #: JSON Schema counts 5.0 as an integer; the methods do not, so an integer must be written as one.
-_STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
-    "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)
+#: And a number is finite: YAML's .nan and .inf would pass every bound (a NaN compares false).
+_STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {
+        "integer": lambda checker, value: isinstance(value, int) and not isinstance(value, bool),
+        "number": lambda checker, value: (
+            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        ),
+    }
 )
 StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_STRICT_TYPES)
 
@@ -84,6 +91,8 @@ def _describe(error: jsonschema.ValidationError, root: dict) -> str:
         return f"config key '{key}': {instance!r} is not one of {error.validator_value}"
     if error.validator == "oneOf" and error.schema.get("oneOf", [{}])[0].get("required"):
         return f"config key '{key}': give exactly one of package (with sha256, members), url (with sha256) or path"
+    if error.validator == "type" and isinstance(instance, float) and not math.isfinite(instance):
+        return f"config key '{key}': {instance!r} is not a finite number"
     integral_float = isinstance(instance, float) and instance.is_integer()
     if error.validator == "type" and "integer" in error.validator_value and integral_float:
         return f"config key '{key}': {instance!r} must be written as an integer ({int(instance)}, not {instance})"
@@ -131,8 +140,7 @@ def method_parameter_problems(method: str, params: dict) -> list[str]:
                 problems.append(f"{name}: {method} has no such parameter (it has {known})")
             continue
         name = str(error.absolute_path[0])
-        allowed = _alternative(error.schema, schema) if error.validator in ("oneOf", "anyOf") else None
-        reason = f"expected {allowed}" if allowed else error.message
+        reason = _describe(error, schema).partition("': ")[2]
         problems.append(f"{name}={params[name]!r}: {reason}")
     return problems
 
