@@ -194,6 +194,18 @@ def test_holm_hand_example():
     assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
     assert holm([0.5, 0.6]) == pytest.approx([1.0, 1.0])
     assert len(holm([])) == 0
+    # an undefined test is no test: it stays NaN and the family is the three others
+    assert holm([0.01, np.nan, 0.03, 0.005]) == pytest.approx([0.02, np.nan, 0.03, 0.015], nan_ok=True)
+
+
+def test_a_method_with_an_undefined_spearman_is_never_marked_different():
+    """All-zero codes give every pair the same similarity: Spearman is undefined, and so is the
+    test against it (it used to be z = -inf, p = 0, significant)."""
+    rng = np.random.default_rng(2)
+    human = rng.normal(size=200)
+    test = spearman_difference_z_test(human, np.zeros(200), human + rng.normal(size=200), n_resamples=100)
+    assert test.n_pairs == 200
+    assert all(np.isnan(getattr(test, f)) for f in ("spearman_difference", "z", "p_value", "ci_low"))
 
 
 def test_holm_matches_step_down_rejection():

@@ -136,9 +136,13 @@ def spearman_difference_test(
     sample variance (ddof = 1) of the resampled differences, resamples where either model is
     constant left out; and the seeds', s_A^2 / S_A + s_B^2 / S_B from each method's per-seed
     Spearman on all pairs (zero for one seed), so that a stochastic method is judged as a method,
-    not as the S models its seeds happened to give."""
+    not as the S models its seeds happened to give. Where either Spearman is undefined on all pairs
+    (a method whose similarities are all equal), so is the test: every field but n_pairs is NaN,
+    which no significance mark and no Holm family counts."""
     (seeds_a, resampled_a), (seeds_b, resampled_b) = spearman_a, spearman_b
     difference = float(seeds_a.mean() - seeds_b.mean())
+    if not math.isfinite(difference):
+        return SpearmanDifferenceTest(n_pairs, *[math.nan] * 8)
     resampled = resampled_a - resampled_b
     pairs_variance = float(np.var(resampled[np.isfinite(resampled)], ddof=1))
     seeds_variance = sum(float(np.var(s, ddof=1)) / len(s) for s in (seeds_a, seeds_b) if len(s) > 1)
@@ -244,11 +248,13 @@ def paired_permutation_test(correct_a, correct_b) -> PairedPermutationTest:
 
 def holm(p_values) -> np.ndarray:
     """Holm's step-down adjusted p-values, in the input order: the i-th smallest of m p-values is
-    multiplied by m - i + 1 (i from 1), made non-decreasing along the sorted order, capped at 1."""
+    multiplied by m - i + 1 (i from 1), made non-decreasing along the sorted order, capped at 1.
+    An undefined (NaN) p-value is not a test: it stays NaN and m counts the others."""
     p_values = np.asarray(p_values, dtype=np.float64)
-    m = len(p_values)
-    order = np.argsort(p_values, kind="stable")
+    adjusted = np.full(len(p_values), np.nan)
+    defined = np.flatnonzero(~np.isnan(p_values))
+    m = len(defined)
+    order = defined[np.argsort(p_values[defined], kind="stable")]
     scaled = p_values[order] * (m - np.arange(m))
-    adjusted = np.empty(m)
     adjusted[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
     return adjusted

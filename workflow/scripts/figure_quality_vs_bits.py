@@ -21,11 +21,15 @@ from binembed.products.tables import stand_in_note
 
 params = snakemake.params
 data = quality_by_bits(pd.read_csv(snakemake.input.scores), pd.read_csv(snakemake.input.storage))
+# A variant whose Spearman is undefined on these sets (e.g. codes that are all zero) has no point;
+# the figure names it below the panels, and the CSV keeps its row.
+drawn = data[np.isfinite(data["mean"])]
+undefined = data[~np.isfinite(data["mean"])]
 figure, axes = plt.subplots(
     1, len(params.embeddings), figsize=(8.5 * len(params.embeddings), 5.2), squeeze=False, sharey=True
 )
 for ax, embedding in zip(axes[0], params.embeddings):
-    rows = data[data.embedding == embedding]
+    rows = drawn[drawn.embedding == embedding]
     for family, (label, colour) in FAMILY_STYLE.items():
         members = rows[rows.method.map(params.families) == family]
         if members.empty:
@@ -40,7 +44,8 @@ for ax, embedding in zip(axes[0], params.embeddings):
             label=label,
         )
     ax.set_xscale("log")
-    ax.set_xlim(rows.bits_per_word.min() / 1.6, rows.bits_per_word.max() * 6)  # room for the labels
+    if not rows.empty:
+        ax.set_xlim(rows.bits_per_word.min() / 1.6, rows.bits_per_word.max() * 6)  # room for the labels
     ax.set_title(embedding, fontsize=10)
     ax.set_xlabel("bits per word (log scale)")
     ax.grid(True, which="both", alpha=0.3)
@@ -52,7 +57,7 @@ figure.tight_layout()
 # (block by block, centred on their points) and tied to them by a thin line.
 to_points = 72.0 / figure.dpi
 for ax, embedding in zip(axes[0], params.embeddings):
-    rows = data[data.embedding == embedding].reset_index(drop=True)
+    rows = drawn[drawn.embedding == embedding].reset_index(drop=True)
     if rows.empty:
         continue
     page = ax.transData.transform(rows[["bits_per_word", "mean"]].to_numpy(dtype=float)) * to_points
@@ -77,6 +82,10 @@ for ax, embedding in zip(axes[0], params.embeddings):
                 va="center",
                 arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2},
             )
-figure.text(0.01, -0.02, stand_in_note(params.embeddings, params.paper_vectors), fontsize=7, ha="left")
+note = stand_in_note(params.embeddings, params.paper_vectors)
+if not undefined.empty:
+    missing = ", ".join(f"{row.method} on {row.embedding}" for row in undefined.itertuples())
+    note = f"{note}\nNot drawn, Spearman undefined on these sets (constant similarities): {missing}.".strip()
+figure.text(0.01, -0.02, note, fontsize=7, ha="left")
 save_figure(figure, snakemake.output.png, snakemake.output.pdf)
 write_table(data, snakemake.output.csv)

@@ -37,7 +37,7 @@ grid = statistics_grid(
         seeds_note(statistics),
         z_test_note(
             f"† differs from {params.baseline} on that set.",
-            len(tests),
+            tests,
             params.alpha,
             "table1_word_similarity_tests.csv",
         ),

@@ -41,7 +41,7 @@ grid = statistics_grid(
             "Comparisons: ae_nste against ae_ste at the same code size (bold: the higher, where the "
             "difference is significant) and every autoencoder against the dense vectors (†: "
             "significantly different), on each set and embedding.",
-            len(tests),
+            tests,
             params.alpha,
             "table4_1_autoencoders_tests.csv",
         ),

@@ -71,9 +71,18 @@ def neighbour_grids(neighbours: pd.DataFrame, embeddings, methods, notes=()) -> 
     return grids
 
 
-def z_test_note(marks: str, n_tests: int, alpha: float, tests_file: str) -> str:
+def z_test_note(marks: str, tests: pd.DataFrame, alpha: float, tests_file: str) -> str:
     """The note under a table marked from the bootstrap z-test of the Spearman difference: what
-    ``marks`` mean, then how they were tested."""
+    ``marks`` mean, then how they were tested; ``tests`` are the table's tests, of which those with
+    an undefined Spearman (no p-value) are named as left out."""
+    n_tests = int(tests["p_value"].notna().sum())
+    undefined = tests[tests["p_value"].isna()]
+    left_out = ""
+    if not undefined.empty:
+        named = ", ".join(
+            f"{t.method_a} vs {t.method_b} ({t.embedding}, {t.dataset})" for t in undefined.itertuples()
+        )
+        left_out = f" Left out, a Spearman being undefined on that set (all similarities equal): {named}."
     return (
         f"{marks} Paired bootstrap z-test of the Spearman difference (of the seed means, for a method "
         "with several seeds): the word pairs both cover are resampled, both methods scored on each "
@@ -81,6 +90,7 @@ def z_test_note(marks: str, n_tests: int, alpha: float, tests_file: str) -> str:
         "method's seeds (s² / seeds); z = difference / standard error, two-sided. Holm-corrected over the "
         f"{n_tests} comparisons of this table, α = {alpha}; differences, standard errors, p-values and "
         f"intervals (difference ± z standard errors, which leave out zero exactly when p < α) in {tests_file}."
+        + left_out
     )
 
 
