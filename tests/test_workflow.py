@@ -514,3 +514,55 @@ def test_report_renders_in_a_real_browser(small_run):
         capture_output=True, timeout=180, check=False,
     )  # fmt: skip
     assert screenshot.read_bytes()[:4] == b"\x89PNG" and screenshot.stat().st_size > 50_000
+
+
+def test_undefined_scores_are_reported_and_never_marked(tmp_path, mirror):
+    """All-zero codes (sign with a threshold above every value) make every Spearman undefined: the
+    run completes, no table marks the method as differing, Fig. quality_vs_bits names it; a tuning
+    grid on which no point is defined stops its tune job with one line naming the sets and keys."""
+    config = {
+        "mirror": str(mirror),
+        "embeddings": ["w2v-googlenews-subset"],
+        "methods": ["sign", "lsh"],
+        "params": {"sign": {"threshold": 100.0}, "lsh": {"n_bits": [64]}},
+        "seeds": {"default": 1},
+        "tuning": {"enabled": False},
+        "paper_settings": {"enabled": False, "params": {}},
+        "evaluation": {"classification": ["search_snippets"]},
+        "products": {"baseline": "dense"},
+    }
+    small = tmp_path / "undefined.yaml"
+    small.write_text(yaml.safe_dump(config))
+    result = snakemake(tmp_path, "--configfile", str(REPO / "config.yaml"), str(small), "--cores", "2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    products = tmp_path / "results" / "products"
+    tests = pd.read_csv(products / "tables" / "table1_word_similarity_tests.csv")
+    sign = tests[tests.method_a == "sign"]
+    assert sign.p_value.isna().all() and not sign.significant.any()
+    assert tests[tests.method_a == "lsh-64"].p_holm.notna().all()  # the defined tests: a family of 3
+    table = (products / "tables" / "table1_word_similarity.md").read_text()
+    assert "| sign | – | – | – | – |" in table and "Holm-corrected over the 3 comparisons" in table
+    assert "Left out, a Spearman being undefined on that set (all similarities equal): sign vs dense" in table
+    figure = pd.read_csv(products / "figures" / "quality_vs_bits.csv")
+    assert figure[figure.method == "sign"]["mean"].isna().all()
+
+    config["methods"] = ["sign", "lsh", "lif"]
+    config["tuning"] = {
+        "enabled": True,
+        "embeddings": ["w2v-googlenews-subset"],
+        "methods": ["lif"],
+        "grid": {"default": {"i_boost": [1.0e-6, 2.0e-6]}},
+    }
+    small.write_text(yaml.safe_dump(config))
+    target = "results/tuning/w2v-googlenews-subset/lif.json"
+    result = snakemake(
+        tmp_path, "--configfile", str(REPO / "config.yaml"), str(small), "--cores", "1", target
+    )
+    assert result.returncode != 0
+    log = (tmp_path / "logs" / "tune" / "w2v-googlenews-subset" / "lif.log").read_text()
+    assert "Traceback" not in log
+    assert re.match(
+        r"ERROR: w2v-googlenews-subset: tuning lif: no point of its grid \(\d+ points\) gives a defined "
+        r"Spearman on any tuning set \(mturk771: every pair has the same similarity",
+        log.strip().splitlines()[-1],
+    )
