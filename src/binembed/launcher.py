@@ -46,7 +46,7 @@ def snakemake_options(argv: list[str]) -> dict:
                 _take(found, current, value)
                 current = current if current in ("configfiles", "config") else None
             continue
-        if token.startswith("-") and not _is_number(token):
+        if token.startswith("-"):
             current = None
         elif current is not None:
             _take(found, current, token)
@@ -60,14 +60,6 @@ def _take(found: dict, key: str, value: str) -> None:
         found[key].append(value)
     else:
         found[key] = value
-
-
-def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
 
 
 def read_yaml_file(path: Path, option: str) -> dict:
