@@ -252,6 +252,11 @@ def test_a_tuned_method_with_nothing_to_tune_is_refused(config):
             ".url': 'https://example.org/' does not end in a file",
         ),
         ({"url": "https:///v.txt", "sha256": None}, {}, ".url': 'https:///v.txt' names no host"),
+        (
+            {"url": "https://h/my vectors.txt", "sha256": None},
+            {},
+            ".url': 'https://h/my vectors.txt' holds a space",
+        ),
     ],
 )
 def test_what_an_embedding_declares_must_mean_something_for_its_origin(config, origin, declared, message):

@@ -4,6 +4,7 @@ each mistake one line with exit status 1, a good configuration handed on to Snak
 import subprocess
 
 import pytest
+import yaml
 from conftest import REPO
 
 from binembed.config import ConfigError
@@ -66,12 +67,27 @@ def test_config_entries_are_parsed_by_snakemake_and_dotted_keys_refused():
         ),
         ("a: [1, 2\nb: 3\n", r"mine.yaml:2:2: YAML syntax error: expected ',' or '\]', but got ':'"),
         ("- sign\n- lsh\n", "mine.yaml: a config file holds keys and values, not a list"),
+        (
+            "params:\n  lif: {tol: 10}\nmethods: [sign]\nparams:\n  lsh: {n_bits: [8]}\n",
+            r"mine.yaml:4:1: key 'params' appears twice in one mapping \(first on line 1\)",
+        ),
     ],
 )
 def test_a_config_file_mistake_names_its_file_line_and_column(tmp_path, text, message):
     (tmp_path / "mine.yaml").write_text(text)
     with pytest.raises(ConfigError, match=message):
         read_yaml_file(tmp_path / "mine.yaml", "--configfile")
+
+
+def test_yaml_merge_keys_may_be_replaced_and_the_shipped_config_reads_as_pyyaml_reads_it(tmp_path):
+    (tmp_path / "merge.yaml").write_text("a: &x {b: 1, c: 2}\nd:\n  <<: *x\n  b: 3\n")
+    assert read_yaml_file(tmp_path / "merge.yaml", "--configfile") == {
+        "a": {"b": 1, "c": 2},
+        "d": {"b": 3, "c": 2},
+    }
+    assert read_yaml_file(REPO / "config.yaml", "--configfile") == yaml.safe_load(
+        (REPO / "config.yaml").read_text()
+    )
 
 
 def test_the_merged_configuration_is_validated(tmp_path):

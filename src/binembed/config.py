@@ -263,6 +263,8 @@ def _url_problems(key: str, url: str, names_a_file: bool) -> list[str]:
     """A download address needs a host, and where the download is stored under the last part of
     its path (an embedding's), a file name there (not '', '.' or '..')."""
     parts = urlsplit(url)
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return [f"{key}: {url!r} holds a space or a control character (write it percent-encoded, %20)"]
     if not parts.hostname:
         return [f"{key}: {url!r} names no host"]
     last = PurePosixPath(parts.path).name if not parts.path.endswith("/") else ""

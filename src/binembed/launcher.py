@@ -62,13 +62,39 @@ def _take(found: dict, key: str, value: str) -> None:
         found[key] = value
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping: YAML would keep the last
+    and drop the first without a word (a second ``params:`` block replaces the first)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor`, whose keys may be replaced
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _DuplicateKey(
+                    None,
+                    None,
+                    f"key {key!r} appears twice in one mapping (first on line {seen[key]})",
+                    key_node.start_mark,
+                )
+            seen.setdefault(key, key_node.start_mark.line + 1)
+        return super().construct_mapping(node, deep)
+
+
 def read_yaml_file(path: Path, option: str) -> dict:
     """A config file's top-level mapping; a missing file, a YAML syntax error (with its line and
-    column) or a file that is not a mapping is a :class:`ConfigError`."""
+    column), a key given twice in one mapping or a file that is not a mapping is a
+    :class:`ConfigError`."""
     if not path.is_file():
         raise ConfigError(f"{option} {path}: no such file")
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x})") from None
     except yaml.YAMLError as err:
@@ -79,7 +105,8 @@ def read_yaml_file(path: Path, option: str) -> dict:
         if context and start is not None and start is not mark:
             context += f" that starts at line {start.line + 1}, column {start.column + 1}"
         raise ConfigError(
-            f"{where}: YAML syntax error: {problem}" + (f" ({context})" if context else "")
+            f"{where}: {'' if isinstance(err, _DuplicateKey) else 'YAML syntax error: '}{problem}"
+            + (f" ({context})" if context else "")
         ) from None
     if content is None:
         return {}
