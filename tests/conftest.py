@@ -32,3 +32,9 @@ def small_disk(tmp_path):
         pytest.skip(f"cannot mount a 1 MiB tmpfs here: {mounted.stderr.strip()}")
     yield folder
     subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_benchmark_cache(tmp_path_factory, monkeypatch):
+    """The command's benchmark cache in a temporary folder, never the user's (BINEMBED_CACHE)."""
+    monkeypatch.setenv("BINEMBED_CACHE", str(tmp_path_factory.getbasetemp() / "benchmark-cache"))

@@ -115,7 +115,7 @@ def test_mistakes_are_one_line_with_exit_status_1_and_usage_errors_2(glove, tmp_
         (["encode", "sign", glove, tmp_path / "x.csv"], "must end in .npz"),
         (["encode", "sign", tmp_path / "missing.txt", tmp_path / "x.npz"], "missing.txt: no such file"),
         (["neighbours", glove, "unicorn"], "'unicorn' is not in the vocabulary"),
-        (["evaluate", glove, "--word-sim", "ws-999"], "'ws-999' is neither a file nor a resource"),
+        (["evaluate", glove, "--word-sim", "ws-999"], "'ws-999' is neither a file nor a benchmark resource"),
     ]
     (tmp_path / "not-codes.npz").write_text("hello")
     (tmp_path / "made.npz").mkdir()

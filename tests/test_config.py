@@ -4,18 +4,31 @@ import pytest
 import yaml
 from conftest import REPO
 
-from binembed.config import ConfigError, validate_config
+from binembed.config import ConfigError, validate_config, with_package_benchmarks
 
 SCHEMA = REPO / "src" / "binembed" / "config.schema.yaml"
 
 
 @pytest.fixture
 def config():
-    return yaml.safe_load((REPO / "config.yaml").read_text())
+    """config.yaml as the workflow sees it: completed with the package's benchmark files."""
+    return with_package_benchmarks(yaml.safe_load((REPO / "config.yaml").read_text()))
 
 
 def test_shipped_config_is_valid(config):
     assert validate_config(copy.deepcopy(config), SCHEMA) == config
+
+
+def test_the_package_benchmarks_complete_the_config_and_its_own_entries_win():
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    assert "resources" not in config and "knn" not in config["evaluation"]
+    mine = {"url": "https://example.org/mine.txt", "sha256": None}
+    config["resources"] = {"mine": mine, "rw": mine}
+    config["evaluation"]["knn"] = {"k_candidates": [3], "n_folds": 2, "seed": 1}
+    validate_config(config)
+    assert config["resources"]["mine"] == mine and config["resources"]["rw"] == mine
+    assert config["resources"]["ws353-all"]["mirror_path"] == "word-sim/EN-WS-353-ALL.txt"
+    assert config["evaluation"]["knn"] == {"k_candidates": [3], "n_folds": 2, "seed": 1}
 
 
 def check(config, message):

@@ -346,3 +346,24 @@ def test_cosine_distances_do_not_depend_on_the_reference_blocks():
     assert np.array_equal(_cosine_distances(queries, refs, block=64), whole)
     assert np.array_equal(whole, np.round(1.0 - queries @ _unit_rows(refs).T, 12))
     assert (whole[:, 17] == 1).all()
+
+
+def test_a_classification_without_known_words_says_which_split():
+    from binembed.evaluation import UndefinedEvaluation
+
+    rep = Representation(Embedding(["car", "bus"], np.eye(2, dtype=np.float32)))
+    known = TextDataset([["car"], ["bus"]] * 5, ["a", "b"] * 5)
+    unknown = TextDataset([["zebra"], ["yak"]], ["a", "b"])
+    settings = KnnSettings((1, 3), 2, 0)
+    with pytest.raises(UndefinedEvaluation, match="no word of the test texts is in the vocabulary"):
+        classify(rep, known, unknown, settings)
+    with pytest.raises(UndefinedEvaluation, match="no word of the training texts is in the vocabulary"):
+        classify(rep, unknown, known, settings)
+    with pytest.raises(UndefinedEvaluation, match=r"test labels absent from training: \['c'\]"):
+        classify(rep, known, TextDataset([["car"]], ["c"]), settings)
+
+
+def test_the_knn_settings_come_from_the_package_benchmarks():
+    from binembed.datasets import benchmarks
+
+    assert KnnSettings.from_config(benchmarks()["knn"]) == KnnSettings((1, 3, 5, 7, 9, 11, 15, 21, 31), 5, 0)

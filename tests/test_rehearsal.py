@@ -22,10 +22,11 @@ from conftest import REPO
 from test_workflow import snakemake
 
 from binembed.codes import BinaryCodes
+from binembed.config import with_package_benchmarks
 from binembed.datasets import read_word_similarity
 
 pytestmark = pytest.mark.slow
-CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
+CONFIG = with_package_benchmarks(yaml.safe_load((REPO / "config.yaml").read_text()))
 GLOVE_WORDS = 1200
 W2V_WORDS = 1500
 PAIRS_PER_SET = 60

@@ -125,10 +125,18 @@ def _parser() -> argparse.ArgumentParser:
         help="search_snippets or sst2 (repeatable)",
     )
     evaluate.add_argument(
-        "--config", type=Path, default=None, help="config.yaml naming the resources (default: the checkout's)"
+        "--config",
+        type=Path,
+        default=None,
+        help="a config.yaml whose resources, kNN settings and mirror to use (default: ./config.yaml or "
+        "the checkout's, if any; the package's benchmarks otherwise)",
     )
     evaluate.add_argument(
-        "--mirror", type=Path, default=None, help="the datasets mirror (default: the config's `mirror`)"
+        "--mirror",
+        type=Path,
+        default=None,
+        help="the datasets mirror (default: $BINEMBED_MIRROR, else the config's `mirror`; without one, "
+        "files are downloaded once into the cache, $BINEMBED_CACHE)",
     )
     evaluate.add_argument(
         "--threads", type=_at_least(1), default=1, help="threads of the kNN search (default 1)"
@@ -220,12 +228,17 @@ def read_representation(path: Path, fmt: str | None, member: str | None):
 
 
 def _methods(args) -> int:
-    from .methods import METHODS, parameter_defaults
+    from .methods import METHODS, MissingDependency, parameter_defaults
 
     for method, spec in METHODS.items():
         stochastic = " (stochastic: one run per seed)" if spec.stochastic else ""
         print(f"{method}  [{spec.family}]  {spec.source}{stochastic}")
-        for name, default in parameter_defaults(method).items():
+        try:
+            defaults = parameter_defaults(method)
+        except MissingDependency as missing:
+            print(f"    {', '.join(spec.parameters)}  ({missing})")
+            continue
+        for name, default in defaults.items():
             print(f"    {name} = {default!r}")
     return 0
 
@@ -293,48 +306,46 @@ def _encode(args) -> int:
     return 0
 
 
-def _resources(args) -> tuple[dict, Path]:
-    """The ``resources`` of the config file and the mirror folder."""
-    config_path = args.config or (Path("config.yaml") if Path("config.yaml").is_file() else CHECKOUT_CONFIG)
-    if not config_path.is_file():
-        raise InputError(f"{config_path}: no config.yaml to name the datasets (give --config or file paths)")
+def _evaluation_config(args) -> dict:
+    """What the evaluation reads of a config.yaml (``--config``, else one in the working folder or
+    the checkout), completed with the package's benchmarks; the package's alone without one."""
+    from .config import with_package_benchmarks
     from .launcher import read_yaml_file
 
-    config = read_yaml_file(config_path, "--config")
-    resources, mirror = config.get("resources", {}), config.get("mirror", ".")
-    if not isinstance(resources, dict) or not isinstance(mirror, str):
-        raise InputError(f"{config_path}: 'resources' must map names to files and 'mirror' be a folder")
-    return resources, Path(args.mirror or (config_path.parent / mirror))
-
-
-def _dataset_file(name: str, resources: dict, mirror: Path) -> Path:
-    if Path(name).is_file():
-        return Path(name)
-    if name not in resources:
-        raise InputError(
-            f"{name!r} is neither a file nor a resource of the config (known: {', '.join(sorted(resources))})"
-        )
-    spec = resources[name]
-    path = mirror / (spec.get("mirror_path", "") if isinstance(spec, dict) else "")
-    if not path.is_file():
-        raise InputError(f"{name!r}: {path} is not in the mirror (give --mirror, or the file itself)")
-    return path
+    path = args.config or next((p for p in (Path("config.yaml"), CHECKOUT_CONFIG) if p.is_file()), None)
+    config = read_yaml_file(path, "--config") if path is not None else {"evaluation": {}}
+    config.setdefault("evaluation", {})
+    resources, mirror = config.get("resources", {}), config.get("mirror")
+    if (
+        not isinstance(resources, dict)
+        or not isinstance(config["evaluation"], dict)
+        or not isinstance(mirror, str | None)
+    ):
+        raise InputError(f"{path}: 'resources' and 'evaluation' must be mappings and 'mirror' a folder")
+    with_package_benchmarks(config)
+    config["mirror"] = path.parent / mirror if mirror is not None else None
+    return config
 
 
 def _evaluate(args) -> int:
+    from .benchmark_files import benchmark_file, mirror_folder
     from .datasets import CLASSIFICATION_RESOURCES, classification_split, read_word_similarity
     from .evaluation import KnnSettings, classify, word_similarity
+    from .products.statistics import SATURATED_PERCENT
 
     use_threads(args.threads)
     if not args.word_sim and not args.classify:
         args.word_sim = ["ws353-all", "simlex999", "rw", "men"]
-    resources, mirror = _resources(args)
+    config = _evaluation_config(args)
+    mirror = mirror_folder(args.mirror, config["mirror"])
+
+    def dataset_file(name):
+        return benchmark_file(name, config["resources"], mirror, config.get("download"))
+
     representation = read_representation(args.input, args.format, args.member)
     rows = []
     for name in args.word_sim:
-        _, summary = word_similarity(
-            representation, read_word_similarity(_dataset_file(name, resources, mirror))
-        )
+        _, summary = word_similarity(representation, read_word_similarity(dataset_file(name)))
         note = f"  ({summary['undefined']})" if "undefined" in summary else ""
         rows.append(
             (
@@ -345,16 +356,15 @@ def _evaluate(args) -> int:
             )
         )
     for task in args.classify:
-        files = {
-            split: _dataset_file(name, resources, mirror)
-            for split, name in CLASSIFICATION_RESOURCES[task].items()
-        }
+        files = {split: dataset_file(name) for split, name in CLASSIFICATION_RESOURCES[task].items()}
         train, test = classification_split(task, files)
-        _, summary = classify(representation, train, test, KnnSettings())
+        settings = KnnSettings.from_config(config["evaluation"]["knn"])
+        _, summary = classify(representation, train, test, settings)
         rows.append((task, "accuracy %", 100 * summary["accuracy"], f"k = {summary['k']}"))
         if "pooled_ones_fraction" in summary:
             ones = 100 * summary["pooled_ones_fraction"]
-            rows.append((task, "pooled ones %", ones, "saturated: cannot classify" if ones >= 95 else ""))
+            saturated = "saturated: cannot classify" if ones >= SATURATED_PERCENT else ""
+            rows.append((task, "pooled ones %", ones, saturated))
     width = max(len(row[0]) for row in rows)
     print(f"{'set':<{width}}  {'metric':<15} {'value':>7}  detail")
     for name, metric, value, detail in rows:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import jsonschema
 import yaml
 
-from .datasets import CLASSIFICATION_RESOURCES
+from .datasets import CLASSIFICATION_RESOURCES, benchmarks
 from .errors import InputError
 from .methods import METHODS, SPIKING_DEFAULT_TOL, expand_variants, grid_for, resolve_n_bits
 from .sources import origin
@@ -107,9 +107,26 @@ def _describe(error: jsonschema.ValidationError, root: dict) -> str:
     return f"config key '{key}': {error.message}"
 
 
+def with_package_benchmarks(config: dict) -> dict:
+    """Complete ``config`` in place with the package's benchmark files and kNN settings
+    (:func:`binembed.datasets.benchmarks`): its own ``resources`` entries add to or replace the
+    package's by name, and ``evaluation.knn`` defaults to the package's."""
+    if not isinstance(config, dict):
+        return config
+    package = benchmarks()
+    own = config.get("resources", {})
+    if isinstance(own, dict):
+        config["resources"] = {**package["resources"], **own}
+    if isinstance(config.get("evaluation"), dict):
+        config["evaluation"].setdefault("knn", package["knn"])
+    return config
+
+
 def validate_config(config: dict, schema_path=SCHEMA_PATH) -> dict:
-    """Check ``config`` against the schema at ``schema_path`` and its cross-references; raise :class:`ConfigError`
-    listing every problem, one per line."""
+    """Complete ``config`` with the package's benchmarks (:func:`with_package_benchmarks`), then
+    check it against the schema at ``schema_path`` and its cross-references; raise
+    :class:`ConfigError` listing every problem, one per line."""
+    with_package_benchmarks(config)
     schema = load_schema(schema_path)
     validator = StrictValidator(schema)
     problems = [

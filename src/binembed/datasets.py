@@ -5,11 +5,14 @@ Each parser raises :class:`DatasetFormatError` naming the file and line of anyth
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from .errors import FileFormatError
 from .vocabulary import first_bad_word, utf8_lines
@@ -122,6 +125,22 @@ def sst2(path) -> TextDataset:
     sentences, labels = read_sst_trees(path)
     kept = [(s, "negative" if y < 2 else "positive") for s, y in zip(sentences, labels) if y != 2]
     return TextDataset([s for s, _ in kept], [y for _, y in kept])
+
+
+#: The benchmark files (name -> url, sha256, mirror_path, member, archive_sha256) and the kNN
+#: settings of the evaluation protocol: package data, read by the workflow's configuration and by
+#: the ``binembed evaluate`` command alike.
+BENCHMARKS_PATH = Path(__file__).with_name("data") / "benchmarks.yaml"
+
+
+@functools.cache
+def _benchmarks_text() -> str:
+    return BENCHMARKS_PATH.read_text(encoding="utf-8")
+
+
+def benchmarks() -> dict:
+    """``{"resources": {...}, "knn": {...}}`` from the package's benchmarks.yaml (a fresh copy)."""
+    return yaml.safe_load(_benchmarks_text())
 
 
 #: Resource names (config.yaml ``resources``) of each classification task's splits.

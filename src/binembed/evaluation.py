@@ -184,11 +184,18 @@ class UndefinedEvaluation(InputError):
 
 @dataclass
 class KnnSettings:
-    """k candidates tried by cross-validation, folds, and the seed of the fold assignment."""
+    """k candidates tried by cross-validation, folds, and the seed of the fold assignment; the
+    protocol's values are the package's (``knn`` of binembed/data/benchmarks.yaml), which
+    config.yaml's ``evaluation.knn`` may replace."""
 
-    k_candidates: tuple[int, ...] = (1, 3, 5, 7, 9, 11, 15, 21, 31)
-    n_folds: int = 5
-    seed: int = 0
+    k_candidates: tuple[int, ...]
+    n_folds: int
+    seed: int
+
+    @classmethod
+    def from_config(cls, knn: dict) -> KnnSettings:
+        """From a ``knn`` block: ``k_candidates``, ``n_folds`` and ``seed``."""
+        return cls(tuple(knn["k_candidates"]), knn["n_folds"], knn["seed"])
 
 
 def classify(rep: Representation, train: TextDataset, test: TextDataset, settings: KnnSettings):

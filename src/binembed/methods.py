@@ -25,6 +25,8 @@ import importlib
 import inspect
 from dataclasses import dataclass, replace
 
+from .errors import InputError
+
 
 @dataclass(frozen=True)
 class Method:
@@ -127,9 +129,25 @@ SPIKING_DEFAULT_TOL = {
 }
 
 
+#: The optional dependency group (pyproject.toml) a method's module needs beyond the core ones.
+EXTRAS = {"torch": "autoencoder"}
+
+
+class MissingDependency(InputError):
+    """A method whose module needs an optional dependency that is not installed."""
+
+
 def binarizer_class(method: str):
-    """The estimator class of ``method`` (imports its module)."""
-    module = importlib.import_module(f"binembed.{METHODS[method].module}")
+    """The estimator class of ``method`` (imports its module); a missing optional dependency is a
+    :class:`MissingDependency` naming what to install."""
+    try:
+        module = importlib.import_module(f"binembed.{METHODS[method].module}")
+    except ModuleNotFoundError as err:
+        if err.name not in EXTRAS:
+            raise
+        raise MissingDependency(
+            f"{method} needs {err.name}, which is not installed: pip install 'binembed[{EXTRAS[err.name]}]'"
+        ) from None
     return {cls.method_name: cls for cls in module.BINARIZER_CLASSES}[method]
 
 

@@ -38,8 +38,7 @@ words = [
     *(word for data in task_texts.values() for part in data for text in part.texts for word in text),
     *params.neighbours["words"],
 ]
-knn = params.knn
-settings = KnnSettings(tuple(knn["k_candidates"]), knn["n_folds"], knn["seed"])
+settings = KnnSettings.from_config(params.knn)
 METRIC_NAMES = {"accuracy": "accuracy", "macro_f1": "macro_f1", "pooled_ones_fraction": "pooled_ones"}
 n_tasks = len(task_texts)
 
