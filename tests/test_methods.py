@@ -1,3 +1,5 @@
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,7 +34,9 @@ def test_every_method_has_its_class_and_a_schema_block():
 @pytest.mark.parametrize("method", sorted(METHODS))
 def test_the_registry_says_what_the_class_does(method):
     spec, cls = METHODS[method], binarizer_class(method)
-    assert cls.__module__ == f"binembed.{spec.module}"
+    module = f"binembed.{spec.module}"
+    assert cls.__module__ == module or cls.__module__.startswith(f"{module}.")  # defined in it or a submodule
+    assert cls in importlib.import_module(module).BINARIZER_CLASSES
     assert spec.parameters == tuple(parameter_defaults(method)) == tuple(cls().get_params())
     assert spec.stochastic == cls.stochastic == ("random_state" in spec.parameters)
     assert spec.threads >= 1 and spec.runtime >= 1

@@ -485,3 +485,19 @@ def test_lif_periodic_shortcut_gives_the_stepped_kernels_bits(tau_m, v_th, v_res
     assert np.array_equal(binarizer.transform(X), stepped)
     if 0 <= v_reset < v_th and tau_m > DT_MS:  # (else nearly every neuron fires at every step)
         assert 0.01 < unpack_bits(stepped, binarizer.n_bits_).mean() < 0.99
+
+
+def test_each_izhikevich_pair_is_its_modules_attribute_of_its_own_name():
+    """A fitted pair is pickled by module and name (a chunked run's model): each class must be found
+    under its own name, in the order of the registry's pairs."""
+    import importlib
+    import pickle
+
+    from binembed.methods import IZHIKEVICH_PAIRS
+    from binembed.spiking import IZHIKEVICH_CLASSES
+
+    assert [cls.method_name for cls in IZHIKEVICH_CLASSES] == [f"izh_{pair}" for pair in IZHIKEVICH_PAIRS]
+    for cls in IZHIKEVICH_CLASSES:
+        assert getattr(importlib.import_module(cls.__module__), cls.__name__) is cls
+        fitted = cls().fit(np.ones((2, 5), np.float32))
+        assert type(pickle.loads(pickle.dumps(fitted))) is cls

@@ -32,7 +32,7 @@ from .errors import InputError
 class Method:
     """What the workflow knows of a method without importing it."""
 
-    module: str  #: module of binembed that defines the estimator
+    module: str  #: module (or package) of binembed whose BINARIZER_CLASSES lists the estimator
     family: str  #: group in the figures: sign, spiking, classic or autoencoder
     stochastic: bool  #: takes ``random_state``; the workflow runs it once per configured seed
     parameters: tuple[str, ...]  #: the estimator's ``__init__`` parameters
