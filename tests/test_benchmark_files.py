@@ -8,8 +8,8 @@ import pytest
 from test_download import _Server
 
 from binembed.benchmark_files import benchmark_file, cache_folder, mirror_folder
-from binembed.download import ResourceError
 from binembed.errors import InputError
+from binembed.verified_files import ResourceError
 
 PAIRS = b"car\ttruck\t9\ncar\tapple\t1\ncat\tdog\t8\n"
 

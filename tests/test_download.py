@@ -19,8 +19,10 @@ from typing import NamedTuple
 import pytest
 
 from binembed import download as dl
-from binembed.download import ResourceError, download, extract_member, obtain, sha256_file
+from binembed.archives import extract_member
+from binembed.download import download, obtain
 from binembed.errors import DiskFullError
+from binembed.verified_files import ResourceError, sha256_file
 
 MIB = 1 << 20
 DATA = random.Random(20240601).randbytes(3 * MIB + 12345)

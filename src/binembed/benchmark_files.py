@@ -15,8 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from .download import download_options, obtain, sha256_file
+from .download import download_options, obtain
 from .errors import InputError
+from .verified_files import sha256_file
 
 MIRROR_VARIABLE = "BINEMBED_MIRROR"
 CACHE_VARIABLE = "BINEMBED_CACHE"

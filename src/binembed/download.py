@@ -1,4 +1,7 @@
-"""Fetch external resources: resumable, verified HTTP downloads, archive members and local mirrors.
+"""Fetch external resources: resumable, verified HTTP downloads (with retries, a deadline and a
+low-speed limit), copies from a local mirror, and :func:`obtain`, which puts a named resource in
+place from the first source that works (extracting an archive's member with
+:mod:`binembed.archives`).
 
 Every file is written under a temporary ``<dest>.part`` name in the destination folder and renamed
 into place only after its SHA-256 has been checked, so ``dest`` is either complete or absent.
@@ -6,28 +9,32 @@ into place only after its SHA-256 has been checked, so ``dest`` is either comple
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import http.client
 import logging
 import os
-import shutil
-import tarfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .archives import _extract
 from .files import full_disk_reported
 from .progress import Progress
+from .verified_files import (
+    CHUNK_SIZE,
+    ResourceError,
+    _describe,
+    _normalize_pin,
+    _part_path,
+    _warn_unpinned,
+    sha256_file,
+)
 
 log = logging.getLogger(__name__)
 
-CHUNK_SIZE = 1 << 20
 USER_AGENT = "binembed"
 #: Seconds a whole download may take, retries included (GoogleNews' 1.6 GB at 1 MB/s: 27 min).
 DEFAULT_DEADLINE = 4 * 3600.0
@@ -36,15 +43,6 @@ DEFAULT_DEADLINE = 4 * 3600.0
 #: and the next attempt resumes where it stopped.
 DEFAULT_MIN_SPEED = 1000.0
 DEFAULT_SPEED_WINDOW = 30.0
-_LISTED_NAMES = 10
-
-
-class ResourceError(InputError):
-    """One clear error about one named resource; message starts with "resource '<name>': "."""
-
-    def __init__(self, name: str, message: str):
-        super().__init__(f"resource '{name}': {message}")
-        self.resource = name
 
 
 class _Transient(Exception):
@@ -79,15 +77,6 @@ class _Pace:
     speed_window: float
 
 
-def sha256_file(path) -> str:
-    """Hex SHA-256 digest of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(CHUNK_SIZE):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def download(
     url: str,
     dest,
@@ -114,18 +103,6 @@ def download(
     )
     if pin is None:
         _warn_unpinned(name, url, digest)
-    return dest
-
-
-def extract_member(archive, member: str | None, dest, *, sha256: str | None, name: str) -> Path:
-    """Stream one member of a zip or tar archive (plain, .tar.gz/.tgz or other tarfile compression)
-    to dest via dest.part, verify sha256 and rename into place. member=None decompresses a plain
-    gzip file as a whole."""
-    archive, dest = Path(archive), Path(dest)
-    pin = _normalize_pin(sha256, name)
-    digest = _extract(archive, member, dest, pin, name)
-    if pin is None:
-        _warn_unpinned(name, _describe(archive, member), digest)
     return dest
 
 
@@ -195,36 +172,6 @@ def _obtain(
 def _pace(deadline: float, min_speed: float, speed_window: float) -> _Pace:
     """The pace of a download that starts now."""
     return _Pace(time.monotonic() + deadline, deadline, min_speed, speed_window)
-
-
-def _part_path(dest: Path) -> Path:
-    """The temporary name a file is written under before being renamed to dest."""
-    return dest.with_name(dest.name + ".part")
-
-
-def _describe(archive, member: str | None) -> str:
-    """Human-readable name of an archive member (or of the archive itself)."""
-    return str(archive) if member is None else f"member '{member}' of {archive}"
-
-
-def _normalize_pin(sha256, name: str) -> str | None:
-    """Lower-case a pinned checksum after checking it is 64 hex digits; None stays None."""
-    if sha256 is None:
-        return None
-    pin = sha256.strip().lower() if isinstance(sha256, str) else ""
-    if len(pin) != 64 or any(c not in "0123456789abcdef" for c in pin):
-        raise ResourceError(name, f"invalid sha256 {sha256!r}: expected 64 hex digits or null")
-    return pin
-
-
-def _warn_unpinned(name: str, source: str, digest: str) -> None:
-    """Warn that a file was accepted without a pinned checksum, giving the digest to pin."""
-    log.warning(
-        "resource '%s': no sha256 pinned; accepted %s with sha256 %s - pin it in config.yaml",
-        name,
-        source,
-        digest,
-    )
 
 
 def _download(
@@ -428,67 +375,3 @@ def _copy_from_mirror(source: Path, dest: Path, pin: str | None, name: str) -> s
         raise
     log.info("resource '%s': copied %s from the mirror (%d bytes)", name, source, dest.stat().st_size)
     return digest.hexdigest()
-
-
-def _extract(archive: Path, member: str | None, dest: Path, pin: str | None, name: str) -> str:
-    """Write a member of archive to dest via dest.part, verified against pin; return its sha256."""
-    part = _part_path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    source = _describe(archive, member)
-    try:
-        with full_disk_reported(dest), open(part, "wb") as out:
-            _write_member(archive, member, out, name)
-        digest = sha256_file(part)
-        if pin is not None and digest != pin:
-            raise ResourceError(name, f"sha256 mismatch for {source}: expected {pin}, got {digest}")
-        os.replace(part, dest)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    log.info("resource '%s': extracted %s to %s (%d bytes)", name, source, dest, dest.stat().st_size)
-    return digest
-
-
-def _write_member(archive: Path, member: str | None, out, name: str) -> None:
-    """Stream the content of one archive member (or of a whole gzip file) into out."""
-    try:
-        if member is None:
-            with gzip.open(archive, "rb") as src:
-                shutil.copyfileobj(src, out, CHUNK_SIZE)
-        elif zipfile.is_zipfile(archive):
-            with zipfile.ZipFile(archive) as zf:
-                info = next((i for i in zf.infolist() if i.filename == member and not i.is_dir()), None)
-                if info is None:
-                    files = [i.filename for i in zf.infolist() if not i.is_dir()]
-                    raise _missing_member(name, member, archive, files[:_LISTED_NAMES], len(files))
-                with zf.open(info) as src:
-                    shutil.copyfileobj(src, out, CHUNK_SIZE)
-        else:
-            _write_tar_member(archive, member, out, name)
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, gzip.BadGzipFile) as exc:
-        raise ResourceError(name, f"cannot read archive {archive}: {exc}") from exc
-
-
-def _write_tar_member(archive: Path, member: str, out, name: str) -> None:
-    """Stream one regular file out of a (possibly compressed) tar archive into out."""
-    wanted = member.removeprefix("./")
-    listed, count = [], 0
-    with tarfile.open(archive, "r|*") as tar:
-        for info in tar:
-            if not info.isfile():
-                continue
-            if info.name.removeprefix("./") == wanted:
-                shutil.copyfileobj(tar.extractfile(info), out, CHUNK_SIZE)
-                return
-            count += 1
-            if len(listed) < _LISTED_NAMES:
-                listed.append(info.name)
-    raise _missing_member(name, member, archive, listed, count)
-
-
-def _missing_member(name: str, member: str, archive: Path, listed: list[str], count: int) -> ResourceError:
-    """The error for a member that is not a file in archive, naming a few files that are."""
-    available = ", ".join(listed) + (", ..." if count > len(listed) else "") if listed else "no files"
-    return ResourceError(
-        name, f"member '{member}' not found in {archive}; it holds {count} files: {available}"
-    )

@@ -17,9 +17,9 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .download import ResourceError, sha256_file
 from .embeddings import Embedding, EmbeddingFormatError, read_embedding
 from .files import atomic_output
+from .verified_files import ResourceError, sha256_file
 
 ORIGINS = ("package", "url", "path")
 
