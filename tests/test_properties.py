@@ -19,7 +19,8 @@ from binembed.cli import main
 from binembed.codes import BinaryCodes
 from binembed.config import ConfigError, validate_config
 from binembed.datasets import read_search_snippets, read_sst_trees, read_word_similarity
-from binembed.embeddings import READERS, load_embedding
+from binembed.embedding_readers import READERS
+from binembed.embeddings import load_embedding
 from binembed.errors import InputError
 from binembed.vocabulary import word_problem
 

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import yaml
 
-from .embeddings import READERS
+from .embedding_readers import READERS
 from .errors import InputError, is_disk_full
 from .threads import use_threads
 
 #: The checkout's config.yaml (dataset names, the mirror), when binembed runs from a checkout.
 CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
-#: The formats of a single input file (the readers of binembed.embeddings).
+#: The formats of a single input file (the readers of binembed.embedding_readers).
 FORMATS = tuple(READERS)
 
 
@@ -198,7 +198,8 @@ def guess_format(path: Path) -> str:
 
 def read_input_embedding(path: Path, fmt: str | None, member: str | None):
     """An Embedding from a file in any supported format, or from a folder written by the workflow."""
-    from .embeddings import EmbeddingFormatError, load_embedding, read_embedding
+    from .embedding_readers import read_embedding
+    from .embeddings import EmbeddingFormatError, load_embedding
 
     if path.is_dir():
         if not (path / "vectors.npy").is_file():

@@ -1,0 +1,40 @@
+"""The one way in for every embedding format: :func:`read_embedding`, and the reader of each
+single-file format (:data:`READERS`)."""
+
+from __future__ import annotations
+
+from .binary_vectors import read_numpy_with_parquet_vocab, read_word2vec_binary
+from .embeddings import Embedding, EmbeddingFormatError, _no_member
+from .keyed_vectors import read_gensim_keyedvectors
+from .text_vectors import read_glove_text, read_word2vec_text
+
+#: The reader of each single-file format, all called as ``reader(path, member=, expected_dim=)``.
+READERS = {
+    "glove_text": read_glove_text,
+    "word2vec_text": read_word2vec_text,
+    "word2vec_binary": read_word2vec_binary,
+    "gensim_keyedvectors": read_gensim_keyedvectors,
+}
+
+
+#: Every format :func:`read_embedding` reads: the single-file ones and npy_parquet.
+FORMATS = (*READERS, "npy_parquet")
+
+
+def read_embedding(
+    fmt: str, files, *, member: str | None = None, expected_dim: int | None = None
+) -> Embedding:
+    """The one way in for every format: ``files`` is the vectors file, or a mapping with its
+    ``"vectors"`` (and for npy_parquet its ``"vocab"``) file; ``member`` names a file inside a zip
+    archive (glove_text); ``expected_dim`` is checked as early as the format allows (on the first
+    line of a text file, in the header of a binary one), so a wrong dimension fails before the
+    file is read through."""
+    files = files if isinstance(files, dict) else {"vectors": files}
+    if fmt == "npy_parquet":
+        if "vocab" not in files:
+            raise EmbeddingFormatError(
+                files["vectors"], "npy_parquet needs its vocabulary file (a 'vocab' member)"
+            )
+        _no_member(files["vectors"], member, fmt)
+        return read_numpy_with_parquet_vocab(files["vectors"], files["vocab"], expected_dim=expected_dim)
+    return READERS[fmt](files["vectors"], member=member, expected_dim=expected_dim)
