@@ -1,8 +1,8 @@
-"""Dense word embeddings: readers for the common formats and the on-disk form the workflow uses.
+"""Dense word embeddings: the :class:`Embedding`, the checks every reader applies, and the on-disk
+form the workflow uses.
 
 Every reader (:mod:`binembed.embedding_readers`, one module per kind of file) returns an
-:class:`Embedding` (a vocabulary and a float32 matrix) and validates what it
-reads: a ragged row, a non-numeric value, NaN/inf, a duplicate word, an empty file or a dimension
+:class:`Embedding` (a vocabulary and a float32 matrix) and validates what it reads: a ragged row, a non-numeric value, NaN/inf, a duplicate word, an empty file or a dimension
 other than the announced one raises :class:`EmbeddingFormatError` naming the file and the line.
 
 The on-disk form written by :func:`save_embedding` is a directory holding ``vectors.npy`` (float32,
