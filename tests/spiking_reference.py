@@ -1,5 +1,5 @@
 """The spiking coders' equations in plain numpy, as a reference for the numba kernels of
-:mod:`binembed.spiking`: vectorised over words x dimensions, time stepped in a Python loop, the
+:mod:`binembed.binarizers.spiking`: vectorised over words x dimensions, time stepped in a Python loop, the
 raster held in full. Written from the equations in the docstrings (not from the kernels); the
 tests compare the kernels' bits with these, and ``bench/bench_spiking.py`` times both.
 """
@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from binembed.codes import pack_bits
-from binembed.spiking import (
+from binembed.binarizers.spiking import (
     DT_MS,
     IZHIKEVICH_TYPES,
     IZHIKEVICH_V0,
@@ -18,6 +17,7 @@ from binembed.spiking import (
     LIFNoiseBinarizer,
     PoissonBinarizer,
 )
+from binembed.codes import pack_bits
 
 MASK64 = 2**64 - 1
 GOLDEN = 0x9E3779B97F4A7C15

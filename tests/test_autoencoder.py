@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from binembed.autoencoder import (
+from binembed.binarizers.autoencoder import (
     BINARIZER_CLASSES,
     AutoencoderNSTEBinarizer,
     AutoencoderSTEBinarizer,
@@ -14,8 +14,13 @@ from binembed.autoencoder import (
     autoencoder_losses,
     heaviside,
 )
-from binembed.autoencoder_training import _CLOSED_GATE_SHARE, batch_buffers, batch_gradients, tanh32
-from binembed.binarizers import NotFittedError
+from binembed.binarizers.autoencoder_training import (
+    _CLOSED_GATE_SHARE,
+    batch_buffers,
+    batch_gradients,
+    tanh32,
+)
+from binembed.binarizers.base import NotFittedError
 from binembed.codes import unpack_bits
 from binembed.methods import binarizer_class
 

@@ -7,9 +7,9 @@ import threading
 import pytest
 from test_download import _Server
 
-from binembed.benchmark_files import benchmark_file, cache_folder, mirror_folder
 from binembed.errors import InputError
-from binembed.verified_files import ResourceError
+from binembed.fileio.benchmark_files import benchmark_file, cache_folder, mirror_folder
+from binembed.fileio.verified_files import ResourceError
 
 PAIRS = b"car\ttruck\t9\ncar\tapple\t1\ncat\tdog\t8\n"
 

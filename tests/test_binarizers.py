@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from binembed import SignBinarizer
-from binembed.binarizers import NotFittedError
+from binembed.binarizers.base import NotFittedError
 from binembed.codes import unpack_bits
 
 

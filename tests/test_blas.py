@@ -2,7 +2,7 @@ import numba
 import numpy as np
 import pytest
 
-from binembed.blas import sgemm, sgemm_scratch
+from binembed.binarizers.blas import sgemm, sgemm_scratch
 
 
 @numba.njit

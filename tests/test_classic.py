@@ -4,10 +4,10 @@ import numba
 import numpy as np
 import pytest
 
-from binembed import overcomplete as overcomplete_module
-from binembed.binarizers import NotFittedError
-from binembed.classic import ITQBinarizer, LSHBinarizer
-from binembed.overcomplete import OvercompleteBinarizer, nonneg_sparse_codes
+from binembed.binarizers import overcomplete as overcomplete_module
+from binembed.binarizers.base import NotFittedError
+from binembed.binarizers.classic import ITQBinarizer, LSHBinarizer
+from binembed.binarizers.overcomplete import OvercompleteBinarizer, nonneg_sparse_codes
 
 BINARIZER_CLASSES = (LSHBinarizer, ITQBinarizer, OvercompleteBinarizer)
 from binembed.codes import pack_bits, unpack_bits

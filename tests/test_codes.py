@@ -84,7 +84,7 @@ def test_tissier_export_refuses_words_with_whitespace_and_can_pad_the_header(tmp
 def test_a_full_disk_is_named_and_leaves_no_partial_file(tmp_path):
     import errno
 
-    from binembed.files import atomic_output
+    from binembed.fileio.files import atomic_output
 
     target = tmp_path / "codes.npz"
     full = r"the disk is full: No space left on device while writing .*codes.npz"

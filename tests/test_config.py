@@ -4,9 +4,9 @@ import pytest
 import yaml
 from conftest import REPO
 
-from binembed.config import ConfigError, validate_config, with_package_benchmarks
+from binembed.workflow.config import ConfigError, validate_config, with_package_benchmarks
 
-SCHEMA = REPO / "src" / "binembed" / "config.schema.yaml"
+SCHEMA = REPO / "src" / "binembed" / "workflow" / "config.schema.yaml"
 
 
 @pytest.fixture
@@ -194,7 +194,7 @@ def test_lif_has_no_noise_parameter(config):
 
 
 def test_parameters_replaced_by_the_embedding_block_are_reported(config):
-    from binembed.config import parameter_conflicts
+    from binembed.workflow.config import parameter_conflicts
 
     assert parameter_conflicts(config) == []
     config["embeddings"] = ["glove-6B-300d"]

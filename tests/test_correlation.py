@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy.stats import rankdata, spearmanr
 
-from binembed.correlation import average_ranks, spearman
+from binembed.evaluation.correlation import average_ranks, spearman
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -2,7 +2,7 @@ from collections import Counter
 
 import pytest
 
-from binembed.datasets import (
+from binembed.fileio.datasets import (
     DatasetFormatError,
     classification_split,
     read_search_snippets,

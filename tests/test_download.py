@@ -1,4 +1,4 @@
-"""Tests for binembed.download against a real HTTP server on 127.0.0.1 run by the tests."""
+"""Tests for binembed.fileio.download against a real HTTP server on 127.0.0.1 run by the tests."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from typing import NamedTuple
 
 import pytest
 
-from binembed import download as dl
-from binembed.archives import extract_member
-from binembed.download import download, obtain
+from binembed.fileio import download as dl
 from binembed.errors import DiskFullError
-from binembed.verified_files import ResourceError, sha256_file
+from binembed.fileio.archives import extract_member
+from binembed.fileio.download import download, obtain
+from binembed.fileio.verified_files import ResourceError, sha256_file
 
 MIB = 1 << 20
 DATA = random.Random(20240601).randbytes(3 * MIB + 12345)

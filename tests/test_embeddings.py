@@ -8,10 +8,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from binembed.binary_vectors import read_word2vec_binary
-from binembed.embeddings import Embedding, EmbeddingFormatError, load_embedding, save_embedding
-from binembed.keyed_vectors import read_gensim_keyedvectors
-from binembed.text_vectors import read_glove_text, read_word2vec_text
+from binembed.fileio.binary_vectors import read_word2vec_binary
+from binembed.fileio.embeddings import Embedding, EmbeddingFormatError, load_embedding, save_embedding
+from binembed.fileio.keyed_vectors import read_gensim_keyedvectors
+from binembed.fileio.text_vectors import read_glove_text, read_word2vec_text
 
 GLOVE = "the 0.1 0.2 -0.3\nof 1e-2 2.5 3\ncat -1 0 1\n"
 
@@ -311,7 +311,7 @@ def test_a_parquet_vocabulary_never_turns_a_null_into_a_word(tmp_path, words, me
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from binembed.binary_vectors import read_numpy_with_parquet_vocab
+    from binembed.fileio.binary_vectors import read_numpy_with_parquet_vocab
 
     np.save(tmp_path / "v.npy", np.ones((2, 3), np.float32))
     pq.write_table(pa.table({"index": words}), tmp_path / "w.parquet")

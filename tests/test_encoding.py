@@ -4,9 +4,9 @@ of one job byte for byte, for every method family."""
 import numpy as np
 import pytest
 
-from binembed.binarizers import ROW_BLOCK
-from binembed.encoding import configured_binarizer, encode_rows, fit_model, gather_codes, row_chunks
+from binembed.binarizers.base import ROW_BLOCK
 from binembed.methods import METHODS
+from binembed.workflow.encoding import configured_binarizer, encode_rows, fit_model, gather_codes, row_chunks
 
 # one method of each family and kind: deterministic and seeded spiking coders, BLAS projections,
 # a fitted rotation, both autoencoders, sparse coding
@@ -69,7 +69,7 @@ def test_chunks_are_whole_blocks(vectors, tmp_path):
 
 
 def test_overcomplete_fits_on_the_first_words_and_solves_the_rest(vectors):
-    from binembed.overcomplete import OvercompleteBinarizer
+    from binembed.binarizers.overcomplete import OvercompleteBinarizer
 
     _, X = vectors
     model = OvercompleteBinarizer(factor=3, n_iter=2, n_steps=3, fit_words=5000)

@@ -5,11 +5,10 @@ import pytest
 from scipy.spatial.distance import cdist
 from scipy.stats import spearmanr
 
-from binembed import knn
+from binembed.evaluation import knn
 from binembed.codes import BinaryCodes, pack_bits
-from binembed.datasets import TextDataset
-from binembed.embeddings import Embedding
-from binembed.evaluation import (
+from binembed.evaluation.knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
+from binembed.evaluation.scores import (
     KnnSettings,
     Representation,
     classify,
@@ -17,7 +16,8 @@ from binembed.evaluation import (
     stratified_folds,
     word_similarity,
 )
-from binembed.knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
+from binembed.fileio.datasets import TextDataset
+from binembed.fileio.embeddings import Embedding
 
 
 def reference_neighbours(distance, k, query_groups=None, ref_groups=None):
@@ -337,7 +337,7 @@ def test_nearest_words_dense_by_cosine():
 
 
 def test_cosine_distances_do_not_depend_on_the_reference_blocks():
-    from binembed.knn import _cosine_distances, _unit_rows
+    from binembed.evaluation.knn import _cosine_distances, _unit_rows
 
     rng = np.random.default_rng(5)
     refs, queries = rng.standard_normal((1000, 30)), _unit_rows(rng.standard_normal((3, 30)))
@@ -349,7 +349,7 @@ def test_cosine_distances_do_not_depend_on_the_reference_blocks():
 
 
 def test_a_classification_without_known_words_says_which_split():
-    from binembed.evaluation import UndefinedEvaluation
+    from binembed.evaluation.scores import UndefinedEvaluation
 
     rep = Representation(Embedding(["car", "bus"], np.eye(2, dtype=np.float32)))
     known = TextDataset([["car"], ["bus"]] * 5, ["a", "b"] * 5)
@@ -364,6 +364,6 @@ def test_a_classification_without_known_words_says_which_split():
 
 
 def test_the_knn_settings_come_from_the_package_benchmarks():
-    from binembed.datasets import benchmarks
+    from binembed.fileio.datasets import benchmarks
 
     assert KnnSettings.from_config(benchmarks()["knn"]) == KnnSettings((1, 3, 5, 7, 9, 11, 15, 21, 31), 5, 0)

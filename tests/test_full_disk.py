@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from binembed.codes import BinaryCodes
-from binembed.embeddings import Embedding, save_embedding
 from binembed.errors import DiskFullError, is_disk_full
-from binembed.files import atomic_output, write_table
+from binembed.fileio.embeddings import Embedding, save_embedding
+from binembed.fileio.files import atomic_output, write_table
 
 FULL = r"\[Errno 28\] the disk is full: No space left on device while writing .*{name} \(.* MiB free"
 

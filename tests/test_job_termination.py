@@ -1,6 +1,6 @@
 """A workflow job stopped by SIGTERM (a stopped run, a cancelled cluster job) leaves no partial
 output: binembed.errors makes the signal end the job as an exception would, so that
-binembed.files.atomic_output removes the temporary file it was writing."""
+binembed.fileio.files.atomic_output removes the temporary file it was writing."""
 
 import signal
 import subprocess
@@ -10,7 +10,7 @@ import time
 JOB = """
 import sys, time
 from binembed.errors import report_input_errors_briefly
-from binembed.files import atomic_output
+from binembed.fileio.files import atomic_output
 report_input_errors_briefly()
 with atomic_output(sys.argv[1]) as tmp:
     tmp.write_text("half of it")

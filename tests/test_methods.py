@@ -6,7 +6,8 @@ import pytest
 import yaml
 from conftest import REPO
 
-from binembed.embeddings import Embedding
+from binembed.evaluation.tuning import TuningError, tune
+from binembed.fileio.embeddings import Embedding
 from binembed.methods import (
     METHODS,
     SPIKING_DEFAULT_TOL,
@@ -18,11 +19,10 @@ from binembed.methods import (
     resolve_n_bits,
     run_parameters,
 )
-from binembed.tuning import TuningError, tune
 
 
 def test_every_method_has_its_class_and_a_schema_block():
-    schema = yaml.safe_load((REPO / "src" / "binembed" / "config.schema.yaml").read_text())
+    schema = yaml.safe_load((REPO / "src" / "binembed" / "workflow" / "config.schema.yaml").read_text())
     enum = schema["$defs"]["method"]["enum"]
     blocks = schema["properties"]["params"]["properties"]
     for method in enum:

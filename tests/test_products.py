@@ -11,7 +11,16 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest, norm, rankdata, spearmanr
 
+from binembed.binarizers.spiking import IzhikevichRSFSBinarizer
 from binembed.codes import BinaryCodes
+from binembed.evaluation.significance import (
+    SpearmanBootstrap,
+    holm,
+    paired_permutation_test,
+    rank_sign_test,
+    sign_flip_p_value,
+    spearman_difference_z_test,
+)
 from binembed.products.fidelity import delta_decomposition, neighbours_beside_published, published_beside_ours
 from binembed.products.figures import spread_labels
 from binembed.products.paired_tests import (
@@ -23,11 +32,7 @@ from binembed.products.paired_tests import (
     word_similarity_tests,
 )
 from binembed.products.papers import CLASSIFICATION_TASKS, TABLE1_DATASETS, TABLE4_1_DATASETS
-from binembed.products.render import Cell, Grid, latex, markdown
-from binembed.products.statistics import table1_statistics, table2_statistics, table4_1_statistics
-from binembed.products.storage import PAPER_STORAGE, codes_storage, storage_table, vectors_storage
-from binembed.products.tables import neighbour_grids, statistics_grid
-from binembed.published import (
+from binembed.products.published import (
     arithmetic_checks,
     chance_of_a_grid,
     column_grids,
@@ -37,15 +42,10 @@ from binembed.published import (
     load_settings,
     smallest_grid,
 )
-from binembed.significance import (
-    SpearmanBootstrap,
-    holm,
-    paired_permutation_test,
-    rank_sign_test,
-    sign_flip_p_value,
-    spearman_difference_z_test,
-)
-from binembed.spiking import IzhikevichRSFSBinarizer
+from binembed.products.render import Cell, Grid, latex, markdown
+from binembed.products.statistics import table1_statistics, table2_statistics, table4_1_statistics
+from binembed.products.storage import PAPER_STORAGE, codes_storage, storage_table, vectors_storage
+from binembed.products.tables import neighbour_grids, statistics_grid
 
 # --- significance --------------------------------------------------------------------------------
 

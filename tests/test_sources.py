@@ -12,8 +12,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from binembed.embeddings import EmbeddingFormatError
-from binembed.sources import read_source
+from binembed.fileio.embeddings import EmbeddingFormatError
+from binembed.fileio.sources import read_source
 
 WHEEL = "wefe==1.0.1"
 WHEEL_SHA256 = "12654a91109cc2244e772bbdc881f692eec34488fe919fd918a929528f6faa00"
@@ -23,7 +23,7 @@ def test_killed_wheel_fetch_leaves_nothing_under_resources(tmp_path):
     # pip works in the system's temporary folder; only the verified wheel is renamed into place
     dest = tmp_path / "resources" / "embeddings" / "w2v.whl"
     script = (
-        "import sys; from binembed.sources import fetch_wheel; "
+        "import sys; from binembed.fileio.sources import fetch_wheel; "
         f"fetch_wheel('w2v', {WHEEL!r}, {WHEEL_SHA256!r}, sys.argv[1])"
     )
     process = subprocess.Popen([sys.executable, "-c", script, str(dest)], start_new_session=True)

@@ -2,7 +2,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from binembed.codes import pack_bits
-from binembed.speed import code_queries, dense_queries, query_words
+from binembed.evaluation.speed import code_queries, dense_queries, query_words
 
 
 def test_timed_queries_find_the_true_nearest_words():

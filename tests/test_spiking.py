@@ -6,16 +6,15 @@ import pytest
 from scipy.integrate import solve_ivp
 from spiking_reference import box_muller, numpy_bits
 
-from binembed.binarizers import NotFittedError
-from binembed.codes import unpack_bits
-from binembed.random_streams import (
+from binembed.binarizers.base import NotFittedError
+from binembed.binarizers.random_streams import (
     box_muller_radius,
     cos_sin_turn,
     fill_normal_pairs,
     neuron_key,
     stream_value,
 )
-from binembed.spiking import (
+from binembed.binarizers.spiking import (
     BINARIZER_CLASSES,
     DT_MS,
     IZHIKEVICH_TYPES,
@@ -29,6 +28,7 @@ from binembed.spiking import (
     spikes_and_codes,
     stable_potential,
 )
+from binembed.codes import unpack_bits
 
 RNG = np.random.default_rng(0)
 X_SMALL = (RNG.standard_normal((23, 11)) * 0.4).astype(np.float32)
@@ -176,7 +176,7 @@ def test_izhikevich_rs_regular_spiking_matches_the_continuous_model():
 
 
 # Izhikevich (2003), "Simple model of spiking neurons", IEEE Trans. Neural Networks 14(6), Fig. 2:
-# (a, b, c, d) of each cortical type, transcribed from the paper (not from binembed.spiking).
+# (a, b, c, d) of each cortical type, transcribed from the paper (not from binembed.binarizers.spiking).
 PUBLISHED_IZHIKEVICH = {
     "RS": (0.02, 0.2, -65.0, 8.0),
     "IB": (0.02, 0.2, -55.0, 4.0),
@@ -493,8 +493,8 @@ def test_each_izhikevich_pair_is_its_modules_attribute_of_its_own_name():
     import importlib
     import pickle
 
+    from binembed.binarizers.spiking import IZHIKEVICH_CLASSES
     from binembed.methods import IZHIKEVICH_PAIRS
-    from binembed.spiking import IZHIKEVICH_CLASSES
 
     assert [cls.method_name for cls in IZHIKEVICH_CLASSES] == [f"izh_{pair}" for pair in IZHIKEVICH_PAIRS]
     for cls in IZHIKEVICH_CLASSES:

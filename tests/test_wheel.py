@@ -12,8 +12,8 @@ import pytest
 from conftest import REPO
 
 from binembed.codes import BinaryCodes
-from binembed.datasets import read_word_similarity
-from binembed.evaluation import Representation, word_similarity
+from binembed.evaluation.scores import Representation, word_similarity
+from binembed.fileio.datasets import read_word_similarity
 
 pytestmark = pytest.mark.slow  # builds a wheel and a virtual environment (about half a minute)
 

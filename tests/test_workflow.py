@@ -17,9 +17,9 @@ from conftest import REPO
 from scipy.stats import spearmanr
 
 from binembed.codes import BinaryCodes, unpack_bits
-from binembed.datasets import read_word_similarity
-from binembed.embeddings import load_embedding
-from binembed.evaluation import Representation, word_similarity
+from binembed.evaluation.scores import Representation, word_similarity
+from binembed.fileio.datasets import read_word_similarity
+from binembed.fileio.embeddings import load_embedding
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 pytestmark = pytest.mark.slow  # each runs the workflow: left out of `make test-quick`

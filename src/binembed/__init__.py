@@ -13,9 +13,9 @@ from . import threads  # noqa: F401  first: OMP_WAIT_POLICY before any OpenMP ru
 
 __version__ = version("binembed")
 
-from .binarizers import BaseBinarizer, SignBinarizer
+from .binarizers.base import BaseBinarizer, SignBinarizer
 from .codes import BinaryCodes, pack_bits, unpack_bits
-from .embeddings import Embedding, EmbeddingFormatError, load_embedding, save_embedding
+from .fileio.embeddings import Embedding, EmbeddingFormatError, load_embedding, save_embedding
 from .methods import binarizer_class
 
 __all__ = [

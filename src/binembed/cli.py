@@ -22,20 +22,20 @@ from pathlib import Path
 
 import yaml
 
-from .embedding_readers import READERS
 from .errors import InputError, is_disk_full
+from .fileio.embedding_readers import READERS
 from .threads import use_threads
 
 #: The checkout's config.yaml (dataset names, the mirror), when binembed runs from a checkout.
 CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
-#: The formats of a single input file (the readers of binembed.embedding_readers).
+#: The formats of a single input file (the readers of binembed.fileio.embedding_readers).
 FORMATS = tuple(READERS)
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else [str(arg) for arg in argv]
     if argv[:1] == ["run"]:  # every option after `run` is Snakemake's
-        from .launcher import run
+        from .workflow.launcher import run
 
         return run(argv[1:])
     parser = _parser()
@@ -184,7 +184,7 @@ def guess_format(path: Path) -> str:
     """The format of an embedding file from its name and first line: .kv is a KeyedVectors file,
     .bin (.bin.gz) word2vec binary, and a text file whose first line is two integers word2vec
     text, otherwise GloVe text."""
-    from .embeddings import _open_binary
+    from .fileio.embeddings import _open_binary
 
     name = path.name.lower().removesuffix(".gz")
     if name.endswith(".kv"):
@@ -198,8 +198,8 @@ def guess_format(path: Path) -> str:
 
 def read_input_embedding(path: Path, fmt: str | None, member: str | None):
     """An Embedding from a file in any supported format, or from a folder written by the workflow."""
-    from .embedding_readers import read_embedding
-    from .embeddings import EmbeddingFormatError, load_embedding
+    from .fileio.embedding_readers import read_embedding
+    from .fileio.embeddings import EmbeddingFormatError, load_embedding
 
     if path.is_dir():
         if not (path / "vectors.npy").is_file():
@@ -216,7 +216,7 @@ def read_representation(path: Path, fmt: str | None, member: str | None):
     """Codes (a BinaryCodes .npz, or Tissier's text format with ``--format tissier_codes``) or
     dense vectors, as an evaluation Representation."""
     from .codes import BinaryCodes
-    from .evaluation import Representation
+    from .evaluation.scores import Representation
 
     if path.suffix == ".npz":
         return Representation(BinaryCodes.load(path))
@@ -247,7 +247,7 @@ def _methods(args) -> int:
 def _parse_params(method: str, pairs: list[str]) -> dict:
     """``KEY=VALUE`` pairs as a params block of ``method``, each value read as YAML and checked by
     the config schema's block of the method, as the workflow checks config.yaml."""
-    from .config import method_parameter_problems
+    from .workflow.config import method_parameter_problems
 
     params = {}
     for pair in pairs:
@@ -310,8 +310,8 @@ def _encode(args) -> int:
 def _evaluation_config(args) -> dict:
     """What the evaluation reads of a config.yaml (``--config``, else one in the working folder or
     the checkout), completed with the package's benchmarks; the package's alone without one."""
-    from .config import with_package_benchmarks
-    from .launcher import read_yaml_file
+    from .workflow.config import with_package_benchmarks
+    from .workflow.launcher import read_yaml_file
 
     path = args.config or next((p for p in (Path("config.yaml"), CHECKOUT_CONFIG) if p.is_file()), None)
     config = read_yaml_file(path, "--config") if path is not None else {"evaluation": {}}
@@ -329,9 +329,9 @@ def _evaluation_config(args) -> dict:
 
 
 def _evaluate(args) -> int:
-    from .benchmark_files import benchmark_file, mirror_folder
-    from .datasets import CLASSIFICATION_RESOURCES, classification_split, read_word_similarity
-    from .evaluation import KnnSettings, classify, word_similarity
+    from .evaluation.scores import KnnSettings, classify, word_similarity
+    from .fileio.benchmark_files import benchmark_file, mirror_folder
+    from .fileio.datasets import CLASSIFICATION_RESOURCES, classification_split, read_word_similarity
     from .products.statistics import SATURATED_PERCENT
 
     use_threads(args.threads)
@@ -374,7 +374,7 @@ def _evaluate(args) -> int:
 
 
 def _neighbours(args) -> int:
-    from .evaluation import nearest_words
+    from .evaluation.scores import nearest_words
 
     representation = read_representation(args.input, args.format, args.member)
     if representation.rows([args.word])[0] < 0:

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from .errors import FileFormatError
-from .files import atomic_output
-from .vocabulary import decode_utf8_text, first_bad_word, utf8_lines, word_problem
+from .fileio.files import atomic_output
+from .fileio.vocabulary import decode_utf8_text, first_bad_word, utf8_lines, word_problem
 
 #: The installed binembed's version (package metadata), recorded in every code's metadata.
 VERSION = version("binembed")
@@ -38,7 +38,7 @@ def unpack_bits(packed: np.ndarray, n_bits: int) -> np.ndarray:
 def uint64_groups(packed: np.ndarray, most_significant_first: bool = False) -> np.ndarray:
     """Packed uint8 codes (words, n_bytes) as (words, ceil(n_bytes / 8)) uint64, the last group
     zero-padded. Each group holds 8 consecutive bytes in the machine's byte order, which is all
-    XOR and popcount need (:mod:`binembed.knn`); with ``most_significant_first`` the first bit
+    XOR and popcount need (:mod:`binembed.evaluation.knn`); with ``most_significant_first`` the first bit
     of each group is its integer's most significant bit (Tissier's layout)."""
     n_words, n_bytes = packed.shape
     padded = np.zeros((n_words, -(-n_bytes // 8) * 8), dtype=np.uint8)

@@ -75,24 +75,24 @@ _WANG = "Wang et al. 2019"
 # at once, which a queue of one-thread jobs never leaves: Overcomplete-B, the longest fit of a run,
 # takes one thread and a job per seed instead.
 METHODS: dict[str, Method] = {
-    "sign": Method("binarizers", "sign", False, ("threshold",), 1, 30, f"{_WANG} (rude binarization)"),
-    "poisson": Method("spiking", "spiking", True,
+    "sign": Method("binarizers.base", "sign", False, ("threshold",), 1, 30, f"{_WANG} (rude binarization)"),
+    "poisson": Method("binarizers.spiking", "spiking", True,
                       ("tol", "max_rate", "normalization", "random_state", "chunk_size"), 1, 30, _WANG),
-    "lif": Method("spiking", "spiking", False, (*_LIF, "chunk_size"), 1, 30, _WANG),
-    "lif_noise": Method("spiking", "spiking", True,
+    "lif": Method("binarizers.spiking", "spiking", False, (*_LIF, "chunk_size"), 1, 30, _WANG),
+    "lif_noise": Method("binarizers.spiking", "spiking", True,
                         (*_LIF, "sigma", "random_state", "chunk_size"), 1, 30, _WANG),
-    **{f"izh_{pair}": Method("spiking", "spiking", False, ("tol", "i_boost", "v_th", "chunk_size"), 1, 30,
+    **{f"izh_{pair}": Method("binarizers.spiking", "spiking", False, ("tol", "i_boost", "v_th", "chunk_size"), 1, 30,
                              f"{_WANG}; Izhikevich 2003")
        for pair in IZHIKEVICH_PAIRS},
-    "lsh": Method("classic", "classic", True, ("n_bits", "random_state"), 1, 30, "Charikar 2002"),
-    "itq": Method("classic", "classic", True, ("n_bits", "n_iter", "random_state"), 1, 30,
+    "lsh": Method("binarizers.classic", "classic", True, ("n_bits", "random_state"), 1, 30, "Charikar 2002"),
+    "itq": Method("binarizers.classic", "classic", True, ("n_bits", "n_iter", "random_state"), 1, 30,
                   "Gong & Lazebnik 2011"),
-    "overcomplete": Method("overcomplete", "classic", True,
+    "overcomplete": Method("binarizers.overcomplete", "classic", True,
                            ("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), 1, 240,
                            "Faruqui et al. 2015 (Overcomplete-B)", own_job_per_seed=True),
-    "ae_nste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60,
+    "ae_nste": Method("binarizers.autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60,
                       "Tissier et al. 2019, as in Entjes 2021"),
-    "ae_ste": Method("autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60, "Entjes 2021"),
+    "ae_ste": Method("binarizers.autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60, "Entjes 2021"),
 }
 # fmt: on
 

@@ -6,12 +6,12 @@ import re
 import sys
 from pathlib import Path
 
-from binembed.config import parameter_conflicts, validate_config
-from binembed.datasets import CLASSIFICATION_RESOURCES
-from binembed.encoding import row_chunks
+from binembed.workflow.config import parameter_conflicts, validate_config
+from binembed.fileio.datasets import CLASSIFICATION_RESOURCES
+from binembed.workflow.encoding import row_chunks
 from binembed.methods import METHODS, PAPER_SUFFIX, expand_variants, run_parameters
 from binembed.products.papers import FIG2_RASTERS
-from binembed.sources import source_file
+from binembed.fileio.sources import source_file
 
 validate_config(config)
 for conflict in parameter_conflicts(config):

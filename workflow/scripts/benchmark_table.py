@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from binembed.files import write_table
+from binembed.fileio.files import write_table
 
 # benchmarks/<rule>/<job wildcards...>.tsv -> one row per job: wall seconds, peak memory (MB)
 rows = []

@@ -8,7 +8,7 @@ report_input_errors_briefly()
 
 import logging
 
-from binembed.download import download, download_options
+from binembed.fileio.download import download, download_options
 
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 source = snakemake.params.source

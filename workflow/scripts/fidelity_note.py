@@ -14,11 +14,17 @@ import pandas as pd
 from binembed.methods import PAPER_SUFFIX
 from binembed.products.fidelity import delta_decomposition, published_beside_ours
 from binembed.products.papers import ENTJES_EPOCHS, TABLE1_DATASETS, WANG_SEEDS, WANG_TUNING_PROTOCOL
+from binembed.products.published import (
+    PUBLISHED_CSV,
+    arithmetic_checks,
+    column_grids,
+    load_published,
+    load_settings,
+)
 from binembed.products.render import Cell, Grid, write_document
 from binembed.products.statistics import published_scores
 from binembed.products.storage import PAPER_STORAGE
 from binembed.products.tables import stand_in_note
-from binembed.published import PUBLISHED_CSV, arithmetic_checks, column_grids, load_published, load_settings
 
 params = snakemake.params
 scores = pd.read_csv(snakemake.input.scores)

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from binembed.files import save_figure, write_table
+from binembed.fileio.files import save_figure, write_table
 from binembed.products.figures import FAMILY_STYLE
 from binembed.products.paired_tests import baseline_comparisons, classification_tests
 from binembed.products.papers import CLASSIFICATION_TASKS

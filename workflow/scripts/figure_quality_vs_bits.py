@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from binembed.files import save_figure, write_table
+from binembed.fileio.files import save_figure, write_table
 from binembed.products.figures import FAMILY_STYLE, spread_labels
 from binembed.products.papers import TABLE1_DATASETS
 from binembed.products.statistics import quality_by_bits

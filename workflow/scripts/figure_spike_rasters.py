@@ -14,9 +14,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from binembed.files import save_figure
+from binembed.binarizers.spiking import DT_MS
+from binembed.fileio.files import save_figure
 from binembed.products.papers import FIG2_POTENTIALS, FIG2_RASTERS
-from binembed.spiking import DT_MS
 
 with np.load(snakemake.input[0]) as archive:
     arrays = {key: archive[key] for key in archive.files}

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from binembed.files import save_figure
+from binembed.fileio.files import save_figure
 from binembed.products.figures import tuning_curves
 
 STYLES = ["-", "--", ":", "-."]

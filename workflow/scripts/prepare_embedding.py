@@ -8,8 +8,8 @@ report_input_errors_briefly()
 
 from pathlib import Path
 
-from binembed.embeddings import save_embedding
-from binembed.sources import read_source
+from binembed.fileio.embeddings import save_embedding
+from binembed.fileio.sources import read_source
 
 embedding = read_source(snakemake.params.source, snakemake.input[0], snakemake.wildcards.embedding)
 save_embedding(embedding, Path(snakemake.output.vectors).parent)

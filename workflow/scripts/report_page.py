@@ -6,7 +6,7 @@ from binembed.errors import report_input_errors_briefly
 
 report_input_errors_briefly()
 
-from binembed.files import write_text
+from binembed.fileio.files import write_text
 from binembed.products.report import report_page
 
 sections = [

@@ -8,7 +8,7 @@ report_input_errors_briefly()
 
 import pandas as pd
 
-from binembed.files import write_table
+from binembed.fileio.files import write_table
 
 COLUMNS = [
     "embedding",

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from binembed.codes import BinaryCodes
-from binembed.files import write_table
+from binembed.evaluation.speed import code_queries, dense_queries, query_words
+from binembed.fileio.files import write_table
 from binembed.products.papers import TABLE1_DATASETS
 from binembed.products.render import Cell, Grid, write_document
 from binembed.products.statistics import table1_statistics
-from binembed.speed import code_queries, dense_queries, query_words
 from binembed.threads import use_threads
 
 use_threads(1)  # the timings compare single-thread work

@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from binembed.binarizers.spiking import DURATION_MS, simulate_word, spikes_and_codes
 from binembed.codes import unpack_bits
-from binembed.embeddings import load_embedding
-from binembed.files import atomic_output, write_table
+from binembed.fileio.embeddings import load_embedding
+from binembed.fileio.files import atomic_output, write_table
 from binembed.methods import build_binarizer
-from binembed.spiking import DURATION_MS, simulate_word, spikes_and_codes
 from binembed.threads import use_threads
 
 use_threads(snakemake.threads)

@@ -8,7 +8,7 @@ report_input_errors_briefly()
 
 import numpy as np
 
-from binembed.files import write_table
+from binembed.fileio.files import write_table
 from binembed.products.render import Cell, Grid, write_document
 from binembed.products.storage import PAPER_STORAGE, codes_storage, storage_table, vectors_storage
 

@@ -8,7 +8,7 @@ report_input_errors_briefly()
 
 import pandas as pd
 
-from binembed.files import write_table
+from binembed.fileio.files import write_table
 from binembed.products.papers import CLASSIFICATION_TASKS, TABLE1_DATASETS
 from binembed.products.render import write_document
 from binembed.products.statistics import saturation_marks, table2_statistics

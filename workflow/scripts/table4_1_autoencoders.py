@@ -8,7 +8,7 @@ report_input_errors_briefly()
 
 import pandas as pd
 
-from binembed.files import write_table
+from binembed.fileio.files import write_table
 from binembed.products.paired_tests import entjes_comparisons, significance_marks, word_similarity_tests
 from binembed.products.papers import TABLE4_1_DATASETS
 from binembed.products.render import write_document

@@ -8,11 +8,11 @@ report_input_errors_briefly()
 
 import pandas as pd
 
-from binembed.files import write_table
+from binembed.fileio.files import write_table
 from binembed.products.fidelity import neighbours_beside_published
+from binembed.products.published import load_neighbours
 from binembed.products.render import write_document
 from binembed.products.tables import neighbour_grids, stand_in_note
-from binembed.published import load_neighbours
 
 params = snakemake.params
 neighbours = pd.concat(

@@ -8,7 +8,7 @@ report_input_errors_briefly()
 
 import pandas as pd
 
-from binembed.files import write_table
+from binembed.fileio.files import write_table
 from binembed.products.render import write_document
 from binembed.products.statistics import firing_rate_statistics
 from binembed.products.tables import stand_in_note, statistics_grid

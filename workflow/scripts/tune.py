@@ -9,12 +9,12 @@ report_input_errors_briefly()
 import json
 from pathlib import Path
 
-from binembed.datasets import read_word_similarity
-from binembed.embeddings import load_embedding
-from binembed.files import atomic_output, write_table
+from binembed.evaluation.tuning import TuningError, grid_edges, tune
+from binembed.fileio.datasets import read_word_similarity
+from binembed.fileio.embeddings import load_embedding
+from binembed.fileio.files import atomic_output, write_table
 from binembed.methods import grid_for
 from binembed.threads import use_threads
-from binembed.tuning import TuningError, grid_edges, tune
 
 use_threads(snakemake.threads)
 

@@ -1,5 +1,5 @@
 """How the published cells relate to ours, for the fidelity note: each published cell
-(:mod:`binembed.published`) beside this run's value with the numbered reasons the two can or cannot
+(:mod:`binembed.products.published`) beside this run's value with the numbered reasons the two can or cannot
 match, and, for the spiking coders, how much of a published-vs-ours delta the vectors explain and
 how much the parameters do."""
 
@@ -40,7 +40,7 @@ def stand_in_groups(vectors: str, embeddings, paper_vectors: dict) -> list[tuple
 
 def published_beside_ours(published, per_seed, embeddings, paper_vectors, run: dict):
     """Rows (paper and table, row, column, method, published, ours: embedding and variant, ours,
-    comparable?) setting each published cell (:mod:`binembed.published`) beside this run's mean ±
+    comparable?) setting each published cell (:mod:`binembed.products.published`) beside this run's mean ±
     std over seeds, and the numbered reasons a row cannot match. A cell computed on one of the
     papers' vectors is set beside every embedding that is or stands in for them; a cell averaged
     over both papers' vectors beside the seed-by-seed mean over the embeddings standing in for

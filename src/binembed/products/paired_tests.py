@@ -1,5 +1,5 @@
 """The paired significance tests each table carries: which methods are compared, the tests on the
-per-item results of all their seeds (:mod:`binembed.significance`), Holm's correction within a
+per-item results of all their seeds (:mod:`binembed.evaluation.significance`), Holm's correction within a
 table, and the marks (bold, dagger, section sign) the significant tests set."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import asdict, fields
 
 import pandas as pd
 
-from ..significance import (
+from ..evaluation.significance import (
     PairedPermutationTest,
     SignTest,
     SpearmanBootstrap,

@@ -1,7 +1,7 @@
 """What the two papers report, and how: the sets each table shows (under binembed's resource
 names, with the names the paper gives them), the coders of Wang et al.'s Fig. 2, and the settings
 the fidelity note compares with (documented in README.md and config.yaml). The published numbers
-themselves are data: :mod:`binembed.published`.
+themselves are data: :mod:`binembed.products.published`.
 """
 
 #: Wang et al. (2019), Table 1: word-similarity sets, with the names the table gives them.

@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..files import write_text
+from ..fileio.files import write_text
 
 
 @dataclass

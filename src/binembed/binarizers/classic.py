@@ -1,5 +1,5 @@
 """Classic binary baselines: random-hyperplane LSH and iterative quantization (ITQ); the binary
-sparse overcomplete vectors of Faruqui et al. (Overcomplete-B) are in :mod:`binembed.overcomplete`.
+sparse overcomplete vectors of Faruqui et al. (Overcomplete-B) are in :mod:`binembed.binarizers.overcomplete`.
 
 - :class:`LSHBinarizer`: Charikar (STOC 2002), "Similarity estimation techniques from rounding
   algorithms", Sec. 3: the sign of random Gaussian projections.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from .binarizers import ROW_BLOCK, BaseBinarizer, blockwise_bits
+from .base import ROW_BLOCK, BaseBinarizer, blockwise_bits
 
 
 class LSHBinarizer(BaseBinarizer):

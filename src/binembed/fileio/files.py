@@ -7,7 +7,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import DiskFullError, disk_full_error, is_disk_full
+from ..errors import DiskFullError, disk_full_error, is_disk_full
 
 
 @contextmanager

@@ -8,13 +8,13 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from .datasets import CLASSIFICATION_RESOURCES
-from .methods import METHODS, SPIKING_DEFAULT_TOL, expand_variants, grid_for, resolve_n_bits
-from .sources import origin
+from ..fileio.datasets import CLASSIFICATION_RESOURCES
+from ..fileio.sources import origin
+from ..methods import METHODS, SPIKING_DEFAULT_TOL, expand_variants, grid_for, resolve_n_bits
 
 #: The most bits a code may have (a word's code is then 12.5 kB).
 MAX_BITS = 100_000
-#: Steps of the spiking coders' 10 ms at dt = 0.1 ms (binembed.spiking.N_STEPS, without importing it).
+#: Steps of the spiking coders' 10 ms at dt = 0.1 ms (binembed.binarizers.spiking.N_STEPS, without importing it).
 SPIKING_STEPS = 100
 
 

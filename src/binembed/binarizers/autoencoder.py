@@ -24,7 +24,7 @@ at most m and L_reg >= (d - m)/2, reached when the rows of W are orthonormal. Th
   dL/dz = dL/db * 1{|z| <= 1}, so the encoder learns as well.
 
 On the CPU, training runs as one compiled loop per epoch with hand-written gradients and an
-in-place Adam (:mod:`binembed.autoencoder_training`); on a GPU, as torch autograd of
+in-place Adam (:mod:`binembed.binarizers.autoencoder_training`); on a GPU, as torch autograd of
 :func:`autoencoder_losses` with torch.optim.Adam. The tests hold the two to each other.
 
 Training follows the thesis: 25 epochs over the whole vocabulary, reshuffled each epoch, batches of
@@ -43,10 +43,10 @@ import torch
 import torch.nn.functional as F
 from threadpoolctl import threadpool_limits
 
+from ..codes import pack_bits
+from ..progress import Progress
 from .autoencoder_training import AdamState, train_epoch
-from .binarizers import ROW_BLOCK, BaseBinarizer
-from .codes import pack_bits
-from .progress import Progress
+from .base import ROW_BLOCK, BaseBinarizer
 
 
 def heaviside(z: torch.Tensor) -> torch.Tensor:
@@ -183,7 +183,7 @@ class AutoencoderNSTEBinarizer(BaseBinarizer):
 
     def _train(self, X: torch.Tensor):
         """Adam over ``n_epochs`` shuffled epochs from W ~ U(-1/sqrt(d), 1/sqrt(d)), c = 0: on the
-        CPU by the compiled loop of :mod:`binembed.autoencoder_training`, on another device by
+        CPU by the compiled loop of :mod:`binembed.binarizers.autoencoder_training`, on another device by
         torch's autograd of :func:`autoencoder_losses`. Both draw W and the epochs' orders from
         the same torch.Generator, so they agree up to float rounding."""
         n_words, dims = X.shape

@@ -26,7 +26,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from .codes import uint64_groups
+from ..codes import uint64_groups
 
 
 @intrinsic

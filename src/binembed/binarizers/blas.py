@@ -2,7 +2,7 @@
 
 numba's ``np.dot(A, B, out)`` is sgemm with alpha = 1 and beta = 0. Accumulating a product into
 an array that already holds a sum (beta = 1), or scaling it on the way (alpha), saves a pass over
-the result; :mod:`binembed.autoencoder_training` sums the terms of dL/dW this way. The routine is
+the result; :mod:`binembed.binarizers.autoencoder_training` sums the terms of dL/dW this way. The routine is
 the one numba's ``np.dot`` calls too, scipy's ``cython_blas`` (its OpenBLAS), so both run with the
 threads set by :func:`binembed.threads.use_threads`.
 

@@ -1,7 +1,7 @@
 """Fetch external resources: resumable, verified HTTP downloads (with retries, a deadline and a
 low-speed limit), copies from a local mirror, and :func:`obtain`, which puts a named resource in
 place from the first source that works (extracting an archive's member with
-:mod:`binembed.archives`).
+:mod:`binembed.fileio.archives`).
 
 Every file is written under a temporary ``<dest>.part`` name in the destination folder and renamed
 into place only after its SHA-256 has been checked, so ``dest`` is either complete or absent.
@@ -20,9 +20,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..progress import Progress
 from .archives import _extract
 from .files import full_disk_reported
-from .progress import Progress
 from .verified_files import (
     CHUNK_SIZE,
     ResourceError,

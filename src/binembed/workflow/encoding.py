@@ -6,7 +6,7 @@ Once a method is fitted, the code of a word is the fitted model's transform of i
 solve for the others). So :func:`fit_model` fits on every row and saves the model with the
 metadata its codes carry, :func:`encode_rows` codes one chunk of rows
 (:meth:`BaseBinarizer.transform_rows`), and :func:`gather_codes` joins the chunks. Chunks hold a
-multiple of :data:`binembed.binarizers.ROW_BLOCK` rows, so every transform's BLAS blocks fall on
+multiple of :data:`binembed.binarizers.base.ROW_BLOCK` rows, so every transform's BLAS blocks fall on
 the same rows as in one job: the joined codes are byte for byte those of
 :meth:`BaseBinarizer.encode`.
 """
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .binarizers import ROW_BLOCK
-from .codes import BinaryCodes
-from .files import atomic_output
-from .methods import build_binarizer
+from ..binarizers.base import ROW_BLOCK
+from ..codes import BinaryCodes
+from ..fileio.files import atomic_output
+from ..methods import build_binarizer
 
 
 def configured_binarizer(method, params, job: dict, threads, tuning_file=None):

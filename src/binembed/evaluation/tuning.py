@@ -5,7 +5,7 @@ Every grid point binarizes only the words the tuning sets need (the coders treat
 independently; ``fit`` still sees the whole vocabulary), scores the codes by the mean Spearman
 over the sets, and the best point wins, ties going to the first in grid order. Stochastic coders
 are tuned with seed 0, whose random streams give each word the bits the final seed-0 run gives it
-(they are keyed by the word's vector, see :mod:`binembed.spiking`).
+(they are keyed by the word's vector, see :mod:`binembed.binarizers.spiking`).
 
 A grid can only find an optimum it brackets: a parameter scanned over three or more ordered
 values whose chosen value is the smallest or the largest of them sits on the edge of its grid
@@ -21,11 +21,11 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from .codes import BinaryCodes
-from .embeddings import Embedding
-from .errors import InputError
-from .evaluation import Representation, word_similarity
-from .methods import METHODS, build_binarizer
+from ..codes import BinaryCodes
+from ..errors import InputError
+from ..fileio.embeddings import Embedding
+from ..methods import METHODS, build_binarizer
+from .scores import Representation, word_similarity
 
 
 def tune(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..binarizers import BaseBinarizer
-from ..progress import Progress
+from ...progress import Progress
+from ..base import BaseBinarizer
 from ..random_streams import row_keys
 from .lif_kernels import _lif_kernel, _lif_noise_kernel, _lif_periodic_kernel
 from .poisson_kernel import _poisson_kernel
@@ -225,7 +225,7 @@ class LIFNoiseBinarizer(LIFBinarizer):
     """LIF coding with white noise on the input current, Euler-Maruyama:
     v_{n+1} = v_n + (dt/tau_m)(-v_n + R I_boost w) + sigma sqrt(dt)/tau_m xi_n, xi_n ~ N(0, 1) drawn
     per (word, dimension, step), i.e. tau_m dv = (-v + R I_boost w) dt + sigma dW. The draws are
-    float32 Box-Muller normals of 32-bit u1 and 24-bit u2 (:mod:`binembed.random_streams`); the
+    float32 Box-Muller normals of 32-bit u1 and 24-bit u2 (:mod:`binembed.binarizers.random_streams`); the
     membrane is float64.
 
     ``sigma`` (mV ms^1/2): a free membrane fluctuates with standard deviation sigma / sqrt(2 tau_m)

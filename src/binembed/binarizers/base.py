@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .codes import BinaryCodes, pack_bits
+from ..codes import BinaryCodes, pack_bits
 
 #: Rows that a transform computes at once (so at most ROW_BLOCK x n_bits floats beside the input).
 #: A BLAS product's rows depend on how many rows it is given, so blocks start at row 0 of X; the

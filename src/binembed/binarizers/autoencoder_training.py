@@ -1,5 +1,5 @@
 """The autoencoder's training epoch as one compiled loop: hand-written gradients and an in-place
-Adam, for the CPU (the models and symbols of :mod:`binembed.autoencoder`).
+Adam, for the CPU (the models and symbols of :mod:`binembed.binarizers.autoencoder`).
 
 Per mini-batch B (rows x_i of X taken in the epoch's order), with z = x W^T, b = H(z),
 u = b W + c, y = tanh(u) and n = |B| d:

@@ -18,7 +18,7 @@ multiply-adds), so the bits do not depend on the chunk size or the thread count.
 
 Random numbers are counter based: the draw for (seed, word, dimension, step) is a pure function of
 the seed, the word's vector, the dimension and the step (a splitmix64 hash, see
-:mod:`binembed.random_streams`). A word is identified by the float32 bit patterns of its vector, not by
+:mod:`binembed.binarizers.random_streams`). A word is identified by the float32 bit patterns of its vector, not by
 its row, so a word's bits do not depend on which other words are encoded with it or in what order
 (tuning, which encodes a subset of the vocabulary, sees the bits the final run writes); two words
 with identical vectors get identical codes.

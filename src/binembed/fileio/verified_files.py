@@ -1,7 +1,7 @@
 """Files that are checked before they are trusted: SHA-256 pins, the temporary ``<dest>.part`` name
 a file is written under until its checksum has been compared, and the one error of a named
-resource. Shared by the HTTP downloads (:mod:`binembed.download`) and the archive members
-(:mod:`binembed.archives`)."""
+resource. Shared by the HTTP downloads (:mod:`binembed.fileio.download`) and the archive members
+(:mod:`binembed.fileio.archives`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import hashlib
 import logging
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
-log = logging.getLogger("binembed.download")
+log = logging.getLogger("binembed.fileio.download")
 
 CHUNK_SIZE = 1 << 20
 

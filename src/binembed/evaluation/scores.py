@@ -10,7 +10,7 @@ words' codes, a dense text vector the mean of its word vectors; out-of-vocabular
 and a text with no known word gets the all-zero code (or vector). A k-nearest-neighbour classifier
 (Hamming or cosine distance) predicts the test labels; k is chosen by stratified cross-validation on
 the training part only. Predictions do not depend on the order of the training texts: ties in
-distance are averaged over (:mod:`binembed.knn`) and the folds are dealt by a keyed hash of each
+distance are averaged over (:mod:`binembed.evaluation.knn`) and the folds are dealt by a keyed hash of each
 text (:func:`stratified_folds`).
 """
 
@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .codes import BinaryCodes
+from ..codes import BinaryCodes
+from ..errors import InputError
+from ..fileio.datasets import TextDataset
+from ..fileio.embeddings import Embedding
 from .correlation import spearman
-from .datasets import TextDataset
-from .embeddings import Embedding
-from .errors import InputError
 from .knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
 
 
@@ -99,7 +99,7 @@ class Representation:
         return search(queries, refs, k, query_groups, ref_groups)
 
     def votes(self, queries, refs, ref_labels, n_classes, ks, query_groups=None, ref_groups=None):
-        """kNN predictions for each k in ``ks`` and each query's nearest distance (binembed.knn)."""
+        """kNN predictions for each k in ``ks`` and each query's nearest distance (binembed.evaluation.knn)."""
         classify = hamming_votes if self.binary else cosine_votes
         return classify(queries, refs, ref_labels, n_classes, ks, query_groups, ref_groups)
 
@@ -253,9 +253,9 @@ def classify(rep: Representation, train: TextDataset, test: TextDataset, setting
 
 def load_representations(files) -> Iterator[Representation]:
     """The representations a workflow job names: ``codes`` (BinaryCodes .npz files, one per seed),
-    or ``vectors`` and ``vocab`` (the form of :func:`binembed.embeddings.save_embedding`). Each is
+    or ``vectors`` and ``vocab`` (the form of :func:`binembed.fileio.embeddings.save_embedding`). Each is
     read when the iteration reaches it, so a job holds one at a time."""
-    from .embeddings import load_embedding
+    from ..fileio.embeddings import load_embedding
 
     if "codes" not in files.keys():  # noqa: SIM118 (Snakemake InputFiles: `in` would test values)
         yield Representation(load_embedding(Path(files["vectors"]).parent))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import FileFormatError
+from ..errors import FileFormatError
 from .vocabulary import first_bad_word, utf8_lines
 
 
@@ -33,7 +33,7 @@ def _lines(path):
 
 
 def _check_words(path, words, number):
-    """Every token of a line a word (:mod:`binembed.vocabulary`): no control character inside."""
+    """Every token of a line a word (:mod:`binembed.fileio.vocabulary`): no control character inside."""
     bad = first_bad_word(words)
     if bad is not None:
         raise DatasetFormatError(path, bad[1], number)
@@ -130,7 +130,7 @@ def sst2(path) -> TextDataset:
 #: The benchmark files (name -> url, sha256, mirror_path, member, archive_sha256) and the kNN
 #: settings of the evaluation protocol: package data, read by the workflow's configuration and by
 #: the ``binembed evaluate`` command alike.
-BENCHMARKS_PATH = Path(__file__).with_name("data") / "benchmarks.yaml"
+BENCHMARKS_PATH = Path(__file__).parents[1] / "data" / "benchmarks.yaml"
 
 
 @functools.cache

@@ -13,9 +13,9 @@ import numpy as np
 from scipy import linalg
 from threadpoolctl import threadpool_limits
 
-from .binarizers import ROW_BLOCK, BaseBinarizer, blockwise_bits
-from .codes import pack_bits
-from .progress import Progress
+from ..codes import pack_bits
+from ..progress import Progress
+from .base import ROW_BLOCK, BaseBinarizer, blockwise_bits
 
 #: Row chunks of the sparse code statistics of the overcomplete D-step; fixed (not the thread
 #: count) so that the float64 sums, hence the fit, do not depend on the number of threads.

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import InputError
 from .config import ConfigError, validate_config
-from .errors import InputError
 
 #: Options of Snakemake that take one or more values and that the launcher reads.
 _VALUED = {

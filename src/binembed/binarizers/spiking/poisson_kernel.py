@@ -1,5 +1,5 @@
 """The Poisson rate coder's kernel: a spike in a step with probability level x p_max, drawn from
-counter-based random streams (:mod:`binembed.random_streams`)."""
+counter-based random streams (:mod:`binembed.binarizers.random_streams`)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ A set is named by a file path or by a resource name: the package's benchmark fil
 (``binembed/data/benchmarks.yaml``), with the entries of a config.yaml added when one is given.
 A named file is copied from a mirror folder (``--mirror``, else the ``BINEMBED_MIRROR`` environment
 variable, else the config's ``mirror``) or downloaded from its URL, in either case with the
-workflow's verified downloader (:func:`binembed.download.obtain`), into the user's cache folder
+workflow's verified downloader (:func:`binembed.fileio.download.obtain`), into the user's cache folder
 (``BINEMBED_CACHE``, else the platform's: ``$XDG_CACHE_HOME/binembed``, ``~/Library/Caches/binembed``
 or ``%LOCALAPPDATA%\\binembed\\Cache``), where the next call finds it.
 """
@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..errors import InputError
 from .download import download_options, obtain
-from .errors import InputError
 from .verified_files import sha256_file
 
 MIRROR_VARIABLE = "BINEMBED_MIRROR"

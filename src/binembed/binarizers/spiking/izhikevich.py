@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..methods import IZHIKEVICH_PAIRS as METHOD_PAIRS
+from ...methods import IZHIKEVICH_PAIRS as METHOD_PAIRS
 from .coders import SpikingBinarizer
 from .izhikevich_kernel import _STABLE_POTENTIAL, IZHIKEVICH_TYPES, _izhikevich_kernel
 from .time_windows import DT_MS

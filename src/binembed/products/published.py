@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parents[1] / "data"
 PUBLISHED_CSV = DATA / "published.csv"
 NEIGHBOURS_CSV = DATA / "published_neighbours.csv"
 SETTINGS_CSV = DATA / "published_settings.csv"

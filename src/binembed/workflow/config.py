@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from ..errors import InputError
+from ..fileio.datasets import benchmarks
 from .config_checks import cross_reference_problems
-from .datasets import benchmarks
-from .errors import InputError
 
 #: JSON Schema counts 5.0 as an integer; the methods do not, so an integer must be written as one.
 #: And a number is finite: YAML's .nan and .inf would pass every bound (a NaN compares false).
@@ -102,7 +102,7 @@ def _describe(error: jsonschema.ValidationError, root: dict) -> str:
 
 def with_package_benchmarks(config: dict) -> dict:
     """Complete ``config`` in place with the package's benchmark files and kNN settings
-    (:func:`binembed.datasets.benchmarks`): its own ``resources`` entries add to or replace the
+    (:func:`binembed.fileio.datasets.benchmarks`): its own ``resources`` entries add to or replace the
     package's by name, and ``evaluation.knn`` defaults to the package's."""
     if not isinstance(config, dict):
         return config

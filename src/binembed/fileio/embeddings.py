@@ -1,7 +1,7 @@
 """Dense word embeddings: the :class:`Embedding`, the checks every reader applies, and the on-disk
 form the workflow uses.
 
-Every reader (:mod:`binembed.embedding_readers`, one module per kind of file) returns an
+Every reader (:mod:`binembed.fileio.embedding_readers`, one module per kind of file) returns an
 :class:`Embedding` (a vocabulary and a float32 matrix) and validates what it reads: a ragged row, a non-numeric value, NaN/inf, a duplicate word, an empty file or a dimension
 other than the announced one raises :class:`EmbeddingFormatError` naming the file and the line.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import FileFormatError
+from ..errors import FileFormatError
 from .files import atomic_output
 from .vocabulary import decode_utf8_text, first_bad_word, utf8_lines
 
@@ -60,7 +60,7 @@ def lowercase_index(words) -> dict[str, int]:
 
 
 def _check_vocabulary(path, words, lines, unit="line"):
-    """Every item a word (:mod:`binembed.vocabulary`), none twice, and at least one; an error names
+    """Every item a word (:mod:`binembed.fileio.vocabulary`), none twice, and at least one; an error names
     the ``unit`` (line of a text file, row of a table) of ``lines`` where it is."""
     if not words:
         raise EmbeddingFormatError(path, "no vectors found (empty file)")
