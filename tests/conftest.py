@@ -38,3 +38,19 @@ def small_disk(tmp_path):
 def _own_benchmark_cache(tmp_path_factory, monkeypatch):
     """The command's benchmark cache in a temporary folder, never the user's (BINEMBED_CACHE)."""
     monkeypatch.setenv("BINEMBED_CACHE", str(tmp_path_factory.getbasetemp() / "benchmark-cache"))
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 with configurable routes (test_download's _Server)."""
+    import threading
+
+    from test_download import _Server
+
+    srv = _Server()
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(timeout=5)

@@ -2,26 +2,14 @@
 mirror or its URL (a server on 127.0.0.1 here), verified, into the user's cache and reused."""
 
 import hashlib
-import threading
 
 import pytest
-from test_download import _Server
 
 from binembed.errors import InputError
 from binembed.fileio.benchmark_files import benchmark_file, cache_folder, mirror_folder
 from binembed.fileio.verified_files import ResourceError
 
 PAIRS = b"car\ttruck\t9\ncar\tapple\t1\ncat\tdog\t8\n"
-
-
-@pytest.fixture
-def server():
-    srv = _Server()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
 
 
 def test_the_cache_folder_is_the_platforms_unless_overridden(monkeypatch, tmp_path):

@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 import pytest
 
-from binembed.fileio import download as dl
 from binembed.errors import DiskFullError
+from binembed.fileio import download as dl
 from binembed.fileio.archives import extract_member
 from binembed.fileio.download import download, obtain
 from binembed.fileio.verified_files import ResourceError, sha256_file
@@ -130,17 +130,6 @@ class _Server(ThreadingHTTPServer):
     def ranges(self, path: str) -> list[str | None]:
         """Range headers of the requests made for path, in order."""
         return [r.range for r in self.requests if r.path == path]
-
-
-@pytest.fixture
-def server():
-    srv = _Server()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
 
 
 def _sha(data: bytes) -> str:

@@ -5,8 +5,8 @@ import pytest
 from scipy.spatial.distance import cdist
 from scipy.stats import spearmanr
 
-from binembed.evaluation import knn
 from binembed.codes import BinaryCodes, pack_bits
+from binembed.evaluation import knn
 from binembed.evaluation.knn import cosine_neighbours, cosine_votes, hamming_neighbours, hamming_votes
 from binembed.evaluation.scores import (
     KnnSettings,
