@@ -4,8 +4,10 @@ mirror (the option or BINEMBED_MIRROR) and its cache, with the Spearman the work
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -25,21 +27,29 @@ def run(command, **kwargs):
 
 
 def test_the_wheel_works_outside_a_checkout(tmp_path, mirror):
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            tmp_path / "dist",
-            REPO,
-        ]
-    )
+    # built from a copy of what a wheel is made of, so that no build/ folder of the checkout (which
+    # setuptools reuses, stale modules included) can slip into it
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    build = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        tmp_path / "dist",
+    ]
+    run([*build, source])
     (wheel,) = (tmp_path / "dist").glob("binembed-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"binembed/data/benchmarks.yaml", "binembed/workflow/config.schema.yaml"} <= names
+    assert "binembed/spiking.py" not in names and "binembed/binarizers/spiking/coders.py" in names
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", venv])
     # the checkout's pins as constraints: the same versions, from pip's cache where it has them
