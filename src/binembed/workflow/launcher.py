@@ -139,7 +139,7 @@ def workflow_config(argv: list[str]) -> dict:
 
     options = snakemake_options(argv)
     folder = Path(options["directory"] or ".")
-    config = read_yaml_file(folder / "config.yaml", "config.yaml of the working folder")
+    config = read_yaml_file(folder / "config.yaml", "the workflow's configuration")
     for name in options["configfiles"]:
         update_config(config, read_yaml_file(Path(name), "--configfile"))
     update_config(config, config_entries(options["config"]))
