@@ -36,8 +36,9 @@ def small_disk(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _own_benchmark_cache(tmp_path_factory, monkeypatch):
-    """The command's benchmark cache in a temporary folder, never the user's (BINEMBED_CACHE)."""
-    monkeypatch.setenv("BINEMBED_CACHE", str(tmp_path_factory.getbasetemp() / "benchmark-cache"))
+    """The command's benchmark cache in a temporary folder of each test's own, never the user's
+    (BINEMBED_CACHE): what one test caches must not answer another's download."""
+    monkeypatch.setenv("BINEMBED_CACHE", str(tmp_path_factory.mktemp("benchmark-cache")))
 
 
 @pytest.fixture

@@ -24,11 +24,21 @@ def test_the_package_benchmarks_complete_the_config_and_its_own_entries_win():
     assert "resources" not in config and "knn" not in config["evaluation"]
     mine = {"url": "https://example.org/mine.txt", "sha256": None}
     config["resources"] = {"mine": mine, "rw": mine}
-    config["evaluation"]["knn"] = {"k_candidates": [3], "n_folds": 2, "seed": 1}
+    config["evaluation"]["knn"] = {"n_folds": 2}
     validate_config(config)
-    assert config["resources"]["mine"] == mine and config["resources"]["rw"] == mine
+    assert config["resources"]["mine"] == mine
+    # merged key by key, as Snakemake merges config files: rw keeps the package's mirror path
+    assert config["resources"]["rw"] == {
+        "url": mine["url"],
+        "sha256": None,
+        "mirror_path": "word-sim/EN-RW-STANFORD.txt",
+    }
     assert config["resources"]["ws353-all"]["mirror_path"] == "word-sim/EN-WS-353-ALL.txt"
-    assert config["evaluation"]["knn"] == {"k_candidates": [3], "n_folds": 2, "seed": 1}
+    assert config["evaluation"]["knn"] == {
+        "k_candidates": [1, 3, 5, 7, 9, 11, 15, 21, 31],
+        "n_folds": 2,
+        "seed": 0,
+    }
 
 
 def check(config, message):

@@ -456,11 +456,24 @@ def test_binembed_command_gives_the_workflows_codes_and_scores(small_run, tmp_pa
     assert subprocess.run(encode, capture_output=True, check=False).returncode == 0
     workflow = BinaryCodes.load(small_run / "results" / "codes" / embedding / "poisson" / "seed-1.npz")
     assert np.array_equal(BinaryCodes.load(out).packed, workflow.packed)
+    # a mirror without the set: the command downloads it, as the workflow does (here from a port
+    # nobody listens on, with no retries: one line naming the resource)
+    offline = tmp_path / "offline.yaml"
+    offline.write_text(
+        yaml.safe_dump(
+            {
+                "resources": {"ws353-all": {"url": "http://127.0.0.1:9/EN-WS-353-ALL.txt"}},
+                "download": {"retries": 0, "backoff_seconds": 0, "timeout_seconds": 5},
+            }
+        )
+    )
     result = subprocess.run(
-        [binembed, "evaluate", out, "--word-sim", "ws353-all", "--mirror", small_run.parent / "mirror-unused"],
+        [binembed, "evaluate", out, "--word-sim", "ws353-all", "--config", offline,
+         "--mirror", small_run.parent / "mirror-unused"],
         capture_output=True, text=True, check=False, cwd=REPO,
     )  # fmt: skip
-    assert result.returncode == 1 and "is not in the mirror" in result.stderr
+    assert result.returncode == 1 and "resource 'ws353-all': could not download" in result.stderr
+    assert "Traceback" not in result.stderr
     result = subprocess.run(
         [binembed, "evaluate", out, "--word-sim", "ws353-all"],
         capture_output=True,

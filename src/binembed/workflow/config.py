@@ -102,17 +102,30 @@ def _describe(error: jsonschema.ValidationError, root: dict) -> str:
 
 def with_package_benchmarks(config: dict) -> dict:
     """Complete ``config`` in place with the package's benchmark files and kNN settings
-    (:func:`binembed.fileio.datasets.benchmarks`): its own ``resources`` entries add to or replace the
-    package's by name, and ``evaluation.knn`` defaults to the package's."""
+    (:func:`binembed.fileio.datasets.benchmarks`), merged key by key as Snakemake merges config
+    files: an own ``resources`` entry of a new name is added, one of a known name changes the keys
+    it gives (``{ws353-all: {url: ...}}`` keeps the package's sha256 and mirror path), and
+    ``evaluation.knn`` changes the keys it gives."""
     if not isinstance(config, dict):
         return config
     package = benchmarks()
     own = config.get("resources", {})
     if isinstance(own, dict):
-        config["resources"] = {**package["resources"], **own}
+        config["resources"] = _merged(package["resources"], own)
     if isinstance(config.get("evaluation"), dict):
-        config["evaluation"].setdefault("knn", package["knn"])
+        config["evaluation"]["knn"] = _merged(package["knn"], config["evaluation"].get("knn", {}))
     return config
+
+
+def _merged(base: dict, own) -> dict:
+    """``own`` laid over ``base`` key by key, mappings within mappings too; a value of another
+    kind replaces (the schema then judges it)."""
+    if not isinstance(own, dict):
+        return own
+    merged = dict(base)
+    for key, value in own.items():
+        merged[key] = _merged(base[key], value) if isinstance(base.get(key), dict) else value
+    return merged
 
 
 def validate_config(config: dict, schema_path=SCHEMA_PATH) -> dict:
