@@ -352,7 +352,11 @@ def test_keyed_vectors_whose_keys_are_not_words_are_refused(tmp_path, fake_gensi
             r"vectors.npy, row 2: NaN or infinite value",
         ),
         (b"the\nof\n", np.array(["a", "b"]), r"vectors.npy: a \(words, dims\) matrix, not of shape \(2,\)"),
-        (b"the\nof\n", None, r"vectors.npy: no such file"),
+        (
+            b"the\nof\n",
+            None,
+            r"a folder must hold vectors.npy and vocab.txt \(as results/embeddings/\*\); vectors.npy missing",
+        ),
     ],
 )
 def test_the_folder_form_is_checked_like_every_other_format(tmp_path, vocab, vectors, message):

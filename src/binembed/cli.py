@@ -199,13 +199,9 @@ def guess_format(path: Path) -> str:
 def read_input_embedding(path: Path, fmt: str | None, member: str | None):
     """An Embedding from a file in any supported format, or from a folder written by the workflow."""
     from .fileio.embedding_readers import read_embedding
-    from .fileio.embeddings import EmbeddingFormatError, load_embedding
+    from .fileio.embeddings import load_embedding
 
     if path.is_dir():
-        if not (path / "vectors.npy").is_file():
-            raise EmbeddingFormatError(
-                path, "a folder must hold vectors.npy and vocab.txt (as results/embeddings/*)"
-            )
         return load_embedding(path)
     if member is not None:
         fmt = fmt or "glove_text"

@@ -176,9 +176,13 @@ def load_embedding(directory, mmap: bool = True) -> Embedding:
     memory-mapped by default."""
     directory = Path(directory)
     vocab, vectors_path = directory / "vocab.txt", directory / "vectors.npy"
-    if not directory.is_dir():
-        raise EmbeddingFormatError(directory, "not a folder of vectors.npy and vocab.txt")
-    raw = _check_file(vocab).read_bytes()
+    missing = [p.name for p in (vectors_path, vocab) if not p.is_file()]
+    if missing:
+        raise EmbeddingFormatError(
+            directory,
+            f"a folder must hold vectors.npy and vocab.txt (as results/embeddings/*); {' and '.join(missing)} missing",
+        )
+    raw = vocab.read_bytes()
     if raw and not raw.endswith(b"\n"):
         raw += b"\n"  # a last line without its line break
     text = decode_utf8_text(raw, lambda message, line: EmbeddingFormatError(vocab, message, line))
