@@ -257,6 +257,7 @@ def evaluation_outputs(n_seeds):
         "word_similarity": expand(f"{run}/word_similarity.csv", seed=seeds),
         "pairs": expand(f"{run}/word_similarity_pairs.csv", seed=seeds),
         "neighbours": expand(f"{run}/neighbours.csv", seed=seeds),
+        "retrieval": expand(f"{run}/retrieval.csv", seed=seeds),
         "classification": [
             f"{run}/classification/{task}.csv".format(seed=seed) for seed in seeds for task in TASKS
         ],
@@ -300,6 +301,7 @@ def evaluation_summaries():
     files = []
     for embedding, variant, seed in runs():
         files.append(f"{run_dir(embedding, variant, seed)}/word_similarity.csv")
+        files.append(f"{run_dir(embedding, variant, seed)}/retrieval.csv")
         files += [
             f"{run_dir(embedding, variant, seed)}/classification/{task}.csv"
             for task in TASKS
@@ -310,6 +312,7 @@ def evaluation_summaries():
 def benchmark_files():
     """The benchmark record (runtime, peak memory) of every heavy job of the run."""
     files = expand("benchmarks/prepare_embedding/{embedding}.tsv", embedding=EMBEDDINGS)
+    files += expand("benchmarks/retrieval_truth/{embedding}.tsv", embedding=EMBEDDINGS)
     for embedding in EMBEDDINGS:
         for variant in REPRESENTATIONS:
             if variant != "dense" and one_job_per_seed(variant):
@@ -382,6 +385,7 @@ _SECTIONS = [
     ("storage", "Storage", f"{TABLES}/storage.html", True),
     ("speed", "What the codes buy: query speed", f"{TABLES}/speed.html", True),
     ("quality-vs-bits", "Quality against code size", f"{FIGURES}/quality_vs_bits.png", True),
+    ("recall", "Retrieval: recall against size and query time", f"{FIGURES}/recall_vs_cost.png", True),
     ("tuning", "Tuning of the spiking coders", f"{FIGURES}/tuning.png", bool(TUNED_RUNS)),
     ("firing-rates", "Firing rates of the spiking coders", f"{TABLES}/firing_rates.html", HAS_SPIKING),
     ("fidelity", "Fidelity note", "results/products/fidelity_note.html", True),
@@ -438,6 +442,7 @@ def final_products():
         f"{TABLES}/storage.csv",
         f"{TABLES}/speed.csv",
         f"{FIGURES}/quality_vs_bits.png",
+        f"{FIGURES}/recall_vs_cost.png",
         f"{FIGURES}/fig3_classification.png",
         "results/products/fidelity_note.html",
     ]

@@ -1,7 +1,28 @@
-# Evaluate stage: word similarity, kNN text classification and nearest neighbours of every
-# representation, one job per embedding x variant scoring each of its seeds, with the per-item
+# Evaluate stage: word similarity, kNN text classification, retrieval recall and nearest neighbours
+# of every representation, one job per embedding x variant scoring each of its seeds, with the per-item
 # outputs kept for paired significance tests; then one tidy table of all scores and one of the
 # jobs' runtimes and memory.
+
+
+rule retrieval_truth:
+    input:
+        vectors="results/embeddings/{embedding}/vectors.npy",
+    output:
+        "results/retrieval/{embedding}/truth.npz",
+    log:
+        "logs/retrieval_truth/{embedding}.log",
+    benchmark:
+        "benchmarks/retrieval_truth/{embedding}.tsv"
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_for_input(3, 1000),
+        runtime=30,
+    params:
+        retrieval=config["evaluation"]["retrieval"],
+    script:
+        "../scripts/retrieval_truth.py"
 
 
 # Every seed of a representation in one job, the pairs and texts read once; one rule per seed
@@ -15,6 +36,7 @@ for n_seeds, variants in by_seed_count(REPRESENTATIONS).items():
             unpack(representation_files),
             pairs=expand("resources/data/{resource}", resource=WORD_SIM),
             texts=classification_files(),
+            retrieval_truth="results/retrieval/{embedding}/truth.npz",
         output:
             **evaluation_outputs(n_seeds),
         wildcard_constraints:
@@ -35,6 +57,7 @@ for n_seeds, variants in by_seed_count(REPRESENTATIONS).items():
             tasks={task: CLASSIFICATION_RESOURCES[task] for task in TASKS},
             knn=config["evaluation"]["knn"],
             neighbours=config["evaluation"]["neighbours"],
+            retrieval=config["evaluation"]["retrieval"],
         script:
             "../scripts/evaluate.py"
 

@@ -146,6 +146,7 @@ rule speed_table:
         k=10,
         n_queries=25,
         seed=0,
+        retrieval=config["evaluation"]["retrieval"],
     script:
         "../scripts/speed_table.py"
 
@@ -171,6 +172,29 @@ rule figure_quality_vs_bits:
         paper_vectors=PRODUCTS["paper_vectors"],
     script:
         "../scripts/figure_quality_vs_bits.py"
+
+
+rule figure_recall:
+    input:
+        speed=f"{TABLES}/speed.csv",
+    output:
+        **figure_outputs("recall_vs_cost", "Retrieval recall", "recall_vs_cost"),
+        csv=f"{FIGURES}/recall_vs_cost.csv",
+    log:
+        "logs/products/figure_recall.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        embeddings=EMBEDDINGS,
+        families=FAMILIES,
+        paper_vectors=PRODUCTS["paper_vectors"],
+        retrieval=config["evaluation"]["retrieval"],
+    script:
+        "../scripts/figure_recall.py"
 
 
 rule figure_tuning:

@@ -8,8 +8,10 @@ report_input_errors_briefly()
 
 import json
 
+import numpy as np
 import pandas as pd
 
+from binembed.evaluation.retrieval import neighbour_hits, recall_at
 from binembed.evaluation.scores import (
     KnnSettings,
     UndefinedEvaluation,
@@ -39,6 +41,8 @@ words = [
     *params.neighbours["words"],
 ]
 settings = KnnSettings.from_config(params.knn)
+with np.load(snakemake.input.retrieval_truth) as truth_file:
+    retrieval_queries, retrieval_truth = truth_file["queries"], truth_file["truth"]
 METRIC_NAMES = {"accuracy": "accuracy", "macro_f1": "macro_f1", "pooled_ones_fraction": "pooled_ones"}
 n_tasks = len(task_texts)
 
@@ -122,6 +126,36 @@ def evaluate_seed(index, seed, representation):
         else pd.DataFrame(columns=["query", "rank", "word", "distance"])
     )
     write_table(neighbours.assign(**run), output.neighbours[index])
+
+    # Retrieval: recall of the true neighbours among the k nearest, and among the candidates that
+    # re-ranking by cosine reorders (binembed.evaluation.retrieval).
+    k, candidates = params.retrieval["k"], params.retrieval["candidates"]
+    hits = neighbour_hits(
+        representation.matrix, retrieval_queries, retrieval_truth, [k, candidates], representation.binary
+    )
+    recall, reranked = recall_at(hits, k)
+    details = json.dumps(
+        {"candidates": candidates, "queries": len(retrieval_queries), "query_seed": params.retrieval["seed"]}
+    )
+    write_table(
+        pd.DataFrame(
+            [
+                {"dataset": "vocabulary", "metric": metric, "value": value, "k": k, "details": details}
+                for metric, value in (("recall", recall), ("recall_reranked", reranked))
+            ]
+        ).assign(
+            **run,
+            task="retrieval",
+            n_used=len(retrieval_queries),
+            n_total=len(retrieval_queries),
+            coverage=1.0,
+        ),
+        output.retrieval[index],
+    )
+    print(
+        f"seed {seed} retrieval recall@{k} {recall:.2f}, re-ranked from {candidates} {reranked:.2f}",
+        file=sys.stderr,
+    )
 
 
 for index, (seed, representation) in enumerate(

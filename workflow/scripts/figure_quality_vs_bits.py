@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from binembed.fileio.files import save_figure, write_table
-from binembed.products.figures import FAMILY_STYLE, spread_labels
+from binembed.products.figures import FAMILY_STYLE, label_points
 from binembed.products.papers import TABLE1_DATASETS
 from binembed.products.statistics import quality_by_bits
 from binembed.products.tables import stand_in_note
@@ -53,35 +53,9 @@ axes[0][0].set_ylabel(f"mean Spearman ρ × 100 ({', '.join(TABLE1_DATASETS.valu
 axes[0][-1].legend(fontsize=8, loc="best")
 figure.suptitle("Word-similarity quality against code size (error bars: std over seeds)")
 figure.tight_layout()
-# Each label sits right of its point; labels of points close on the page are spread apart
-# (block by block, centred on their points) and tied to them by a thin line.
-to_points = 72.0 / figure.dpi
 for ax, embedding in zip(axes[0], params.embeddings):
-    rows = drawn[drawn.embedding == embedding].reset_index(drop=True)
-    if rows.empty:
-        continue
-    page = ax.transData.transform(rows[["bits_per_word", "mean"]].to_numpy(dtype=float)) * to_points
-    bottom, top = (ax.transAxes.transform([(0, 0), (0, 1)])[:, 1] * to_points) + (4, -4)
-    groups = np.empty(len(rows), dtype=int)  # points within 45 pt (left to right) of a group's first
-    group, start = -1, -np.inf
-    for i in np.argsort(page[:, 0], kind="stable"):
-        if page[i, 0] - start > 45:
-            group, start = group + 1, page[i, 0]
-        groups[i] = group
-    for g in np.unique(groups):
-        members = np.flatnonzero(groups == g)
-        wanted = spread_labels(page[members, 1], 8.5, bottom, top)
-        right = page[members, 0].max()
-        for i, y in zip(members, wanted):
-            ax.annotate(
-                rows.method[i],
-                (rows.bits_per_word[i], rows["mean"][i]),
-                xytext=(right - page[i, 0] + 10, y - page[i, 1]),
-                textcoords="offset points",
-                fontsize=7,
-                va="center",
-                arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2},
-            )
+    rows = drawn[drawn.embedding == embedding]
+    label_points(ax, rows.bits_per_word, rows["mean"], rows.method)
 note = stand_in_note(params.embeddings, params.paper_vectors)
 if not undefined.empty:
     missing = ", ".join(f"{row.method} on {row.embedding}" for row in undefined.itertuples())

@@ -41,6 +41,38 @@ def spread_labels(targets, gap: float, low: float, high: float) -> np.ndarray:
     return placed
 
 
+def label_points(ax, x, y, names, column_pt: float = 45.0, gap_pt: float = 8.5) -> None:
+    """Name each point (x, y) of ``ax`` at its right: the points within ``column_pt`` of each
+    other left to right form a column of labels, spread ``gap_pt`` apart (centred on their points,
+    :func:`spread_labels`) and tied to them by a thin line. Call after the layout is final."""
+    x, y, names = np.asarray(x, dtype=float), np.asarray(y, dtype=float), list(names)
+    if not len(x):
+        return
+    to_points = 72.0 / ax.figure.dpi
+    page = ax.transData.transform(np.column_stack([x, y])) * to_points
+    bottom, top = (ax.transAxes.transform([(0, 0), (0, 1)])[:, 1] * to_points) + (4, -4)
+    groups = np.empty(len(x), dtype=int)
+    group, start = -1, -np.inf
+    for i in np.argsort(page[:, 0], kind="stable"):
+        if page[i, 0] - start > column_pt:
+            group, start = group + 1, page[i, 0]
+        groups[i] = group
+    for g in np.unique(groups):
+        members = np.flatnonzero(groups == g)
+        wanted = spread_labels(page[members, 1], gap_pt, bottom, top)
+        right = page[members, 0].max()
+        for i, target in zip(members, wanted):
+            ax.annotate(
+                names[i],
+                (x[i], y[i]),
+                xytext=(right - page[i, 0] + 10, target - page[i, 1]),
+                textcoords="offset points",
+                fontsize=7,
+                va="center",
+                arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2},
+            )
+
+
 def tuning_curves(grid: pd.DataFrame, chosen: dict) -> tuple[str, list[str], dict, tuple[float, float]]:
     """The lines of a tuning figure from a tuning grid table (one row per grid point, its
     parameters and ``score``): the scanned scale parameter (``max_rate`` or ``i_boost``), the other

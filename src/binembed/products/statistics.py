@@ -46,6 +46,13 @@ def table1_statistics(scores: pd.DataFrame) -> pd.DataFrame:
     return seed_statistics(pd.concat([per_seed, average], ignore_index=True))
 
 
+def retrieval_statistics(scores: pd.DataFrame) -> pd.DataFrame:
+    """Retrieval recall@k in percent, plain (``recall``) and after re-ranking (``recall_reranked``),
+    mean and std over seeds of each (embedding, method)."""
+    rows = scores[scores.task == "retrieval"].rename(columns={"metric": "column"})
+    return seed_statistics(rows[[*RUN_KEYS, "column", "value"]])
+
+
 def table2_statistics(scores: pd.DataFrame) -> pd.DataFrame:
     """Wang et al. (2019), Table 2: average word similarity (the Table 1 sets), average
     classification accuracy (Search Snippets, SST-2), and the overall average of the two."""

@@ -85,6 +85,14 @@ def _seeds_are_for_stochastic_methods(config) -> list[str]:
     ]
 
 
+def _retrieval_depths(config) -> list[str]:
+    retrieval = config["evaluation"]["retrieval"]
+    if retrieval["candidates"] >= retrieval["k"]:
+        return []
+    key = "config key 'evaluation.retrieval.candidates'"
+    return [f"{key}: {retrieval['candidates']} is fewer than k ({retrieval['k']}); re-ranking reorders at least k"]
+
+
 def cross_reference_problems(config: dict, validator) -> list[str]:
     """Every check of a schema-valid ``config`` that a JSON schema cannot express, one line per
     problem naming the config key (``validator`` checks values against a method's params block)."""
@@ -95,6 +103,7 @@ def cross_reference_problems(config: dict, validator) -> list[str]:
         + _bit_budgets(config)
         + _baseline_is_a_variant(config)
         + _seeds_are_for_stochastic_methods(config)
+        + _retrieval_depths(config)
         + _declared_files(config)
         + _tuning_grid(config, validator)
         + _paper_settings(config, validator)

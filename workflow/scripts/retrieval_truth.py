@@ -1,0 +1,22 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from binembed.errors import report_input_errors_briefly
+
+report_input_errors_briefly()
+
+import numpy as np
+
+from binembed.evaluation.retrieval import query_rows, true_neighbours
+from binembed.fileio.files import atomic_output
+from binembed.threads import use_threads
+
+use_threads(snakemake.threads)
+settings = snakemake.params.retrieval
+vectors = np.load(snakemake.input.vectors, mmap_mode="r")
+queries = query_rows(len(vectors), settings["queries"], settings["seed"])
+truth = true_neighbours(vectors, queries, settings["k"])
+with atomic_output(snakemake.output[0]) as path, open(path, "wb") as out:
+    np.savez(out, queries=queries, truth=truth)
+print(f"{len(queries)} queries, {truth.shape[1]} true neighbours each", file=sys.stderr)
