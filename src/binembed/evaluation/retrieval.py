@@ -119,7 +119,9 @@ def neighbour_hits(
     (``binary``, Hamming distance, ties shared) or dense vectors (cosine, ties by row)."""
     depths = np.asarray(depths, dtype=np.int64)
     if len(queries) and max(np.max(queries), np.max(truth)) >= len(representation):
-        raise ValueError(f"query or neighbour rows beyond the {len(representation)} rows of the representation")
+        raise ValueError(
+            f"query or neighbour rows beyond the {len(representation)} rows of the representation"
+        )
     hits = np.empty((len(queries), len(depths)), dtype=np.float64)
     if binary:
         groups = uint64_groups(np.asarray(representation))

@@ -90,7 +90,9 @@ def _retrieval_depths(config) -> list[str]:
     if retrieval["candidates"] >= retrieval["k"]:
         return []
     key = "config key 'evaluation.retrieval.candidates'"
-    return [f"{key}: {retrieval['candidates']} is fewer than k ({retrieval['k']}); re-ranking reorders at least k"]
+    return [
+        f"{key}: {retrieval['candidates']} is fewer than k ({retrieval['k']}); re-ranking reorders at least k"
+    ]
 
 
 def cross_reference_problems(config: dict, validator) -> list[str]:
