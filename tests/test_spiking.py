@@ -4,6 +4,7 @@ import numba
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
+from conftest import estimators_in
 from spiking_reference import box_muller, numpy_bits
 
 from binembed.binarizers.base import NotFittedError
@@ -15,7 +16,6 @@ from binembed.binarizers.random_streams import (
     stream_value,
 )
 from binembed.binarizers.spiking import (
-    BINARIZER_CLASSES,
     DT_MS,
     IZHIKEVICH_TYPES,
     N_STEPS,
@@ -32,6 +32,8 @@ from binembed.codes import unpack_bits
 
 RNG = np.random.default_rng(0)
 X_SMALL = (RNG.standard_normal((23, 11)) * 0.4).astype(np.float32)
+
+BINARIZER_CLASSES = estimators_in("binembed.binarizers.spiking")
 
 
 def windows_of(raster, tol):

@@ -10,9 +10,12 @@ Wildcards, file paths and the ``method`` column of the result tables name varian
 ``"<k>x"``, k times the embedding's dimension (``"20x"`` is the size of the spiking codes at
 tol = 5).
 
-The registry is plain data, so that building the job graph and validating the configuration import
-neither torch nor numba; :func:`binarizer_class` imports a method's module only when it is used.
-A test checks each entry against its class.
+One entry of the registry is all a method needs: its estimator, what the workflow schedules by,
+and the JSON schema of each key of its ``params`` block (from which the config schema is built).
+The built-in methods are listed here; another package adds its own under the entry-point group
+``binembed.binarizers`` (:mod:`binembed.plugins`), and :data:`METHODS` holds both. The registry is
+plain data, so that building the job graph and validating the configuration import neither torch
+nor numba; :func:`binarizer_class` imports a method's estimator only when it is used.
 
 Parameters of a run, lowest precedence first: the method's ``params`` block, then the embedding's
 own ``params`` (e.g. the paper's I_boost for its vectors), then the tuning choice
@@ -23,22 +26,32 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 from .errors import InputError
+
+#: The groups of methods the figures colour alike; a plugin's method joins one (``other`` if none fits).
+FAMILIES = ("sign", "spiking", "classic", "autoencoder", "other")
 
 
 @dataclass(frozen=True)
 class Method:
-    """What the workflow knows of a method without importing it."""
+    """What the workflow knows of a method without importing it: the one entry that adds a method,
+    built in or from a plugin."""
 
-    module: str  #: module (or package) of binembed whose BINARIZER_CLASSES lists the estimator
-    family: str  #: group in the figures: sign, spiking, classic or autoencoder
+    estimator: str  #: ``"package.module:ClassName"`` of the estimator (binembed.binarizers.base's API)
+    family: str  #: group in the figures, one of :data:`FAMILIES`
     stochastic: bool  #: takes ``random_state``; the workflow runs it once per configured seed
     parameters: tuple[str, ...]  #: the estimator's ``__init__`` parameters
     threads: int  #: threads of its binarize job
     runtime: int  #: minutes a binarize job may take (SLURM's time limit)
-    source: str  #: the paper it comes from
+    source: str  #: the paper (or package) it comes from
+    description: str = ""  #: one line on the method, the description of its params block
+    #: the keys config.yaml's ``params`` block (and ``binembed encode --param``) may set: parameter
+    #: name -> JSON schema of its value; "#/$defs/..." refers to the config schema's definitions
+    #: (n_bits_list: a bit budget or a list of them, one variant each; tol; i_boost)
+    settings: dict = field(default_factory=dict)
     #: peak MB of a binarize job per MB of 300-d float32 vectors it fits or codes, and its
     #: seconds per MB with ``threads`` threads, at config.yaml's settings (the largest bit
     #: budget, all epochs or dictionary updates): from bench/bench_scale.py, they size SLURM
@@ -51,6 +64,18 @@ class Method:
     own_job_per_seed: bool = False
 
 
+_TOL = {"$ref": "#/$defs/tol"}
+_I_BOOST = {"$ref": "#/$defs/i_boost"}
+_N_BITS = {"$ref": "#/$defs/n_bits_list"}
+_POSITIVE = {"type": "number", "exclusiveMinimum": 0}
+_LIF_SETTINGS = {
+    "tol": _TOL,
+    "i_boost": _I_BOOST,
+    "tau_m": {**_POSITIVE, "description": "membrane time constant in ms"},
+    "v_th": {**_POSITIVE, "description": "firing threshold"},
+    "v_reset": {"type": "number", "description": "potential after a spike and at t = 0"},
+    "negative": {"enum": ["as_is", "abs"], "description": "treatment of negative inputs"},
+}
 _LIF = ("tol", "i_boost", "tau_m", "v_th", "v_reset", "resistance", "negative")
 _AUTOENCODER = (
     "n_bits",
@@ -64,9 +89,18 @@ _AUTOENCODER = (
     "device",
     "progress",
 )
+_AUTOENCODER_SETTINGS = {
+    "n_bits": _N_BITS,
+    "n_epochs": {"type": "integer", "minimum": 0, "description": "passes over the vocabulary"},
+    "learning_rate": {**_POSITIVE, "description": "Adam step size"},
+    "batch_size": {"type": "integer", "minimum": 1, "description": "words per step"},
+    "lambda_reg": {"type": "number", "minimum": 0, "description": "weight of the orthogonality regularizer"},
+    "clip_input": {"type": "boolean", "description": "clip inputs to [-1, 1] as Tissier et al. do"},
+}
 #: The six excitatory-inhibitory pairs of Izhikevich neurons (Wang et al. 2019).
 IZHIKEVICH_PAIRS = ("rs_fs", "rs_lts", "ib_fs", "ib_lts", "ch_fs", "ch_lts")
 _WANG = "Wang et al. 2019"
+_SPIKING = "binembed.binarizers.spiking"
 
 # fmt: off
 # One thread a job, so that a 2-core machine runs two jobs side by side and the serial part of each
@@ -74,25 +108,62 @@ _WANG = "Wang et al. 2019"
 # (small matrices: threads only contend). A job of two threads would wait until two cores are free
 # at once, which a queue of one-thread jobs never leaves: Overcomplete-B, the longest fit of a run,
 # takes one thread and a job per seed instead.
-METHODS: dict[str, Method] = {
-    "sign": Method("binarizers.base", "sign", False, ("threshold",), 1, 30, f"{_WANG} (rude binarization)"),
-    "poisson": Method("binarizers.spiking", "spiking", True,
-                      ("tol", "max_rate", "normalization", "random_state", "chunk_size"), 1, 30, _WANG),
-    "lif": Method("binarizers.spiking", "spiking", False, (*_LIF, "chunk_size"), 1, 30, _WANG),
-    "lif_noise": Method("binarizers.spiking", "spiking", True,
-                        (*_LIF, "sigma", "random_state", "chunk_size"), 1, 30, _WANG),
-    **{f"izh_{pair}": Method("binarizers.spiking", "spiking", False, ("tol", "i_boost", "v_th", "chunk_size"), 1, 30,
-                             f"{_WANG}; Izhikevich 2003")
+_BUILT_IN: dict[str, Method] = {
+    "sign": Method(
+        "binembed.binarizers.base:SignBinarizer", "sign", False, ("threshold",), 1, 30,
+        f"{_WANG} (rude binarization)", "rude binarization (Wang et al. 2019)",
+        {"threshold": {"type": "number", "description": "a bit is 1 where the value exceeds it"}}),
+    "poisson": Method(
+        f"{_SPIKING}:PoissonBinarizer", "spiking", True,
+        ("tol", "max_rate", "normalization", "random_state", "chunk_size"), 1, 30, _WANG,
+        "Poisson rate coder (Wang et al. 2019)",
+        {"tol": _TOL,
+         "max_rate": {**_POSITIVE, "maximum": 10000,
+                      "description": "rate in Hz at normalized level 1 (10000 = 1/dt)"},
+         "normalization": {"enum": ["rank", "minmax"], "description": "per-dimension normalization to "
+                           "[0, 1]: rank (empirical CDF, outlier-robust) or minmax"}}),
+    "lif": Method(
+        f"{_SPIKING}:LIFBinarizer", "spiking", False, (*_LIF, "chunk_size"), 1, 30, _WANG,
+        "leaky integrate-and-fire coder (Wang et al. 2019)", _LIF_SETTINGS),
+    "lif_noise": Method(
+        f"{_SPIKING}:LIFNoiseBinarizer", "spiking", True, (*_LIF, "sigma", "random_state", "chunk_size"), 1, 30,
+        _WANG, "leaky integrate-and-fire coder with white-noise current (Wang et al. 2019)",
+        {**_LIF_SETTINGS, "sigma": {"type": "number", "minimum": 0, "description": "white-noise amplitude"}}),
+    **{f"izh_{pair}": Method(
+        f"{_SPIKING}:Izhikevich{pair.replace('_', '').upper()}Binarizer", "spiking", False,
+        ("tol", "i_boost", "v_th", "chunk_size"), 1, 30, f"{_WANG}; Izhikevich 2003",
+        "Izhikevich (2003) neuron pair coder",
+        {"tol": _TOL, "i_boost": _I_BOOST, "v_th": {"type": "number", "description": "spike peak (30 in Izhikevich 2003)"}})
        for pair in IZHIKEVICH_PAIRS},
-    "lsh": Method("binarizers.classic", "classic", True, ("n_bits", "random_state"), 1, 30, "Charikar 2002"),
-    "itq": Method("binarizers.classic", "classic", True, ("n_bits", "n_iter", "random_state"), 1, 30,
-                  "Gong & Lazebnik 2011"),
-    "overcomplete": Method("binarizers.overcomplete", "classic", True,
-                           ("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), 1, 240,
-                           "Faruqui et al. 2015 (Overcomplete-B)", own_job_per_seed=True),
-    "ae_nste": Method("binarizers.autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60,
-                      "Tissier et al. 2019, as in Entjes 2021"),
-    "ae_ste": Method("binarizers.autoencoder", "autoencoder", True, _AUTOENCODER, 1, 60, "Entjes 2021"),
+    "lsh": Method(
+        "binembed.binarizers.classic:LSHBinarizer", "classic", True, ("n_bits", "random_state"), 1, 30,
+        "Charikar 2002", "random-hyperplane LSH (Charikar 2002)", {"n_bits": _N_BITS}),
+    "itq": Method(
+        "binembed.binarizers.classic:ITQBinarizer", "classic", True, ("n_bits", "n_iter", "random_state"), 1, 30,
+        "Gong & Lazebnik 2011", "iterative quantization (Gong & Lazebnik 2011)",
+        {"n_bits": _N_BITS, "n_iter": {"type": "integer", "minimum": 1, "description": "rotation updates"}}),
+    "overcomplete": Method(
+        "binembed.binarizers.overcomplete:OvercompleteBinarizer", "classic", True,
+        ("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), 1, 240,
+        "Faruqui et al. 2015 (Overcomplete-B)",
+        "sparse overcomplete binary vectors, Overcomplete-B (Faruqui et al. 2015)",
+        {"factor": {"type": "integer", "minimum": 1, "maximum": 100, "description": "atoms per input dimension"},
+         "l1": {**_POSITIVE, "description": "lambda, weight of the L1 penalty on the codes"},
+         "l2": {**_POSITIVE, "description": "tau, weight of the L2 penalty on the dictionary"},
+         "n_iter": {"type": "integer", "minimum": 1, "description": "dictionary updates"},
+         "n_steps": {"type": "integer", "minimum": 1, "description": "FISTA steps per dictionary update"},
+         "fit_words": {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
+                       "description": "fit on the first (most frequent) fit_words words, null for all; the "
+                       "others are coded with the fitted dictionary"}},
+        own_job_per_seed=True),
+    "ae_nste": Method(
+        "binembed.binarizers.autoencoder:AutoencoderNSTEBinarizer", "autoencoder", True, _AUTOENCODER, 1, 60,
+        "Tissier et al. 2019, as in Entjes 2021",
+        "autoencoder binarizer, step not differentiated (Entjes 2021, after Tissier et al. 2019)",
+        _AUTOENCODER_SETTINGS),
+    "ae_ste": Method(
+        "binembed.binarizers.autoencoder:AutoencoderSTEBinarizer", "autoencoder", True, _AUTOENCODER, 1, 60,
+        "Entjes 2021", "autoencoder binarizer, straight-through estimator (Entjes 2021)", _AUTOENCODER_SETTINGS),
 }
 # fmt: on
 
@@ -112,19 +183,47 @@ _SCALE = {
     "ae_ste": (1.0, 1.5),
     "overcomplete": (12.0, 3.5),
 }
-METHODS = {
+BUILT_IN_METHODS: dict[str, Method] = {
     name: replace(
         spec,
         memory_per_mb=_SCALE[name][0],
         seconds_per_mb=_SCALE[name][1] * _SCALE_THREADS.get(name, 2) / spec.threads,
     )
-    for name, spec in METHODS.items()
+    for name, spec in _BUILT_IN.items()
 }
+
+
+class _Registry(Mapping):
+    """Method name -> :class:`Method`: the built-in methods, then those of the installed plugins,
+    found on first use (a broken plugin is then one :class:`binembed.plugins.PluginError`)."""
+
+    def __init__(self):
+        self._methods: dict[str, Method] | None = None
+
+    def _loaded(self) -> dict[str, Method]:
+        if self._methods is None:
+            from .plugins import plugin_methods
+
+            self._methods = {**BUILT_IN_METHODS, **plugin_methods(BUILT_IN_METHODS)}
+        return self._methods
+
+    def __getitem__(self, name: str) -> Method:
+        return self._loaded()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+#: Every method: built in, then from plugins (entry-point group ``binembed.binarizers``).
+METHODS: Mapping[str, Method] = _Registry()
 
 #: The spiking coders and their default tol (Wang et al. 2019: 5, and 10 for Izhikevich).
 SPIKING_DEFAULT_TOL = {
     method: 10 if method.startswith("izh_") else 5
-    for method, spec in METHODS.items()
+    for method, spec in BUILT_IN_METHODS.items()
     if spec.family == "spiking"
 }
 
@@ -139,16 +238,31 @@ class MissingDependency(InputError):
 
 def binarizer_class(method: str):
     """The estimator class of ``method`` (imports its module); a missing optional dependency is a
-    :class:`MissingDependency` naming what to install."""
+    :class:`MissingDependency` naming what to install, a plugin's class that cannot be imported a
+    :class:`binembed.plugins.PluginError` naming the plugin."""
+    spec = METHODS[method]
+    module_name, _, class_name = spec.estimator.partition(":")
     try:
-        module = importlib.import_module(f"binembed.{METHODS[method].module}")
-    except ModuleNotFoundError as err:
-        if err.name not in EXTRAS:
-            raise
-        raise MissingDependency(
-            f"{method} needs {err.name}, which is not installed: pip install 'binembed[{EXTRAS[err.name]}]'"
-        ) from None
-    return {cls.method_name: cls for cls in module.BINARIZER_CLASSES}[method]
+        module = importlib.import_module(module_name)
+    except Exception as err:
+        if method not in BUILT_IN_METHODS:
+            from .plugins import plugin_failure
+
+            raise plugin_failure(method, f"its estimator {spec.estimator!r} failed to import", err) from None
+        if isinstance(err, ModuleNotFoundError) and err.name in EXTRAS:
+            raise MissingDependency(
+                f"{method} needs {err.name}, which is not installed: pip install 'binembed[{EXTRAS[err.name]}]'"
+            ) from None
+        raise
+    cls = getattr(module, class_name, None)
+    if cls is None or getattr(cls, "method_name", None) != method:
+        from .plugins import plugin_failure
+
+        found = (
+            "no such class" if cls is None else f"its method_name is {getattr(cls, 'method_name', None)!r}"
+        )
+        raise plugin_failure(method, f"estimator {spec.estimator!r}: {found}, not a class named {method!r}")
+    return cls
 
 
 def parameter_defaults(method: str) -> dict:

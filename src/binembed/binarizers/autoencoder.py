@@ -302,6 +302,3 @@ class AutoencoderSTEBinarizer(AutoencoderNSTEBinarizer):
     method_name = "ae_ste"
 
     _step = staticmethod(StraightThroughHeaviside.apply)
-
-
-BINARIZER_CLASSES = (AutoencoderNSTEBinarizer, AutoencoderSTEBinarizer)

@@ -118,6 +118,3 @@ class SignBinarizer(BaseBinarizer):
         X = self._validate(X)
         self._check_fitted(X)
         return pack_bits(X > self.threshold)
-
-
-BINARIZER_CLASSES = (SignBinarizer,)

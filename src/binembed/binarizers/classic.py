@@ -143,6 +143,3 @@ def _mean_and_covariance(X):
         gram += block.T @ block
     mean = total / n
     return mean, gram / n - np.outer(mean, mean)
-
-
-BINARIZER_CLASSES = (LSHBinarizer, ITQBinarizer)

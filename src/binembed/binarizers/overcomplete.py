@@ -350,6 +350,3 @@ def _statistics_kernel(A, X, n_chunks):
                 for j in range(X.shape[1]):
                     AtX[c, support[p], j] += values[p] * X[i, j]
     return AtA, AtX, a_norm
-
-
-BINARIZER_CLASSES = (OvercompleteBinarizer,)

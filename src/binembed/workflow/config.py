@@ -12,6 +12,7 @@ import yaml
 
 from ..errors import InputError
 from ..fileio.datasets import benchmarks
+from ..methods import METHODS
 from .config_checks import cross_reference_problems
 
 #: JSON Schema counts 5.0 as an integer; the methods do not, so an integer must be written as one.
@@ -27,18 +28,28 @@ _STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine_many(
 StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_STRICT_TYPES)
 
 
-#: The JSON schema of config.yaml (package data, so that the command checks parameters as the workflow does).
+#: The JSON schema of config.yaml (package data, so that the command checks parameters as the
+#: workflow does), less what the registry of methods adds (:func:`load_schema`).
 SCHEMA_PATH = Path(__file__).with_name("config.schema.yaml")
 
 
-def load_schema(path=SCHEMA_PATH) -> dict:
-    """The JSON schema at ``path``, read once per process (a shared dict: not to be changed)."""
-    return _parsed_schema(Path(path).resolve())
-
-
 @functools.cache
-def _parsed_schema(path: Path) -> dict:
-    return yaml.safe_load(path.read_text())
+def load_schema() -> dict:
+    """The JSON schema of config.yaml, read once per process (a shared dict: not to be changed):
+    the file's, with the method names and a ``params`` block per method from the registry
+    (:data:`binembed.methods.METHODS`, plugins included), so that a method is added in one place."""
+    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    schema["$defs"]["method"]["enum"] = list(METHODS)
+    schema["properties"]["params"]["properties"] = {
+        name: {
+            "type": "object",
+            "additionalProperties": False,
+            "description": spec.description or spec.source,
+            "properties": spec.settings,
+        }
+        for name, spec in METHODS.items()
+    }
+    return schema
 
 
 class ConfigError(InputError):
@@ -128,12 +139,12 @@ def _merged(base: dict, own) -> dict:
     return merged
 
 
-def validate_config(config: dict, schema_path=SCHEMA_PATH) -> dict:
+def validate_config(config: dict) -> dict:
     """Complete ``config`` with the package's benchmarks (:func:`with_package_benchmarks`), then
-    check it against the schema at ``schema_path`` and its cross-references; raise
+    check it against the schema (:func:`load_schema`) and its cross-references; raise
     :class:`ConfigError` listing every problem, one per line."""
     with_package_benchmarks(config)
-    schema = load_schema(schema_path)
+    schema = load_schema()
     validator = StrictValidator(schema)
     problems = [
         _describe(e, schema)

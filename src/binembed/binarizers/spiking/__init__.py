@@ -47,15 +47,7 @@ from .time_windows import DT_MS, DURATION_MS, N_STEPS
 #: kernel shares), rank_levels (the empirical-CDF normalization), poisson_kernel, lif_kernels (LIF,
 #: its periodic variant that must agree bit for bit, LIF with noise), izhikevich_kernel, coders
 #: (the estimators), izhikevich (its estimator and six pairs), simulation (rasters for figures).
-BINARIZER_CLASSES = (
-    PoissonBinarizer,
-    LIFBinarizer,
-    LIFNoiseBinarizer,
-    *IZHIKEVICH_CLASSES,
-)
-
 __all__ = [
-    "BINARIZER_CLASSES",
     "DT_MS",
     "DURATION_MS",
     "IZHIKEVICH_CLASSES",
