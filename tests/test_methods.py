@@ -8,8 +8,6 @@ from conftest import REPO
 
 from binembed.evaluation.tuning import TuningError, tune
 from binembed.fileio.embeddings import Embedding
-from binembed.plugins import method_problems
-from binembed.workflow.config import load_schema
 from binembed.methods import (
     BUILT_IN_METHODS,
     METHODS,
@@ -22,6 +20,8 @@ from binembed.methods import (
     resolve_n_bits,
     run_parameters,
 )
+from binembed.plugins import method_problems
+from binembed.workflow.config import load_schema
 
 
 def test_every_method_has_its_class_and_a_schema_block():

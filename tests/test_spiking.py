@@ -3,8 +3,8 @@ import math
 import numba
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 from conftest import estimators_in
+from scipy.integrate import solve_ivp
 from spiking_reference import box_muller, numpy_bits
 
 from binembed.binarizers.base import NotFittedError
