@@ -46,6 +46,17 @@ class BaseBinarizer:
     def get_params(self) -> dict:
         return {name: getattr(self, name) for name in self._param_names()}
 
+    def set_params(self, **params):
+        """Set parameters by name, as scikit-learn's estimators do; an unknown name is a ValueError."""
+        names = self._param_names()
+        for key, value in params.items():
+            if key not in names:
+                raise ValueError(
+                    f"{type(self).__name__} has no parameter {key!r} (it has {', '.join(names)})"
+                )
+            setattr(self, key, value)
+        return self
+
     @classmethod
     def _param_names(cls):
         import inspect
