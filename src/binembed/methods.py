@@ -207,6 +207,10 @@ class _Registry(Mapping):
             self._methods = {**BUILT_IN_METHODS, **plugin_methods(BUILT_IN_METHODS)}
         return self._methods
 
+    def reload(self) -> None:
+        """Look for plugins again on next use (after one is installed into the running process)."""
+        self._methods = None
+
     def __getitem__(self, name: str) -> Method:
         return self._loaded()[name]
 

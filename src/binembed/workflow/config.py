@@ -3,6 +3,7 @@ schema cannot express. Every problem is reported as one line naming the config k
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from pathlib import Path
@@ -34,11 +35,15 @@ SCHEMA_PATH = Path(__file__).with_name("config.schema.yaml")
 
 
 @functools.cache
+def _schema_file() -> dict:
+    return yaml.safe_load(SCHEMA_PATH.read_text())
+
+
 def load_schema() -> dict:
-    """The JSON schema of config.yaml, read once per process (a shared dict: not to be changed):
-    the file's, with the method names and a ``params`` block per method from the registry
-    (:data:`binembed.methods.METHODS`, plugins included), so that a method is added in one place."""
-    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    """The JSON schema of config.yaml: the file's (read once per process), with the method names and
+    a ``params`` block per method from the registry (:data:`binembed.methods.METHODS`, plugins
+    included), so that a method is added in one place."""
+    schema = copy.deepcopy(_schema_file())
     schema["$defs"]["method"]["enum"] = list(METHODS)
     schema["properties"]["params"]["properties"] = {
         name: {
