@@ -1,8 +1,8 @@
 import numpy as np
+from binembed_rotation_median.estimator import RotationMedianBinarizer, haar_rotation
 
 from binembed.codes import unpack_bits
 from binembed.testing import check_binarizer, check_matrix
-from binembed_rotation_median.estimator import RotationMedianBinarizer, haar_rotation
 
 
 def test_it_keeps_binembeds_promises():
