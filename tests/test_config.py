@@ -298,3 +298,14 @@ def test_a_number_must_be_finite(config):
     config["tuning"]["grid"]["default"]["v_th"] = [10.0, float("inf")]
     check(config, "config key 'params.lif.i_boost': nan is not a finite number")
     check(config, "config key 'tuning.grid.default.v_th.1': inf is not a finite number")
+
+
+def test_retrieval_settings_are_checked(config):
+    config["evaluation"]["retrieval"]["candidates"] = 5
+    with pytest.raises(ConfigError, match=r"'evaluation.retrieval.candidates': 5 is fewer than k \(10\)"):
+        validate_config(copy.deepcopy(config))
+    config["evaluation"]["retrieval"] = {"queries": 0, "k": 10, "candidates": 100, "seed": 0, "depth": 3}
+    with pytest.raises(ConfigError) as error:
+        validate_config(copy.deepcopy(config))
+    assert "config key 'evaluation.retrieval': unknown key(s) ['depth']" in str(error.value)
+    assert "config key 'evaluation.retrieval.queries': 0 is less than the minimum of 1" in str(error.value)

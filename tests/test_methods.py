@@ -140,3 +140,11 @@ def test_paper_scale_requests_fit_a_16_gb_node():
         share = 400_000 / 3_000_000 if name == "overcomplete" else 1.0
         assert 1000 + spec.memory_per_mb * vectors_mb * share < 16_000, name
         assert spec.memory_per_mb >= 1.0  # a job holds at least the vectors it reads
+
+
+def test_every_family_a_method_may_declare_has_a_style_in_the_figures():
+    from binembed.methods import FAMILIES
+    from binembed.products.figures import FAMILY_STYLE
+
+    assert set(FAMILY_STYLE) == {"dense", *FAMILIES}
+    assert {spec.family for spec in METHODS.values()} <= set(FAMILIES)

@@ -13,6 +13,7 @@ FAMILY_STYLE = {
     "spiking": ("spiking coders", "tab:blue"),
     "classic": ("LSH / ITQ / overcomplete", "tab:green"),
     "autoencoder": ("autoencoders", "tab:orange"),
+    "other": ("other methods", "tab:purple"),
 }
 
 
