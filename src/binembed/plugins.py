@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from importlib.metadata import EntryPoint, entry_points
 
-import jsonschema
-
 from .errors import InputError
 
 #: The entry-point group a package registers its binarizers under.
@@ -89,6 +87,8 @@ def plugin_methods(built_in: dict) -> dict:
 
 def method_problems(spec) -> list[str]:
     """What in a registry entry contradicts itself or the workflow, one phrase each."""
+    import jsonschema  # only where a plugin is installed: the registry of built-ins needs none
+
     from .methods import FAMILIES
 
     problems = []

@@ -35,9 +35,8 @@ for row_axes, embedding in zip(axes, params.embeddings):
             if members.empty:
                 continue
             ax.vlines(members[x], members.recall, members.recall_reranked, color=colour, linewidth=0.8)
-            ax.plot(members[x], members.recall, "o", color=colour, label=f"{name}: recall@{k}")
-            ax.plot(members[x], members.recall_reranked, "o", mfc="none", color=colour,
-                    label=f"{name}: re-ranked from {params.retrieval['candidates']}")  # fmt: skip
+            ax.plot(members[x], members.recall, "o", color=colour, label=name)
+            ax.plot(members[x], members.recall_reranked, "o", mfc="none", color=colour)
         ax.set_xscale("log")
         if not rows.empty:
             ax.set_xlim(rows[x].min() / 1.6, rows[x].max() * 6)  # room for the labels
