@@ -132,6 +132,10 @@ def test_the_command_lists_and_encodes_with_the_plugin(plugin_site, tmp_path):
     listing = _binembed("methods", env=env)
     assert listing.returncode == 0, listing.stderr
     assert "\nrotation_median  [classic]  example plugin (binembed-rotation-median)" in listing.stdout
+    assert (
+        "    from plugin 'rotation_median' (entry point 'rotation_median = binembed_rotation_median:ROTATION_MEDIAN' "
+        "of binembed-rotation-median, group binembed.binarizers)" in listing.stdout
+    )
     rng = np.random.default_rng(0)
     vectors = tmp_path / "vectors.txt"
     vectors.write_text(

@@ -225,11 +225,14 @@ def read_representation(path: Path, fmt: str | None, member: str | None):
 
 
 def _methods(args) -> int:
-    from .methods import METHODS, MissingDependency, parameter_defaults
+    from .methods import BUILT_IN_METHODS, METHODS, MissingDependency, parameter_defaults
+    from .plugins import plugin_origin
 
     for method, spec in METHODS.items():
         stochastic = " (stochastic: one run per seed)" if spec.stochastic else ""
         print(f"{method}  [{spec.family}]  {spec.source}{stochastic}")
+        if method not in BUILT_IN_METHODS:
+            print(f"    from {plugin_origin(method)}")
         try:
             defaults = parameter_defaults(method)
         except MissingDependency as missing:

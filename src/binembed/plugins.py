@@ -41,9 +41,14 @@ def _origin(entry: EntryPoint) -> str:
     return f"plugin {entry.name!r} (entry point '{entry.name} = {entry.value}' of {dist}, group {ENTRY_POINT_GROUP})"
 
 
+def plugin_origin(method: str) -> str:
+    """How the plugin that declared ``method`` is named: its entry point and distribution."""
+    return _ORIGINS.get(method, f"method {method!r}")
+
+
 def plugin_failure(method: str, what: str, error: BaseException | None = None) -> PluginError:
     """A :class:`PluginError` saying ``what`` went wrong with ``method``'s plugin (and ``error``)."""
-    origin = _ORIGINS.get(method, f"method {method!r}")
+    origin = plugin_origin(method)
     reason = f": {type(error).__name__}: {error}" if error is not None else ""
     return PluginError(f"{origin}: {what}{reason}")
 
