@@ -266,6 +266,7 @@ def test_a_plugin_whose_estimator_does_not_import_is_named_when_it_runs(tmp_path
 @pytest.mark.slow
 def test_the_workflow_runs_the_plugin_in_every_stage(plugin_site, tmp_path, mirror):
     """binarize in chunks, evaluate, every product and the report, with the plugin's method."""
+    shutil.copy(REPO / "config.yaml", tmp_path / "config.yaml")  # the working folder's, as Snakemake reads it
     extra = tmp_path / "plugin.yaml"
     extra.write_text(
         yaml.safe_dump(

@@ -373,6 +373,7 @@ def test_until_and_single_target_in_a_fresh_directory(small_run, tmp_path):
         "prepare_embedding",
         "tune",
         "binarize",
+        "retrieval_truth",
         "evaluate",
     }
 
@@ -517,9 +518,9 @@ def test_report_renders_in_a_real_browser(small_run):
     sections = re.findall(r'<section id="([^"]+)"', dom)
     assert sections == [
         "table1", "table2", "fig3", "fig2-glove-6B-50d", "fig2-w2v-googlenews-subset", "table4-1", "table4-2",
-        "storage", "speed", "quality-vs-bits", "tuning", "firing-rates", "fidelity",
+        "storage", "speed", "quality-vs-bits", "recall", "tuning", "firing-rates", "fidelity",
     ]  # fmt: skip
-    assert int(attributes["images"]) == 5  # fig3, the two fig2, quality-vs-bits, tuning
+    assert int(attributes["images"]) == 6  # fig3, the two fig2, quality-vs-bits, recall, tuning
     assert dom.count("<table>") >= 8
     screenshot = small_run / "results" / "report.png"
     subprocess.run(
