@@ -123,3 +123,15 @@ def test_query_rows_are_fixed_by_the_seed():
     assert (query_rows(1000, 20, 0) == query_rows(1000, 20, 0)).all()
     assert not (query_rows(1000, 20, 0) == query_rows(1000, 20, 1)).all()
     assert sorted(query_rows(5, 20, 0)) == [0, 1, 2, 3, 4]
+
+
+def test_equal_cosines_tie_and_are_ranked_by_row():
+    """Every vector appears three times (scaled): each query's neighbours tie in threes, which the
+    rounding to 12 decimals keeps tied whatever the matrix product's rounding."""
+    base = np.random.default_rng(1).standard_normal((40, 5))
+    vectors = np.concatenate([base, base * 2.0, base * 0.5])  # same directions: equal cosines
+    queries = query_rows(len(vectors), 30, seed=2)
+    similarity = _cosine(vectors)
+    for q, ranked in zip(queries, cosine_rankings(vectors, queries, 20)):
+        others = [row for row in range(len(vectors)) if row != q]
+        assert list(ranked) == sorted(others, key=lambda row: (-round(similarity[q, row], 12), row))[:20]

@@ -245,8 +245,9 @@ def _metadata(instance, X):
         return f"the codes record method {codes.metadata.get('method')!r}, not {type(instance).method_name!r}"
     if codes.metadata.get("params") != estimator.get_params() or codes.metadata.get("embedding") != "check":
         return "the codes' metadata does not record get_params() and the metadata given to encode"
+    # transform_rows over every row is fit_transform(X) (the row-blocks promise): no second fit
     if codes.n_bits != estimator.n_bits_ or not np.array_equal(
-        codes.packed, _seeded(instance, 0).fit_transform(X)
+        codes.packed, estimator.transform_rows(X, 0, len(X))
     ):
         return "encode's codes are not fit_transform's"
     try:

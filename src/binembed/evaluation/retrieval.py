@@ -2,7 +2,7 @@
 
 Queries: ``n_queries`` rows of the vocabulary drawn uniformly without replacement with a fixed
 seed (:func:`query_rows`). The *true* neighbours of a query are the k words of highest dense cosine
-similarity, the query itself excluded, ties at the k-th similarity broken by row
+similarity (rounded to 12 decimals), the query itself excluded, ties at the k-th broken by row
 (:func:`true_neighbours`).
 
 Recall@k at depth m of a representation (:func:`neighbour_hits`) is the share of the true k found
@@ -24,7 +24,7 @@ import numba
 import numpy as np
 
 from ..codes import uint64_groups
-from .knn import _REF_TILE, _popcount64, _query_block, _tile_distances, group_major
+from .knn import _REF_TILE, _popcount64, _query_block, _tile_distances, cosine_neighbours, group_major
 
 
 def query_rows(n_words: int, n_queries: int, seed: int) -> np.ndarray:
@@ -34,35 +34,20 @@ def query_rows(n_words: int, n_queries: int, seed: int) -> np.ndarray:
     return np.sort(rng.choice(n_words, size=min(n_queries, n_words), replace=False))
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+#: Queries a cosine ranking scores at once against the whole vocabulary: its memory, about
+#: QUERY_CHUNK x words float64 distances, and one pass normalizing the vocabulary per chunk.
+QUERY_CHUNK = 32
 
 
-def _top_rows(similarity: np.ndarray, k: int) -> np.ndarray:
-    """The rows of the k largest values of ``similarity``, most similar first, ties by row."""
-    candidates = np.argpartition(similarity, len(similarity) - k)[len(similarity) - k :]
-    kth = similarity[candidates].min()
-    above = np.flatnonzero(similarity > kth)
-    chosen = np.concatenate([above, np.flatnonzero(similarity == kth)[: k - len(above)]])
-    return chosen[np.lexsort((chosen, -similarity[chosen]))]
-
-
-def cosine_rankings(vectors: np.ndarray, queries: np.ndarray, depth: int, block: int = 32):
+def cosine_rankings(vectors: np.ndarray, queries: np.ndarray, depth: int) -> np.ndarray:
     """For each query row, the rows of the ``depth`` words of highest cosine similarity to it
     (itself excluded), most similar first, ties by row: a (queries, depth) int64 array whose first
-    m columns are the top m. The products are float64, ``block`` queries at a time."""
-    unit = _unit(vectors)
-    depth = min(depth, len(unit) - 1)
-    out = np.empty((len(queries), depth), dtype=np.int64)
-    for start in range(0, len(queries), block):
-        rows = queries[start : start + block]
-        similarity = unit[rows] @ unit.T
-        similarity[np.arange(len(rows)), rows] = -np.inf
-        for i, row_similarity in enumerate(similarity):
-            out[start + i] = _top_rows(row_similarity, depth)
-    return out
+    m columns are the top m. :func:`binembed.evaluation.knn.cosine_neighbours` (float64, cosines
+    rounded to 12 decimals so that equal vectors tie whatever the matrix product's rounding), with
+    each word its own group so that a query does not find itself; ``vectors`` may be memory-mapped."""
+    rows = np.arange(len(vectors))
+    depth = min(depth, len(vectors) - 1)
+    return cosine_neighbours(vectors[queries], vectors, depth, queries, rows, chunk=QUERY_CHUNK)[0]
 
 
 def true_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
