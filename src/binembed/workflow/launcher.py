@@ -2,9 +2,10 @@
 
 Snakemake reports some mistakes in the configuration before the workflow's own check can run, and
 reports them badly: a YAML syntax error without its file or line, a missing ``--configfile`` or a
-dotted ``--config`` key as a traceback. The launcher reads the configuration as Snakemake will
-(the checkout's ``config.yaml``, then every ``--configfile`` in order, then ``--config key=value``,
-each merged key by key over the last, with Snakemake's own parser of values), reports any mistake
+dotted ``--config`` key as a traceback. The launcher reads the command line with Snakemake's own
+parser and the configuration as Snakemake will (``config.yaml`` of the working folder,
+``--directory``, then every ``--configfile`` in order, then ``--config key=value``, each merged
+key by key over the last, with Snakemake's own parser of values), reports any mistake
 as one line per problem, naming the file, line and column or the config key, and only then runs
 Snakemake with the options unchanged.
 """
@@ -21,45 +22,31 @@ import yaml
 from ..errors import InputError
 from .config import ConfigError, validate_config
 
-#: Options of Snakemake that take one or more values and that the launcher reads.
-_VALUED = {
-    "--configfile": "configfiles",
-    "--configfiles": "configfiles",
-    "--config": "config",
-    "-C": "config",
-}
-_ONE_VALUE = {"--directory": "directory", "-d": "directory", "--snakefile": "snakefile", "-s": "snakefile"}
 #: A key Snakemake's --config accepts: a top-level key, never a dotted path.
 _TOP_LEVEL_KEY = re.compile(r"[a-zA-Z_][\w-]*\w$")
 
 
-def snakemake_options(argv: list[str]) -> dict:
+def snakemake_options(argv: list[str]) -> dict | None:
     """The values of the options the launcher needs (config files, config entries, the working
-    folder and the Snakefile), read from Snakemake's command line as Snakemake reads them."""
-    found: dict = {"configfiles": [], "config": [], "directory": None, "snakefile": None}
-    current = None
-    for token in argv:
-        name, equals, value = token.partition("=") if token.startswith("--") else (token, "", "")
-        if name in _VALUED or name in _ONE_VALUE:
-            current = _VALUED.get(name) or _ONE_VALUE[name]
-            if equals:
-                _take(found, current, value)
-                current = current if current in ("configfiles", "config") else None
-            continue
-        if token.startswith("-"):
-            current = None
-        elif current is not None:
-            _take(found, current, token)
-            if current in ("directory", "snakefile"):
-                current = None
-    return found
+    folder and the Snakefile), read by Snakemake's own parser (its abbreviations, ``--opt=value``,
+    profiles and all); None where that parser refuses ``argv`` or only prints (``--help``), which
+    Snakemake then does itself."""
+    import contextlib
+    import io
 
+    from snakemake.cli import parse_args
 
-def _take(found: dict, key: str, value: str) -> None:
-    if isinstance(found[key], list):
-        found[key].append(value)
-    else:
-        found[key] = value
+    try:  # the parser prints usage, help and "Using profile ..."; Snakemake prints them again
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            _, args = parse_args(argv)
+    except (SystemExit, Exception):  # noqa: BLE001 (whatever refuses argv, Snakemake reports)
+        return None
+    return {
+        "configfiles": [str(path) for path in args.configfile or []],
+        "config": list(args.config or []),
+        "directory": None if args.directory is None else str(args.directory),
+        "snakefile": None if args.snakefile is None else str(args.snakefile),
+    }
 
 
 class _DuplicateKey(yaml.constructor.ConstructorError):
@@ -137,7 +124,7 @@ def workflow_config(argv: list[str]) -> dict:
     --configfile files and the --config entries, merged in that order."""
     from snakemake.utils import update_config
 
-    options = snakemake_options(argv)
+    options = snakemake_options(argv) or {"configfiles": [], "config": [], "directory": None}
     folder = Path(options["directory"] or ".")
     config = read_yaml_file(folder / "config.yaml", "the workflow's configuration")
     for name in options["configfiles"]:
@@ -156,7 +143,10 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
-    snakefile = Path(snakemake_options(argv)["snakefile"] or "Snakefile")
+    options = snakemake_options(argv)
+    if options is None:  # a usage mistake or --help: Snakemake's own words
+        os.execv(sys.executable, [sys.executable, "-m", "snakemake", *argv])
+    snakefile = Path(options["snakefile"] or "Snakefile")
     try:
         if not snakefile.is_file():
             raise InputError(
