@@ -468,9 +468,10 @@ def test_binembed_command_gives_the_workflows_codes_and_scores(small_run, tmp_pa
             }
         )
     )
+    (tmp_path / "empty-mirror").mkdir()
     result = subprocess.run(
         [binembed, "evaluate", out, "--word-sim", "ws353-all", "--config", offline,
-         "--mirror", small_run.parent / "mirror-unused"],
+         "--mirror", tmp_path / "empty-mirror"],
         capture_output=True, text=True, check=False, cwd=REPO,
     )  # fmt: skip
     assert result.returncode == 1 and "resource 'ws353-all': could not download" in result.stderr
