@@ -72,7 +72,9 @@ def test_a_cache_that_cannot_be_written_is_only_a_lost_optimisation(server, monk
     (tmp_path / "mirror").mkdir()
     (tmp_path / "mirror" / "p.txt").write_bytes(PAIRS)
     digest = hashlib.sha256(PAIRS).hexdigest()
-    resources = {"pairs": {"url": server.serve("/pairs.txt", PAIRS), "sha256": digest, "mirror_path": "p.txt"}}
+    resources = {
+        "pairs": {"url": server.serve("/pairs.txt", PAIRS), "sha256": digest, "mirror_path": "p.txt"}
+    }
     assert benchmark_file("pairs", resources, mirror=tmp_path / "mirror") == tmp_path / "mirror" / "p.txt"
     assert server.ranges("/pairs.txt") == []
     downloaded = benchmark_file("pairs", resources, mirror=None)

@@ -221,8 +221,13 @@ def test_paper_settings_name_spiking_methods_and_their_parameters(config):
     check(config, "config key 'paper_settings.params.sign': 'sign' is not a spiking method")
     config["paper_settings"]["params"] = {"lif": {"v_thr": 15.0}}
     check(config, "config key 'paper_settings.params.lif.v_thr': not a parameter of 'lif'")
-    config["paper_settings"]["params"] = {"lif": {"tol": 3}}
-    check(config, "config key 'paper_settings.params.lif.tol': 3 is not a valid tol")
+    config["paper_settings"]["params"] = {"lif": {"negative": "sideways"}}
+    check(config, "config key 'paper_settings.params.lif.negative': 'sideways' is not a valid negative")
+    # what the paper states (published_settings.csv) is not a setting of the configuration
+    config["paper_settings"]["params"] = {"lif": {"v_th": 16.0}}
+    check(config, "config key 'paper_settings.params.lif.v_th': the paper states v_th")
+    config["paper_settings"]["params"] = {"izh_rs_fs": {"i_boost": 50.0}}
+    check(config, "config key 'paper_settings.params.izh_rs_fs.i_boost': the paper states i_boost")
 
 
 def test_a_typo_in_an_embeddings_own_params_is_refused(config):

@@ -20,7 +20,18 @@ def run(*args, cwd=REPO):
 
 
 def test_snakemake_options_are_read_by_snakemakes_own_parser():
-    argv = ["--cores", "2", "--configfile", "a.yaml", "b.yaml", "-n", "--config", "x=1", "y=-2", "--directory=w"]
+    argv = [
+        "--cores",
+        "2",
+        "--configfile",
+        "a.yaml",
+        "b.yaml",
+        "-n",
+        "--config",
+        "x=1",
+        "y=-2",
+        "--directory=w",
+    ]
     assert snakemake_options(argv) == {
         "configfiles": ["a.yaml", "b.yaml"],
         "config": ["x=1", "y=-2"],
@@ -32,7 +43,11 @@ def test_snakemake_options_are_read_by_snakemakes_own_parser():
     after_equals = snakemake_options(["--configfile=c.yaml", "results/report.html", "-s", "S"])
     assert after_equals["configfiles"] == ["c.yaml"] and after_equals["snakefile"] == "S"
     abbreviated = snakemake_options(["--direc", "run", "--snakef", "S", "--config", "x=1"])
-    assert (abbreviated["directory"], abbreviated["snakefile"], abbreviated["config"]) == ("run", "S", ["x=1"])
+    assert (abbreviated["directory"], abbreviated["snakefile"], abbreviated["config"]) == (
+        "run",
+        "S",
+        ["x=1"],
+    )
     # what Snakemake's parser refuses or only prints, Snakemake reports itself
     assert snakemake_options(["--no-such-option"]) is None
     assert snakemake_options(["--confi", "x=1"]) is None  # ambiguous: --config, --configfile(s)
@@ -43,7 +58,9 @@ def test_an_abbreviated_directory_is_the_folder_whose_config_is_checked(tmp_path
     """`--direc run` makes Snakemake run with run/config.yaml: that file is the one checked."""
     folder = tmp_path / "run"
     folder.mkdir()
-    (folder / "config.yaml").write_text((REPO / "config.yaml").read_text().replace("chunk_rows: 524288", "chunk_rows: 1000"))
+    (folder / "config.yaml").write_text(
+        (REPO / "config.yaml").read_text().replace("chunk_rows: 524288", "chunk_rows: 1000")
+    )
     result = run("-n", "--direc", folder, "-s", REPO / "Snakefile")
     assert result.returncode == 1, result.stderr
     assert "config key 'chunk_rows'" in result.stderr and "Traceback" not in result.stderr

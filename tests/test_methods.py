@@ -21,6 +21,7 @@ from binembed.methods import (
     run_parameters,
 )
 from binembed.plugins import method_problems
+from binembed.stated_settings import stated_parameters, vectors_family
 from binembed.workflow.config import load_schema
 
 
@@ -76,8 +77,34 @@ def test_a_method_at_its_papers_settings_is_a_variant_of_its_own():
     assert list(variants) == ["sign", "poisson", "poisson-paper", "lif", "lif-paper"]
     assert variants["poisson-paper"] == ("poisson", {"tol": 5, "normalization": "minmax"})
     assert variants["poisson"] == ("poisson", {"tol": 5, "normalization": "rank"})
-    assert variants["lif-paper"] == ("lif", {"tol": 5})
     assert list(expand_variants(["sign", "lif"], params, {"enabled": False, "params": {}})) == ["sign", "lif"]
+
+
+def test_a_paper_variant_runs_at_what_the_paper_states_whatever_the_block_says():
+    """Wang et al. state tol, tau_m and v_th, and I_boost 100 on GloVe, 200 on word2vec
+    (published_settings.csv, "Experiment Details and Results"); an edited block changes the tuned
+    variant's codes and never the -paper variant's."""
+    paper = {"enabled": True, "params": {}}
+    default = {"lif": {"tol": 5, "i_boost": 100.0, "tau_m": 10.0, "v_th": 15.0}}
+    edited = {"lif": {"tol": 10, "i_boost": 400.0, "tau_m": 20.0, "v_th": 16.0, "negative": "abs"}}
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 0.4, size=(200, 8)).astype(np.float32)
+    codes = {}
+    for name, params in (("default", default), ("edited", edited)):
+        method, block = expand_variants(["lif"], params, paper)["lif-paper"]
+        assert block == {"tol": 5, "tau_m": 10.0, "v_th": 15.0}
+        for vectors, i_boost in (("GloVe", 100.0), ("word2vec", 200.0)):
+            run = run_parameters(method, block, 8, {"i_boost": 999.0}, stated_parameters(method, vectors))
+            assert run["i_boost"] == i_boost
+            codes[name, vectors] = build_binarizer(method, run).fit_transform(X)
+        tuned = run_parameters("lif", expand_variants(["lif"], params, paper)["lif"][1], 8, {})
+        codes[name, "tuned"] = build_binarizer("lif", tuned).fit_transform(X)
+    assert np.array_equal(codes["default", "GloVe"], codes["edited", "GloVe"])
+    assert np.array_equal(codes["default", "word2vec"], codes["edited", "word2vec"])
+    assert not np.array_equal(codes["default", "GloVe"], codes["default", "word2vec"])
+    assert codes["default", "tuned"].shape != codes["edited", "tuned"].shape  # tol 10: half the bits
+    assert vectors_family({"e": {"paper": "word2vec GoogleNews 300d", "same": False}}, "e") == "word2vec"
+    assert vectors_family({}, "mine") is None
 
 
 def test_embedding_params_apply_only_where_the_method_takes_them():

@@ -581,3 +581,47 @@ def test_undefined_scores_are_reported_and_never_marked(tmp_path, mirror):
         r"Spearman on any tuning set \(mturk771: every pair has the same similarity",
         log.strip().splitlines()[-1],
     )
+
+
+def _required_only(value, schema: dict, root: dict):
+    """``value`` with every key its schema does not require left out, all the way down: what the
+    workflow must still run with (a key the schema lets a user leave out, the code must not read
+    as if it were there)."""
+    while "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    if not isinstance(value, dict):
+        return value
+    required = set(schema.get("required", []))
+    for branch in schema.get("oneOf", []) + schema.get("anyOf", []):
+        required |= set(branch.get("required", []))
+    properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
+    kept = {}
+    for key, item in value.items():
+        if key in properties:
+            if key in required:
+                kept[key] = _required_only(item, properties[key], root)
+        elif isinstance(extra, dict):
+            kept[key] = _required_only(item, extra, root)
+        else:
+            kept[key] = item
+    return kept
+
+
+def test_the_job_graph_builds_from_a_config_of_required_keys_only(tmp_path):
+    """Every key the schema does not require left out of config.yaml, the whole graph is built
+    (a params block without n_bits once stopped it with a raw KeyError)."""
+    from binembed.workflow.config import load_schema, validate_config
+
+    schema = load_schema()
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    minimal = _required_only(config, schema, schema)
+    assert minimal["params"] == {} and "n_bits" not in str(minimal["params"])
+    minimal["mirror"] = str(REPO.parent / "shared" / "data")
+    for name, source in minimal["embedding_sources"].items():  # which files a wheel holds is not a setting
+        if "members" in source:
+            source["members"] = config["embedding_sources"][name]["members"]
+    validate_config(yaml.safe_load(yaml.safe_dump(minimal)))
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(minimal))
+    result = snakemake(tmp_path, "--dry-run")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "rule table4_1_autoencoders:" in result.stdout and "rule report_page:" in result.stdout

@@ -298,8 +298,13 @@ def expand_variants(
     methods: list[str], params: dict, paper_settings: dict | None = None
 ) -> dict[str, tuple[str, dict]]:
     """Variant name -> (method, its parameter block), in config order; where
-    ``paper_settings["enabled"]``, each spiking method also runs as ``<method>-paper``, its block
-    with ``paper_settings["params"][method]`` laid over it (and never tuned)."""
+    ``paper_settings["enabled"]``, each spiking method also runs as ``<method>-paper``, whose block
+    is not the method's: ``paper_settings["params"][method]`` (our reading of what the paper leaves
+    unstated) with the settings the paper states laid over it
+    (:func:`binembed.stated_settings.stated_parameters`); the estimator's defaults fill the rest,
+    and it is never tuned."""
+    from .stated_settings import stated_parameters
+
     paper_settings = paper_settings or {"enabled": False, "params": {}}
     variants = {}
     for method in methods:
@@ -311,7 +316,8 @@ def expand_variants(
         else:
             variants[method] = (method, block)
         if paper_settings["enabled"] and METHODS[method].family == "spiking":
-            variants[method + PAPER_SUFFIX] = (method, {**block, **paper_settings["params"].get(method, {})})
+            paper_block = {**paper_settings["params"].get(method, {}), **stated_parameters(method)}
+            variants[method + PAPER_SUFFIX] = (method, paper_block)
     return variants
 
 
@@ -327,13 +333,17 @@ def resolve_n_bits(n_bits, dims: int) -> int:
     return int(n_bits)
 
 
-def run_parameters(method: str, block: dict, dims: int, embedding_params: dict) -> dict:
+def run_parameters(
+    method: str, block: dict, dims: int, embedding_params: dict, stated: dict | None = None
+) -> dict:
     """The keyword arguments of one run before tuning: the method's block with bit budgets made
-    concrete, and over it the embedding's own settings (e.g. ``i_boost``) for the parameters the
-    method has. :func:`build_binarizer` lays the tuning choice over these."""
+    concrete, over it the embedding's own settings (e.g. ``i_boost``) for the parameters the
+    method has, and over those, for a ``-paper`` variant, what the paper ``stated`` for the
+    embedding's vectors (its I_boost). :func:`build_binarizer` lays the tuning choice over these."""
     names = METHODS[method].parameters
     resolved = {key: value for key, value in block.items() if key in names}
     if "n_bits" in resolved:
         resolved["n_bits"] = resolve_n_bits(resolved["n_bits"], dims)
     resolved.update({key: value for key, value in embedding_params.items() if key in names})
+    resolved.update(stated or {})
     return resolved

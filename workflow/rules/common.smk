@@ -12,6 +12,7 @@ from binembed.workflow.encoding import row_chunks
 from binembed.methods import METHODS, PAPER_SUFFIX, expand_variants, run_parameters
 from binembed.products.papers import FIG2_RASTERS
 from binembed.fileio.sources import source_file
+from binembed.stated_settings import stated_parameters, vectors_family
 
 validate_config(config)
 for conflict in parameter_conflicts(config):
@@ -104,10 +105,15 @@ def is_tuned(embedding, variant):
 
 def run_params(embedding, variant):
     """The binarizer's keyword arguments before tuning: the method block, concrete bit budgets,
-    and the embedding's own settings such as i_boost (binembed.methods.run_parameters)."""
+    the embedding's own settings such as i_boost, and for a -paper variant what the paper states
+    for the vectors the embedding stands for (binembed.methods.run_parameters)."""
     method, block = VARIANTS[variant]
     source = config["embedding_sources"][embedding]
-    return run_parameters(method, block, source["dim"], source.get("params", {}))
+    stated = None
+    if variant in PAPER_VARIANTS:
+        vectors = vectors_family(config["products"]["paper_vectors"], embedding)
+        stated = stated_parameters(method, vectors) if vectors else None
+    return run_parameters(method, block, source["dim"], source.get("params", {}), stated)
 
 
 def method_of(wildcards):

@@ -65,8 +65,9 @@ rule table4_1_autoencoders:
         mem_mb=2000,
         runtime=30,
     params:
+        # variant -> (method, n_bits); None where the block leaves n_bits to the estimator's default
         autoencoders={
-            v: (VARIANTS[v][0], VARIANTS[v][1]["n_bits"]) for v in AUTOENCODERS
+            v: (VARIANTS[v][0], VARIANTS[v][1].get("n_bits")) for v in AUTOENCODERS
         },
         embeddings=EMBEDDINGS,
         alpha=PRODUCTS["alpha"],

@@ -16,7 +16,7 @@ from binembed.binarizers.spiking import DURATION_MS, simulate_word, spikes_and_c
 from binembed.codes import unpack_bits
 from binembed.fileio.embeddings import load_embedding
 from binembed.fileio.files import atomic_output, write_table
-from binembed.methods import build_binarizer
+from binembed.methods import METHODS, build_binarizer
 from binembed.threads import use_threads
 
 use_threads(snakemake.threads)
@@ -47,6 +47,9 @@ for variant, run in snakemake.params.runs.items():
     settings[variant] = {**run["params"], **tuned}
     for seed in run["seeds"]:
         binarizer = build_binarizer(run["method"], run["params"], tuned=tuned, seed=seed)
+        # and what the coder's defaults filled in (v_th, which the figure draws, among them)
+        filled = METHODS[run["method"]].settings.keys() - settings[variant].keys()
+        settings[variant].update({k: v for k, v in binarizer.get_params().items() if k in filled})
         binarizer.fit(embedding.vectors)
         raster, potential = simulate_word(binarizer, embedding.vectors[row])
         arrays[f"{variant}__seed-{seed}__raster"] = raster

@@ -44,8 +44,8 @@ grid = statistics_grid(
             "biological neurons could produce."
         ),
         (
-            "Variants ending in -paper run at the settings Wang et al. state (untuned: I_boost of the "
-            "embedding, tol, tau_m, v_th); the others at the parameters tuned on "
+            "Variants ending in -paper run at the settings Wang et al. state (untuned: tol, tau_m, v_th, "
+            "and I_boost for the paper's vectors each embedding stands for); the others at the parameters tuned on "
             + ", ".join(f"{e}" for e in params.embeddings if params.tuned_methods.get(e))
             + " (results/tuning/)."
             if params.paper_variants

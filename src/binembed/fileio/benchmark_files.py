@@ -106,7 +106,9 @@ def benchmark_file(name: str, resources: dict, mirror: Path | None, download: di
     if cached.is_file() and spec.get("sha256") in (None, sha256_file(cached)):
         return cached
     if not _writable_folder(cache):
-        in_mirror = Path(mirror) / spec["mirror_path"] if mirror is not None and spec.get("mirror_path") else None
+        in_mirror = (
+            Path(mirror) / spec["mirror_path"] if mirror is not None and spec.get("mirror_path") else None
+        )
         if in_mirror is not None and in_mirror.is_file() and spec.get("sha256") == sha256_file(in_mirror):
             return in_mirror
         print(

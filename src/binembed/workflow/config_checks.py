@@ -213,8 +213,11 @@ def _tuning_grid(config, validator) -> list[str]:
 
 
 def _paper_settings(config, validator) -> list[str]:
-    """Each key laid over a method's block for its paper variant must be a parameter of that
-    spiking method, with a value its params block accepts."""
+    """Each key of a method's paper variant must be a parameter of that spiking method that the
+    paper leaves unstated (what it states is data, published_settings.csv), with a value its
+    params block accepts."""
+    from ..stated_settings import stated_parameters
+
     problems = []
     schema = validator.schema["properties"]["params"]["properties"]
     for method, block in config["paper_settings"]["params"].items():
@@ -227,6 +230,13 @@ def _paper_settings(config, validator) -> list[str]:
             if name not in METHODS[method].parameters:
                 problems.append(
                     f"config key 'paper_settings.params.{method}.{name}': not a parameter of {method!r}"
+                )
+                continue
+            stated = {**stated_parameters(method), **stated_parameters(method, "GloVe")}
+            if name in stated:
+                problems.append(
+                    f"config key 'paper_settings.params.{method}.{name}': the paper states {name} "
+                    f"(published_settings.csv); a -paper variant runs at what it states, not at {value!r}"
                 )
                 continue
             problems += [
