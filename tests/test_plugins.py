@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from conftest import REPO
 
 from binembed.codes import BinaryCodes
@@ -332,3 +334,138 @@ def test_the_workflow_runs_the_plugin_in_every_stage(plugin_site, tmp_path, mirr
     assert "rotation_median-64" in set(figure.method)
     report = (results / "report.html").read_text()
     assert "rotation_median-64" in report and "Retrieval: recall against size and query time" in report
+
+
+#: A plugin whose estimator misbehaves as its ``fault`` parameter says: raises in fit (an exception
+#: class named by ``error``), or returns codes ``extra_rows`` / ``extra_bytes`` off, or of ``dtype``.
+FAULTY = """
+import builtins
+
+import numpy as np
+from binembed.binarizers.base import BaseBinarizer
+from binembed.codes import pack_bits
+from binembed.methods import Method
+
+SPEC = Method("faulty_plugin:FaultyBinarizer", "other", False,
+              ("fault", "error", "extra_rows", "extra_bytes", "dtype"), 1, 30, "tests",
+              settings={"fault": {"enum": ["none", "fit", "transform"]}})
+
+
+class FaultyBinarizer(BaseBinarizer):
+    method_name = "faulty"
+
+    def __init__(self, fault="none", error="RuntimeError", extra_rows=0, extra_bytes=0, dtype="uint8"):
+        self.fault, self.error, self.extra_rows, self.extra_bytes, self.dtype = (
+            fault, error, extra_rows, extra_bytes, dtype)
+
+    def fit(self, X, y=None):
+        X = self._validate(X)
+        if self.fault == "fit":
+            raise getattr(builtins, self.error)("the licence server did not answer")
+        self.n_features_in_, self.n_bits_ = X.shape[1], 16
+        return self
+
+    def transform(self, X):
+        X = self._validate(X)
+        packed = pack_bits(np.hstack([X, X])[:, :16] > 0)
+        if self.fault == "transform":
+            rows = max(len(X) + self.extra_rows, 0)
+            packed = np.zeros((rows, max(2 + self.extra_bytes, 0)), dtype=self.dtype)
+        return packed
+"""
+ORIGIN = (
+    r"plugin 'faulty' \(entry point 'faulty = faulty_plugin:SPEC' of faulty-dist, group binembed.binarizers\)"
+)
+
+
+@pytest.fixture
+def faulty_site(tmp_path, monkeypatch):
+    site = _fake_plugin(
+        tmp_path / "site", "faulty-dist", "faulty = faulty_plugin:SPEC", FAULTY, "faulty_plugin"
+    )
+    _installed(monkeypatch, site)
+    return site
+
+
+def _faulty_codes(params, tmp_path):
+    """The plugin's codes through each way the workflow encodes: one job, and fitted then chunked."""
+    from binembed.workflow.encoding import configured_binarizer, encode_rows, encode_vocabulary, fit_model
+
+    X = np.random.default_rng(0).normal(size=(40, 8)).astype(np.float32)
+    job = {"embedding": "e", "variant": "faulty", "seed": 0}
+    binarizer, metadata = configured_binarizer("faulty", params, job, 1)
+    encode_vocabulary(binarizer, [f"w{i}" for i in range(40)], X, metadata)
+    model = fit_model(configured_binarizer("faulty", params, job, 1)[0], X, metadata, tmp_path / "m.pkl")
+    encode_rows(model, X, 0, 40, tmp_path / "chunk.npy")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"fault": "fit"}, "fitting and encoding failed: RuntimeError: the licence server did not answer"),
+        ({"fault": "fit", "error": "KeyError"}, "failed: KeyError: 'the licence server did not answer'"),
+        (
+            {"fault": "transform", "extra_bytes": -1},
+            r"FaultyBinarizer.transform returned uint8 of shape \(40, 1\) for 40 rows; 16 bits packed need "
+            r"uint8 of shape \(40, 2\)",
+        ),
+        ({"fault": "transform", "extra_rows": 3}, r"returned uint8 of shape \(43, 2\) for 40 rows"),
+        ({"fault": "transform", "dtype": "int64"}, r"returned int64 of shape \(40, 2\)"),
+    ],
+)
+def test_a_plugin_failing_at_run_time_is_one_error_naming_it(faulty_site, tmp_path, params, message):
+    with pytest.raises(PluginError, match=f"^{ORIGIN}: .*{message}"):
+        _faulty_codes(params, tmp_path)
+
+
+def test_a_plugin_failing_at_run_time_is_one_line_in_the_command_and_the_job_log(faulty_site, tmp_path):
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("".join(f"w{i} {i % 3 - 1}.5 0.25 -0.5 1.0\n" for i in range(20)))
+    env = _environment(faulty_site)
+    result = _binembed("encode", "faulty", vectors, tmp_path / "c.npz", "--param", "fault=fit", env=env)
+    assert result.returncode == 1 and not (tmp_path / "c.npz").exists()
+    assert result.stderr.splitlines()[-1].startswith("binembed encode: error: plugin 'faulty' (entry point")
+    assert "fitting and encoding failed: RuntimeError" in result.stderr and "Traceback" not in result.stderr
+    # a workflow job's log: the same line, through report_input_errors_briefly
+    job = (
+        "import numpy as np\n"
+        "from binembed.errors import report_input_errors_briefly\n"
+        "report_input_errors_briefly()\n"
+        "from binembed.workflow.encoding import configured_binarizer, encode_vocabulary\n"
+        "b, m = configured_binarizer('faulty', {'fault': 'transform', 'extra_rows': 1}, "
+        "{'embedding': 'e', 'variant': 'faulty', 'seed': 0}, 1)\n"
+        "encode_vocabulary(b, ['a', 'b'], np.ones((2, 4), dtype=np.float32), m)\n"
+    )
+    log = subprocess.run([sys.executable, "-c", job], capture_output=True, text=True, env=env, check=False)
+    assert log.returncode == 1 and len(log.stderr.splitlines()) == 1, log.stderr
+    assert log.stderr.startswith(
+        "ERROR: plugin 'faulty' (entry point 'faulty = faulty_plugin:SPEC' of faulty-dist"
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    error=st.sampled_from(
+        ["RuntimeError", "ValueError", "KeyError", "IndexError", "MemoryError", "TypeError"]
+    ),
+    fault=st.sampled_from(["fit", "transform"]),
+    extra_rows=st.integers(-40, 5),
+    extra_bytes=st.integers(-2, 3),
+    dtype=st.sampled_from(["uint8", "int8", "bool", "float32"]),
+)
+def test_whatever_a_plugin_does_wrong_at_run_time_it_is_named(
+    faulty_site, tmp_path, error, fault, extra_rows, extra_bytes, dtype
+):
+    params = {
+        "fault": fault,
+        "error": error,
+        "extra_rows": extra_rows,
+        "extra_bytes": extra_bytes,
+        "dtype": dtype,
+    }
+    well_formed = fault == "transform" and (extra_rows, extra_bytes, dtype) == (0, 0, "uint8")
+    if well_formed:
+        _faulty_codes(params, tmp_path)  # zero codes of the right shape are codes
+        return
+    with pytest.raises(PluginError, match=f"^{ORIGIN}: "):
+        _faulty_codes(params, tmp_path)

@@ -265,6 +265,8 @@ def _parse_params(method: str, pairs: list[str]) -> dict:
 
 def _encode(args) -> int:
     from .methods import METHODS, build_binarizer, run_parameters
+    from .plugins import plugin_call
+    from .workflow.encoding import encode_vocabulary
 
     if args.method not in METHODS:
         raise InputError(f"unknown method {args.method!r} (see `binembed methods`)")
@@ -280,14 +282,17 @@ def _encode(args) -> int:
     use_threads(args.threads)
     embedding = read_input_embedding(args.input, args.format, args.member)
     params = run_parameters(args.method, params, embedding.dim, {})
-    binarizer = build_binarizer(args.method, params, seed=args.seed, threads=args.threads)
+    with plugin_call(args.method, "making its estimator"):
+        binarizer = build_binarizer(args.method, params, seed=args.seed, threads=args.threads)
     print(f"{args.method}: encoding {len(embedding.words):,} words x {embedding.dim} dims", file=sys.stderr)
     started = time.perf_counter()
     try:
-        codes = binarizer.encode(
-            embedding.words, embedding.vectors, {"source": str(args.input), "seed": args.seed}
+        codes = encode_vocabulary(
+            binarizer, embedding.words, embedding.vectors, {"source": str(args.input), "seed": args.seed}
         )
-    except ValueError as err:  # a parameter the binarizer rejects (tol=7, max_rate=2e4, ...)
+    except InputError:
+        raise
+    except ValueError as err:  # a parameter a built-in binarizer rejects (tol=7, max_rate=2e4, ...)
         raise InputError(f"{args.method}: {err}") from None
     seconds = time.perf_counter() - started
     print(

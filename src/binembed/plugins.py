@@ -8,12 +8,16 @@ registry loads it whenever a configuration is checked, the estimator only when t
 
 Whatever is wrong with a plugin, it is one :class:`PluginError` naming the plugin (its entry point
 and distribution): a module that fails to import, an object that is not a Method, a name that is
-a built-in method's or another plugin's, or an entry that contradicts itself.
+a built-in method's or another plugin's, or an entry that contradicts itself; and, when it runs
+(:func:`plugin_call`), an estimator that raises or whose transform returns codes of the wrong
+shape or type.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import EntryPoint, entry_points
 
 from .errors import InputError
@@ -51,6 +55,24 @@ def plugin_failure(method: str, what: str, error: BaseException | None = None) -
     origin = plugin_origin(method)
     reason = f": {type(error).__name__}: {error}" if error is not None else ""
     return PluginError(f"{origin}: {what}{reason}")
+
+
+@contextmanager
+def plugin_call(method: str, step: str) -> Iterator[None]:
+    """Around a call into ``method``'s estimator (``step``: what binembed asked of it): whatever a
+    plugin's estimator raises becomes one :class:`PluginError` naming the plugin, in the command's
+    message and a workflow job's log alike. A built-in method's errors pass unchanged."""
+    from .methods import BUILT_IN_METHODS
+
+    if method in BUILT_IN_METHODS:
+        yield
+        return
+    try:
+        yield
+    except PluginError:
+        raise
+    except Exception as err:  # noqa: BLE001 (whatever the plugin's code raises is the plugin's failure)
+        raise plugin_failure(method, f"{step} failed", err) from None
 
 
 def plugin_methods(built_in: dict) -> dict:

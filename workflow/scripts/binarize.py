@@ -10,7 +10,7 @@ from pathlib import Path
 
 from binembed.fileio.embeddings import load_embedding
 from binembed.threads import use_threads
-from binembed.workflow.encoding import configured_binarizer, gather_codes
+from binembed.workflow.encoding import configured_binarizer, encode_vocabulary, gather_codes
 
 wildcards, inputs, params = snakemake.wildcards, snakemake.input, snakemake.params
 use_threads(snakemake.threads)
@@ -27,7 +27,7 @@ for seed, path in zip(params.seeds, snakemake.output, strict=True):
         binarizer, metadata = configured_binarizer(
             params.method, params.params, job, snakemake.threads, inputs.get("tuning")
         )
-        codes = binarizer.encode(embedding.words, embedding.vectors, metadata=metadata)
+        codes = encode_vocabulary(binarizer, embedding.words, embedding.vectors, metadata)
     codes.save(path)
     print(f"seed {seed}: {codes.metadata['method']} {codes.metadata['params']}: "
           f"{len(codes.words)} words x {codes.n_bits} bits", file=sys.stderr)  # fmt: skip

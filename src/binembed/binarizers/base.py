@@ -94,10 +94,25 @@ class BaseBinarizer:
         recorded in the codes' metadata. Nothing by default."""
         return {}
 
+    def checked_codes(self, packed, n_rows: int) -> np.ndarray:
+        """``packed``, the transform of ``n_rows`` rows, if it is what the API promises: uint8 of
+        shape (n_rows, ceil(n_bits_ / 8)); else a ValueError saying what came back instead."""
+        n_bits = getattr(self, "n_bits_", None)
+        if not isinstance(n_bits, int | np.integer) or n_bits < 1:
+            raise ValueError(f"{type(self).__name__}.fit left n_bits_ = {n_bits!r}, not a positive integer")
+        expected = (n_rows, (int(n_bits) + 7) // 8)
+        shape, dtype = getattr(packed, "shape", None), getattr(packed, "dtype", type(packed).__name__)
+        if dtype != np.uint8 or shape != expected:
+            raise ValueError(
+                f"{type(self).__name__}.transform returned {dtype} of shape {shape} for {n_rows} rows; "
+                f"{n_bits} bits packed need uint8 of shape {expected}"
+            )
+        return packed
+
     def encode(self, words, X, metadata=None) -> BinaryCodes:
         """Fit on ``X``, transform it, and wrap the result with its vocabulary, parameters and
         fit report."""
-        packed = self.fit_transform(X)
+        packed = self.checked_codes(self.fit_transform(X), len(X))
         return BinaryCodes(list(words), packed, self.n_bits_, self.codes_metadata(X, metadata))
 
     def codes_metadata(self, X, metadata=None) -> dict:

@@ -25,6 +25,7 @@ from ..codes import BinaryCodes
 from ..errors import InputError
 from ..fileio.embeddings import Embedding
 from ..methods import METHODS, build_binarizer
+from ..plugins import plugin_call
 from .scores import Representation, word_similarity
 
 
@@ -42,8 +43,10 @@ def tune(
     points = [dict(zip(names, values)) for values in itertools.product(*(grid[name] for name in names))]
     results, why_undefined = [], {}
     for point in points:
-        binarizer = build_binarizer(method, params, tuned=point, seed=0).fit(embedding.vectors)
-        codes = BinaryCodes(words, binarizer.transform(embedding.vectors[rows]), binarizer.n_bits_)
+        with plugin_call(method, f"tuning at {point}"):
+            binarizer = build_binarizer(method, params, tuned=point, seed=0).fit(embedding.vectors)
+            packed = binarizer.checked_codes(binarizer.transform(embedding.vectors[rows]), len(rows))
+        codes = BinaryCodes(words, packed, binarizer.n_bits_)
         summaries = {name: word_similarity(Representation(codes), frame)[1] for name, frame in pairs.items()}
         scores = {name: summary["spearman"] for name, summary in summaries.items()}
         why_undefined.update({n: s["undefined"] for n, s in summaries.items() if "undefined" in s})

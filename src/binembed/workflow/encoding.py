@@ -23,6 +23,7 @@ from ..binarizers.base import ROW_BLOCK
 from ..codes import BinaryCodes
 from ..fileio.files import atomic_output
 from ..methods import build_binarizer
+from ..plugins import plugin_call
 
 
 def configured_binarizer(method, params, job: dict, threads, tuning_file=None):
@@ -35,7 +36,16 @@ def configured_binarizer(method, params, job: dict, threads, tuning_file=None):
         choice = json.loads(Path(tuning_file).read_text())
         tuned = choice["params"]
         metadata["tuning"] = {key: choice[key] for key in ("protocol", "datasets", "score")}
-    return build_binarizer(method, params, tuned=tuned, seed=metadata["seed"], threads=threads), metadata
+    with plugin_call(method, "making its estimator"):
+        binarizer = build_binarizer(method, params, tuned=tuned, seed=metadata["seed"], threads=threads)
+    return binarizer, metadata
+
+
+def encode_vocabulary(binarizer, words, X, metadata: dict) -> BinaryCodes:
+    """The codes of every word (:meth:`BaseBinarizer.encode`), a plugin's failure named as its own
+    (:func:`binembed.plugins.plugin_call`)."""
+    with plugin_call(binarizer.method_name, "fitting and encoding"):
+        return binarizer.encode(words, X, metadata)
 
 
 def row_chunks(n_words: int, chunk_rows: int) -> list[tuple[int, int]]:
@@ -47,8 +57,9 @@ def row_chunks(n_words: int, chunk_rows: int) -> list[tuple[int, int]]:
 
 def fit_model(binarizer, X, metadata: dict, path) -> Path:
     """Fit ``binarizer`` on all of ``X`` and save it with the metadata of its codes."""
-    binarizer.fit(X)
-    model = {"binarizer": binarizer, "metadata": binarizer.codes_metadata(X, metadata), "rows": len(X)}
+    with plugin_call(binarizer.method_name, "fitting"):
+        binarizer.fit(X)
+        model = {"binarizer": binarizer, "metadata": binarizer.codes_metadata(X, metadata), "rows": len(X)}
     with atomic_output(path) as tmp, open(tmp, "wb") as out:
         pickle.dump(model, out, protocol=pickle.HIGHEST_PROTOCOL)
     return Path(path)
@@ -64,7 +75,9 @@ def encode_rows(model_path, X, start: int, stop: int, path) -> Path:
     """The packed codes of rows [start, stop) of ``X`` by the saved model, as ``.npy``."""
     if start % ROW_BLOCK:
         raise ValueError(f"a chunk must start at a multiple of {ROW_BLOCK} rows, not at {start}")
-    packed = load_model(model_path)["binarizer"].transform_rows(X, start, stop)
+    binarizer = load_model(model_path)["binarizer"]
+    with plugin_call(binarizer.method_name, f"encoding rows {start} to {stop}"):
+        packed = binarizer.checked_codes(binarizer.transform_rows(X, start, stop), stop - start)
     with atomic_output(path, suffix=".npy") as tmp:
         np.save(tmp, packed)
     return Path(path)
