@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import REPO
 
 from binembed.codes import BinaryCodes
 from binembed.methods import METHODS, binarizer_class, expand_variants
@@ -406,8 +406,10 @@ def _faulty_codes(params, tmp_path):
         ({"fault": "fit", "error": "KeyError"}, "failed: KeyError: 'the licence server did not answer'"),
         (
             {"fault": "transform", "extra_bytes": -1},
-            r"FaultyBinarizer.transform returned uint8 of shape \(40, 1\) for 40 rows; 16 bits packed need "
-            r"uint8 of shape \(40, 2\)",
+            (
+                r"FaultyBinarizer.transform returned uint8 of shape \(40, 1\) for 40 rows; 16 bits packed "
+                r"need uint8 of shape \(40, 2\)"
+            ),
         ),
         ({"fault": "transform", "extra_rows": 3}, r"returned uint8 of shape \(43, 2\) for 40 rows"),
         ({"fault": "transform", "dtype": "int64"}, r"returned int64 of shape \(40, 2\)"),
