@@ -195,3 +195,17 @@ def test_overcomplete_with_many_atoms_does_not_depend_on_the_thread_count():
     assert binarizer.n_bits_ > overcomplete_module._SPARSE_GRAM_MAX_ATOMS
     assert results[0][1] == results[1][1]
     assert np.array_equal(results[0][0], results[1][0]) and np.array_equal(results[0][2], results[1][2])
+
+
+def test_overcomplete_refuses_more_fit_words_than_it_is_given():
+    """The codes record fit_words as the rows fitted on: beyond the vocabulary it would claim a fit
+    that never was, so it is one error naming the parameter; all the rows is a fit on all."""
+    from binembed.errors import InputError
+
+    X = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
+    with pytest.raises(
+        InputError, match=r"^overcomplete: parameter fit_words = 31 is more than the 30 words"
+    ):
+        OvercompleteBinarizer(factor=2, n_iter=1, n_steps=2, fit_words=31).fit(X)
+    whole = OvercompleteBinarizer(factor=2, n_iter=1, n_steps=2, fit_words=30).fit_transform(X)
+    assert np.array_equal(whole, OvercompleteBinarizer(factor=2, n_iter=1, n_steps=2).fit_transform(X))

@@ -1,8 +1,11 @@
 import copy
 
+import numpy as np
 import pytest
 import yaml
 from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from binembed.workflow.config import ConfigError, validate_config, with_package_benchmarks
 
@@ -314,3 +317,56 @@ def test_retrieval_settings_are_checked(config):
         validate_config(copy.deepcopy(config))
     assert "config key 'evaluation.retrieval': unknown key(s) ['depth']" in str(error.value)
     assert "config key 'evaluation.retrieval.queries': 0 is less than the minimum of 1" in str(error.value)
+
+
+def test_bounds_that_depend_on_the_vocabulary_are_checked_where_its_size_is_declared(config):
+    config["embeddings"] = ["glove-6B-300d"]
+    config["embedding_sources"]["glove-6B-300d"]["words"] = 500  # a vocabulary cut to 500 words
+    config["evaluation"]["retrieval"]["k"] = 500
+    config["evaluation"]["retrieval"]["candidates"] = 500
+    check(
+        config,
+        "config key 'evaluation.retrieval.k': 500 is more than the 499 true neighbours of a query "
+        "(the other words) that embedding 'glove-6B-300d' (its declared words) of 500 words has",
+    )
+    config["evaluation"]["retrieval"].update(queries=100, k=10, candidates=100)
+    config["params"]["overcomplete"]["fit_words"] = 501
+    check(
+        config,
+        "config key 'params.overcomplete.fit_words': 501 is more than the 500 words of 'glove-6B-300d'",
+    )
+    config["params"]["overcomplete"]["fit_words"] = 500
+    validate_config(config)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n_words=st.integers(2, 40),
+    queries=st.integers(1, 45),
+    k=st.integers(1, 45),
+    extra=st.integers(0, 10),
+    seed=st.integers(0, 3),
+)
+def test_retrieval_settings_a_vocabulary_allows_give_every_query_its_full_truth(
+    n_words, queries, k, extra, seed
+):
+    """Where no problem is reported, the truth has exactly `queries` rows of k distinct neighbours
+    each, none of them the query: recall's denominators are what the report says. Where one is,
+    it names the key whose value the vocabulary cannot give."""
+    from binembed.evaluation.retrieval import query_rows, true_neighbours
+    from binembed.workflow.config_checks import retrieval_depth_problems
+
+    settings_ = {"queries": queries, "k": k, "candidates": k + extra, "seed": seed}
+    problems = retrieval_depth_problems(settings_, n_words, "embedding 'e'")
+    limits = {"queries": n_words, "k": n_words - 1, "candidates": n_words - 1}
+    assert [p.split("'")[1] for p in problems] == [
+        f"evaluation.retrieval.{name}" for name, most in limits.items() if settings_[name] > most
+    ]
+    if problems:
+        return
+    vectors = np.random.default_rng(seed).normal(size=(n_words, 3))
+    rows = query_rows(n_words, queries, seed)
+    truth = true_neighbours(vectors, rows, k)
+    assert truth.shape == (queries, k) and len(set(rows)) == queries
+    for query, neighbours in zip(rows, truth, strict=True):
+        assert query not in neighbours and len(set(neighbours)) == k

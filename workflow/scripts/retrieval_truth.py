@@ -2,7 +2,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from binembed.errors import report_input_errors_briefly
+from binembed.errors import InputError, report_input_errors_briefly
 
 report_input_errors_briefly()
 
@@ -11,10 +11,14 @@ import numpy as np
 from binembed.evaluation.retrieval import query_rows, true_neighbours
 from binembed.fileio.files import atomic_output
 from binembed.threads import use_threads
+from binembed.workflow.config_checks import retrieval_depth_problems
 
 use_threads(snakemake.threads)
 settings = snakemake.params.retrieval
 vectors = np.load(snakemake.input.vectors, mmap_mode="r")
+problems = retrieval_depth_problems(settings, len(vectors), f"embedding {snakemake.wildcards.embedding!r}")
+if problems:
+    raise InputError("; ".join(problems))
 queries = query_rows(len(vectors), settings["queries"], settings["seed"])
 truth = true_neighbours(vectors, queries, settings["k"])
 with atomic_output(snakemake.output[0]) as path, open(path, "wb") as out:

@@ -14,6 +14,7 @@ from scipy import linalg
 from threadpoolctl import threadpool_limits
 
 from ..codes import pack_bits
+from ..errors import InputError
 from ..progress import Progress
 from .base import ROW_BLOCK, BaseBinarizer, blockwise_bits
 
@@ -124,6 +125,13 @@ class OvercompleteBinarizer(BaseBinarizer):
             raise ValueError("need factor, n_iter, n_steps >= 1 and l1, l2 > 0")
         if self.fit_words is not None and self.fit_words < 1:
             raise ValueError(f"fit_words must be at least 1 or None, got {self.fit_words}")
+        if self.fit_words is not None and self.fit_words > len(X):
+            # recorded in the codes' metadata, a fit_words beyond the vocabulary would claim a fit it
+            # was not: refused, not clamped
+            raise InputError(
+                f"overcomplete: parameter fit_words = {self.fit_words} is more than the {len(X)} words "
+                "it is given; null fits on all of them"
+            )
         X = np.ascontiguousarray(self._validate(X[: self.fit_words]))
         n_words, dims = X.shape
         rng = np.random.default_rng(self.random_state)

@@ -85,13 +85,57 @@ def _seeds_are_for_stochastic_methods(config) -> list[str]:
     ]
 
 
+def retrieval_depth_problems(settings: dict, n_words: int, vocabulary: str) -> list[str]:
+    """What in the retrieval settings (``queries``, ``k``, ``candidates``) a vocabulary of
+    ``n_words`` words cannot give, one line per config key: a query has at most n_words - 1
+    neighbours, so a larger k would leave its truth short while recall still divides by k, and a
+    larger candidate depth would hold every word."""
+    problems = []
+    others = n_words - 1
+    for name, most, what in (
+        ("queries", n_words, "distinct query words"),
+        ("k", others, "true neighbours of a query (the other words)"),
+        ("candidates", others, "candidates of a query (the other words)"),
+    ):
+        if settings[name] > most:
+            problems.append(
+                f"config key 'evaluation.retrieval.{name}': {settings[name]} is more than the {most} "
+                f"{what} that {vocabulary} of {n_words} words has"
+            )
+    return problems
+
+
 def _retrieval_depths(config) -> list[str]:
+    """Re-ranking reorders at least k candidates; and where an embedding's vocabulary size is
+    declared (``words``), it must hold the queries and depths (the retrieval truth job checks
+    every other embedding once its vectors are read)."""
     retrieval = config["evaluation"]["retrieval"]
-    if retrieval["candidates"] >= retrieval["k"]:
+    problems = []
+    if retrieval["candidates"] < retrieval["k"]:
+        key = "config key 'evaluation.retrieval.candidates'"
+        problems.append(
+            f"{key}: {retrieval['candidates']} is fewer than k ({retrieval['k']}); re-ranking reorders at least k"
+        )
+    for embedding in config["embeddings"]:
+        words = config["embedding_sources"].get(embedding, {}).get("words")
+        if words is not None:
+            problems += retrieval_depth_problems(
+                retrieval, words, f"embedding {embedding!r} (its declared words)"
+            )
+    return problems
+
+
+def _fit_words(config) -> list[str]:
+    """Overcomplete-B's ``fit_words`` within the declared vocabulary of every embedding it runs on
+    (the estimator refuses it otherwise, once the vectors are read)."""
+    fit_words = config["params"].get("overcomplete", {}).get("fit_words")
+    if fit_words is None or "overcomplete" not in config["methods"]:
         return []
-    key = "config key 'evaluation.retrieval.candidates'"
     return [
-        f"{key}: {retrieval['candidates']} is fewer than k ({retrieval['k']}); re-ranking reorders at least k"
+        f"config key 'params.overcomplete.fit_words': {fit_words} is more than the {words} words of {embedding!r}"
+        for embedding in config["embeddings"]
+        for words in [config["embedding_sources"].get(embedding, {}).get("words")]
+        if words is not None and fit_words > words
     ]
 
 
@@ -106,6 +150,7 @@ def cross_reference_problems(config: dict, validator) -> list[str]:
         + _baseline_is_a_variant(config)
         + _seeds_are_for_stochastic_methods(config)
         + _retrieval_depths(config)
+        + _fit_words(config)
         + _declared_files(config)
         + _tuning_grid(config, validator)
         + _paper_settings(config, validator)
