@@ -206,10 +206,26 @@ def test_malformed_embedding_file(reference, tmp_path, mirror):
 
 def test_empty_vocabulary_overlap(reference, tmp_path, mirror):
     workdir = prepare(tmp_path / "no-overlap", mirror, reference[0] / "resources")
-    output = failing_run(workdir, own_embedding(workdir, "qqq 1 2 3\nzzz 3 2 1\n"))
+    small_retrieval = {"evaluation": {"retrieval": {"queries": 2, "k": 1, "candidates": 1, "seed": 0}}}
+    output = failing_run(workdir, {**own_embedding(workdir, "qqq 1 2 3\nzzz 3 2 1\n"), **small_retrieval})
     assert "no pair of 'ws353-all' has both words in the vocabulary of 'mine'" in output
     assert "Traceback" not in output
     assert not list((workdir / "results" / "eval").rglob("*.csv"))
+
+
+def test_retrieval_deeper_than_the_vocabulary(reference, tmp_path, mirror):
+    """Two words hold one neighbour a query: k = 10 would divide by 10 a truth of one (recall@10
+    of the dense vectors themselves far below 100 %), so the truth job refuses it, naming the key."""
+    workdir = prepare(tmp_path / "small-vocabulary", mirror, reference[0] / "resources")
+    output = failing_run(
+        workdir, own_embedding(workdir, "qqq 1 2 3\nzzz 3 2 1\n"), "results/retrieval/mine/truth.npz"
+    )
+    assert (
+        "ERROR: config key 'evaluation.retrieval.queries': 1000 is more than the 2 distinct query words that "
+        "embedding 'mine' of 2 words has; config key 'evaluation.retrieval.k': 10 is more than the 1 true "
+        "neighbours of a query (the other words)"
+    ) in output
+    assert "Traceback" not in output and not (workdir / "results" / "retrieval" / "mine").exists()
 
 
 def test_malformed_dataset_file(reference, tmp_path, mirror):
