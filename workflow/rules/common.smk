@@ -394,6 +394,7 @@ _SECTIONS = [
     ("recall", "Retrieval: recall against size and query time", f"{FIGURES}/recall_vs_cost.png", True),
     ("tuning", "Tuning of the spiking coders", f"{FIGURES}/tuning.png", bool(TUNED_RUNS)),
     ("firing-rates", "Firing rates of the spiking coders", f"{TABLES}/firing_rates.html", HAS_SPIKING),
+    ("claims", "The papers' conclusions, tested", f"{TABLES}/claims_ledger.html", True),
     ("fidelity", "Fidelity note", "results/products/fidelity_note.html", True),
 ]
 REPORT_SECTIONS = [(i, heading, path) for i, heading, path, included in _SECTIONS if included]
@@ -450,6 +451,7 @@ def final_products():
         f"{FIGURES}/quality_vs_bits.png",
         f"{FIGURES}/recall_vs_cost.png",
         f"{FIGURES}/fig3_classification.png",
+        f"{TABLES}/claims_ledger.csv",
         "results/products/fidelity_note.html",
     ]
     if TUNED_RUNS:

@@ -298,6 +298,8 @@ rule table_firing_rates:
 rule fidelity_note:
     input:
         scores="results/tables/scores.csv",
+        ledger=f"{TABLES}/claims_ledger.csv",
+        ledger_tests=f"{TABLES}/claims_ledger_tests.csv",
         rates=(
             expand("results/spike_rasters/{embedding}_firing_rates.csv", embedding=EMBEDDINGS)
             if HAS_SPIKING
@@ -325,6 +327,7 @@ rule fidelity_note:
         mem_mb=2000,
         runtime=30,
     params:
+        alpha=PRODUCTS["alpha"],
         embeddings=EMBEDDINGS,
         autoencoder_runs=[run for run in EVERY_RUN if run[1] in AUTOENCODERS],
         paper_vectors=PRODUCTS["paper_vectors"],
@@ -346,6 +349,40 @@ rule fidelity_note:
         },
     script:
         "../scripts/fidelity_note.py"
+
+
+rule claims_ledger:
+    input:
+        scores="results/tables/scores.csv",
+        pairs=[f"{run_dir(*run)}/word_similarity_pairs.csv" for run in EVERY_RUN],
+        predictions=[
+            f"{run_dir(*run)}/classification/{task}_predictions.csv"
+            for run in EVERY_RUN
+            for task in TASKS
+        ],
+        codes=[
+            f"results/codes/{e}/{v}/seed-{seed}.npz" for e, v, seed in EVERY_RUN if v != "dense"
+        ],
+    output:
+        **table_outputs(
+            "claims_ledger", "The papers' conclusions, tested", "claims_ledger", tests=True
+        ),
+    log:
+        "logs/products/claims_ledger.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=30,
+    params:
+        embeddings=EMBEDDINGS,
+        variants=REPRESENTATIONS,
+        dims={e: config["embedding_sources"][e]["dim"] for e in EMBEDDINGS},
+        alpha=PRODUCTS["alpha"],
+        bootstrap=PRODUCTS["bootstrap"],
+    script:
+        "../scripts/claims_ledger.py"
 
 
 rule report_page:

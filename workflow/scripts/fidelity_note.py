@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from binembed.methods import PAPER_SUFFIX
+from binembed.products.claims import ledger_grid, ledger_paragraph, load_claims, published_check
 from binembed.products.fidelity import delta_decomposition, published_beside_ours
 from binembed.products.papers import ENTJES_EPOCHS, TABLE1_DATASETS, WANG_SEEDS, WANG_TUNING_PROTOCOL
 from binembed.products.published import (
@@ -28,6 +29,10 @@ from binembed.products.tables import stand_in_note
 
 params = snakemake.params
 scores = pd.read_csv(snakemake.input.scores)
+claims = load_claims()
+ledger = pd.read_csv(snakemake.input.ledger, keep_default_na=False, na_values=[""])
+ledger_tests = pd.read_csv(snakemake.input.ledger_tests)
+published_checks = {claim.id: published_check(claim, load_published()) for claim in claims.itertuples()}
 published = load_published()
 
 
@@ -338,6 +343,9 @@ blocks = [
         ["embedding", "set", "pairs used", "pairs in the set", "coverage %"],
         coverage,
     ),
+    ("h2", "The papers' conclusions, tested"),
+    ("p", ledger_paragraph(ledger)),
+    ledger_grid(claims, published_checks, ledger, params.embeddings, params.alpha, len(ledger_tests)),
     ("h2", "Storage claim"),
     (
         "p",

@@ -43,7 +43,9 @@ def entjes_comparisons(embeddings, datasets, autoencoders: dict) -> list[tuple]:
     return [(e, d, a, b) for e in embeddings for d in datasets for a, b in pairs]
 
 
-def _aligned(frame: pd.DataFrame, value: str, item_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def aligned_runs(
+    frame: pd.DataFrame, value: str, item_columns: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-item files of several runs side by side: one ``value`` column per (method, seed),
     indexed by (embedding, dataset, item number in file order), and the ``item_columns`` of each
     item, checked to be the same in every run."""
@@ -80,7 +82,7 @@ def word_similarity_tests(
     ``sign_significant`` at ``alpha`` uncorrected, as the thesis applies it). ``pairs``: rows of word_similarity_pairs.csv files;
     ``bootstrap``: n_resamples, seed, confidence."""
     settings = {"n_resamples": 1000, "seed": 0, "confidence": 95.0} | dict(bootstrap)
-    similarity, items = _aligned(pairs, "similarity", ["word1", "word2", "score"])
+    similarity, items = aligned_runs(pairs, "similarity", ["word1", "word2", "score"])
     human = items["score"]
     # a set's resamples, and a model's Spearman on them, are the same in each comparison on the
     # same pairs (in a run, every comparison of an embedding): computed once
@@ -116,7 +118,7 @@ def classification_tests(predictions: pd.DataFrame, comparisons, alpha: float) -
     """The exact paired permutation test of each comparison on the per-text correctness (over all
     seeds of a stochastic method; McNemar's exact test where both have one seed), Holm-corrected
     together. ``predictions``: rows of <task>_predictions.csv files."""
-    correct, _ = _aligned(predictions, "correct", ["label"])
+    correct, _ = aligned_runs(predictions, "correct", ["label"])
     rows = []
     for embedding, dataset, a, b in comparisons:
         ca = correct.loc[(embedding, dataset), a].to_numpy(dtype=float)
