@@ -263,21 +263,63 @@ def _z_comparison(claim, label: str, difference: float, error: float, test: str)
     return Comparison(label, difference, error, float(p_for), float(p_against), test)
 
 
-def _spearman_errors(claim, results: RunResults, embedding: str, pairs_ab, datasets, bootstrap) -> list:
+class _Evidence:
+    """A run's per-item results aligned once, and each set's bootstrap and each model's Spearman on
+    it computed once: every comparison on the same pairs shares them (the sets are resampled alike
+    for every model, as the tables' tests do)."""
+
+    def __init__(self, results: RunResults, bootstrap: dict):
+        self.results, self.bootstrap = results, bootstrap
+        self._aligned: dict = {}
+        self._bootstraps: dict = {}
+        self._spearman: dict = {}
+
+    def aligned(self, kind: str):
+        if kind not in self._aligned:
+            if kind == "pairs":
+                self._aligned[kind] = aligned_runs(
+                    self.results.pairs, "similarity", ["word1", "word2", "score"]
+                )
+            else:
+                self._aligned[kind] = aligned_runs(self.results.predictions, "correct", ["label"])
+        return self._aligned[kind]
+
+    def coverage(self, embedding: str, dataset: str, *methods) -> np.ndarray:
+        """The pairs every seed of every one of ``methods`` scores."""
+        similarity, _ = self.aligned("pairs")
+        covered = None
+        for method in methods:
+            mine = similarity.loc[(embedding, dataset), method].notna().all(axis=1).to_numpy()
+            covered = mine if covered is None else covered & mine
+        return covered
+
+    def spearman(self, embedding: str, dataset: str, method: str, covered: np.ndarray):
+        """(per-seed Spearman on the ``covered`` pairs, the seed mean on each resample)."""
+        similarity, items = self.aligned("pairs")
+        key = (embedding, dataset, covered.tobytes())
+        if key not in self._bootstraps:
+            human = items.loc[(embedding, dataset)]["score"].to_numpy()[covered]
+            self._bootstraps[key] = SpearmanBootstrap(
+                human, self.bootstrap["n_resamples"], self.bootstrap["seed"]
+            )
+        if (key, method) not in self._spearman:
+            values = similarity.loc[(embedding, dataset), method].to_numpy()[covered]
+            self._spearman[key, method] = self._bootstraps[key].spearman(values)
+        return self._spearman[key, method]
+
+
+def _spearman_errors(claim, evidence: _Evidence, embedding: str, pairs_ab, datasets) -> list:
     """Paired bootstrap of Spearman(A) - Spearman(B) per set (x 100), averaged over the sets for
     ``unit: average``."""
-    similarity, items = aligned_runs(results.pairs, "similarity", ["word1", "word2", "score"])
     out = []
     for a, b in pairs_ab:
         per_set = []
         for dataset in datasets:
-            sa = similarity.loc[(embedding, dataset), a]
-            sb = similarity.loc[(embedding, dataset), b]
-            both = (sa.notna().all(axis=1) & sb.notna().all(axis=1)).to_numpy()
-            human = items.loc[(embedding, dataset)]["score"].to_numpy()[both]
-            boot = SpearmanBootstrap(human, bootstrap["n_resamples"], bootstrap["seed"])
+            both = evidence.coverage(embedding, dataset, a, b)
             test = spearman_difference_test(
-                boot.spearman(sa.to_numpy()[both]), boot.spearman(sb.to_numpy()[both]), int(both.sum())
+                evidence.spearman(embedding, dataset, a, both),
+                evidence.spearman(embedding, dataset, b, both),
+                int(both.sum()),
             )
             per_set.append((dataset, test.spearman_difference, test.standard_error))
         if claim.unit == "average":
@@ -294,13 +336,13 @@ def _spearman_errors(claim, results: RunResults, embedding: str, pairs_ab, datas
     return out
 
 
-def _accuracy_flips(claim, results: RunResults, embedding: str, pairs_ab, tasks) -> list:
+def _accuracy_flips(claim, evidence: _Evidence, embedding: str, pairs_ab, tasks) -> list:
     """Paired sign-flip test of accuracy(A) - accuracy(B) in points, the tasks weighted equally:
     S = sum_i w_i d_i with d_i a text's difference of correct-seed fractions and w_i = 1 / (T n_t);
     under random signs S has mean 0 and variance sum w_i^2 d_i^2, and the normal approximation
     takes |S| less half the smallest step of the flip distribution (a continuity correction:
     flipping term i moves S by 2 |w_i d_i|)."""
-    correct, _ = aligned_runs(results.predictions, "correct", ["label"])
+    correct, _ = evidence.aligned("predictions")
     out = []
     for a, b in pairs_ab:
         terms = []
@@ -317,18 +359,14 @@ def _accuracy_flips(claim, results: RunResults, embedding: str, pairs_ab, tasks)
     return out
 
 
-def _set_order(claim, results: RunResults, embedding: str, bootstrap) -> list:
+def _set_order(claim, evidence: _Evidence, embedding: str, rename: dict) -> list:
     """Spearman on set ``b`` against each other set, per representation: independent samples, the
     error of each from its own bootstrap and seeds, added in quadrature."""
-    similarity, items = aligned_runs(results.pairs, "similarity", ["word1", "word2", "score"])
     sign = 1.0 if claim.kind == "set_above" else -1.0
 
     def spearman_and_error(method, dataset):
-        values = similarity.loc[(embedding, dataset), method]
-        covered = values.notna().all(axis=1).to_numpy()
-        human = items.loc[(embedding, dataset)]["score"].to_numpy()[covered]
-        seeds, resampled = SpearmanBootstrap(human, bootstrap["n_resamples"], bootstrap["seed"]).spearman(
-            values.to_numpy()[covered]
+        seeds, resampled = evidence.spearman(
+            embedding, dataset, method, evidence.coverage(embedding, dataset, method)
         )
         variance = float(np.nanvar(resampled, ddof=1)) + (
             float(np.var(seeds, ddof=1)) / len(seeds) if len(seeds) > 1 else 0.0
@@ -336,7 +374,7 @@ def _set_order(claim, results: RunResults, embedding: str, bootstrap) -> list:
         return 100.0 * float(seeds.mean()), 100.0 * math.sqrt(variance)
 
     out = []
-    for method in claim.a.split():
+    for method in (rename[m] for m in claim.a.split()):
         rho, error = spearman_and_error(method, claim.b)
         for other in claim.datasets.split():
             rho_other, error_other = spearman_and_error(method, other)
@@ -439,20 +477,21 @@ def claim_settings(claim, variants: set, evaluated: set) -> list[tuple[str, str 
     return out
 
 
-def our_comparisons(claim, setting: str, embedding: str, results: RunResults, bootstrap: dict) -> list:
+def our_comparisons(claim, setting: str, embedding: str, evidence: _Evidence) -> list:
     """The comparisons of a testable claim on one embedding and setting."""
+    results = evidence.results
     rename = {m: as_variant(m, setting) for m in claim_methods(claim)}
     datasets = claim.datasets.split()
     if claim.kind in ("greater", "noninferior", "equivalent", "increases"):
         pairs = size_pairs(claim) if claim.kind == "increases" else method_pairs(claim)
         pairs = [(rename[a], rename[b]) for a, b in pairs]
         if claim.metric == "spearman":
-            return _spearman_errors(claim, results, embedding, pairs, datasets, bootstrap)
+            return _spearman_errors(claim, evidence, embedding, pairs, datasets)
         if claim.metric == "accuracy":
-            return _accuracy_flips(claim, results, embedding, pairs, datasets)
+            return _accuracy_flips(claim, evidence, embedding, pairs, datasets)
         return _model_values(claim, results, embedding, pairs)
     if claim.kind in ("set_above", "set_below"):
-        return _set_order(claim, results, embedding, bootstrap)
+        return _set_order(claim, evidence, embedding, rename)
     if claim.kind == "near":
         return _near(claim, results, embedding, [rename[m] for m in claim.a.split()])
     if claim.kind == "seed_spread":
@@ -473,6 +512,7 @@ def ledger_of_claims(claims: pd.DataFrame, results: RunResults, embeddings, vari
     """(the ledger: a verdict per claim, embedding and setting; every comparison with its tests).
     Holm's correction runs over every comparison of the ledger; ``variants``: those of the run."""
     tests, untestable = [], []
+    evidence = _Evidence(results, bootstrap)
     evaluated = {
         dataset
         for frame in (results.pairs, results.predictions, results.scores)
@@ -486,7 +526,7 @@ def ledger_of_claims(claims: pd.DataFrame, results: RunResults, embeddings, vari
                 if missing:
                     untestable.append((claim.id, embedding, setting, missing))
                     continue
-                for c in our_comparisons(claim, setting, embedding, results, bootstrap):
+                for c in our_comparisons(claim, setting, embedding, evidence):
                     p_value = min(1.0, 2 * min(c.p_for, c.p_against)) if c.test != "arithmetic" else math.nan
                     tests.append([claim.id, embedding, setting, c.label, c.difference, c.standard_error,
                                   c.p_for, c.p_against, p_value, c.test])  # fmt: skip
