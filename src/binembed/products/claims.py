@@ -42,7 +42,7 @@ import pandas as pd
 from scipy.stats import chi2
 
 from ..evaluation.significance import SpearmanBootstrap, holm, spearman_difference_test
-from ..methods import PAPER_SUFFIX
+from ..methods import METHODS, PAPER_SUFFIX
 from .paired_tests import aligned_runs
 from .published import DATA
 
@@ -449,23 +449,19 @@ def _storage(claim, results: RunResults, embedding: str, variants) -> list:
 def as_variant(method: str, setting: str) -> str:
     """The variant of ``method`` a setting runs: ``<method>-paper`` for a spiking method in the
     ``paper`` setting, else the method (or variant) itself."""
-    return method + PAPER_SUFFIX if setting == "paper" and method in _SPIKING else method
+    return method + PAPER_SUFFIX if setting == "paper" and _is_spiking(method) else method
 
 
-#: Methods that run as ``-paper`` variants (spiking); filled from the registry on first use.
-_SPIKING: set = set()
+def _is_spiking(method: str) -> bool:
+    return method in METHODS and METHODS[method].family == "spiking"
 
 
 def claim_settings(claim, variants: set, evaluated: set) -> list[tuple[str, str | None]]:
     """(setting, why it cannot be tested or None) of each setting a claim is tested in: ``tuned``
     always, ``paper`` where a spiking method takes part and the run has ``-paper`` variants.
     ``variants``: those the run has; ``evaluated``: the sets and tasks it scores."""
-    from ..methods import METHODS
-
-    if not _SPIKING:
-        _SPIKING.update(m for m, spec in METHODS.items() if spec.family == "spiking")
     methods = claim_methods(claim)
-    with_paper = any(v.endswith(PAPER_SUFFIX) for v in variants) and any(m in _SPIKING for m in methods)
+    with_paper = any(v.endswith(PAPER_SUFFIX) for v in variants) and any(map(_is_spiking, methods))
     sets = set(claim.datasets.split()) | ({claim.b} if claim.kind.startswith("set_") else set())
     unscored = sorted(sets - evaluated) if claim.metric in ("spearman", "accuracy") else []
     out = []
