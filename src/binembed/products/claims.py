@@ -556,16 +556,19 @@ def ledger_of_claims(claims: pd.DataFrame, results: RunResults, embeddings, vari
 
 
 def _summary(group: pd.DataFrame) -> str:
-    """The comparisons in a few words: the mean difference and its range, or the one comparison."""
+    """The comparisons in a few words: the one comparison with its error, or the range of the
+    differences."""
+
+    def number(value, sign="+"):  # a quantization error's differences are hundredths
+        return f"{value:{sign}.4f}" if 0 < abs(value) < 0.1 else f"{value:{sign}.2f}"
+
     if len(group) == 1:
         row = group.iloc[0]
-        error = (
-            f" ± {row.standard_error:.2f}"
-            if math.isfinite(row.standard_error) and row.standard_error > 0
-            else ""
+        shown = math.isfinite(row.standard_error) and row.standard_error > 0
+        return f"{row.comparison}: {number(row.difference)}" + (
+            f" ± {number(row.standard_error, '')}" if shown else ""
         )
-        return f"{row.comparison}: {row.difference:+.2f}{error}"
-    return f"{len(group)} comparisons, differences {group.difference.min():+.2f} to {group.difference.max():+.2f}"
+    return f"{len(group)} comparisons, differences {number(group.difference.min())} to {number(group.difference.max())}"
 
 
 def read_run_results(pairs_files, prediction_files, scores_file, codes_files, dims: dict) -> RunResults:
