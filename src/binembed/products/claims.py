@@ -566,7 +566,7 @@ def _summary(group: pd.DataFrame) -> str:
         row = group.iloc[0]
         shown = math.isfinite(row.standard_error) and row.standard_error > 0
         return f"{row.comparison}: {number(row.difference)}" + (
-            f" ± {number(row.standard_error, '')}" if shown else ""
+            f" ± {row.standard_error:.2g}" if shown else ""
         )
     return f"{len(group)} comparisons, differences {number(group.difference.min())} to {number(group.difference.max())}"
 
@@ -598,11 +598,15 @@ def read_run_results(pairs_files, prediction_files, scores_file, codes_files, di
 
 
 def verdict_text(row) -> str:
-    """A ledger row as a table cell: the verdict, and what decided it or could have."""
-    if row.verdict == "not decided" and math.isfinite(row.detectable):
-        return f"not decided (could detect {row.detectable:.1f})"
+    """A ledger row as a table cell: the verdict, how many comparisons decided it, and for an
+    undecided one the difference its tests could have detected."""
+    if row.verdict == "not decided":
+        parts = [f"{row.for_claim}/{row.comparisons} hold"] if row.for_claim else []
+        parts += [f"could detect {row.detectable:.3g}"] if math.isfinite(row.detectable) else []
+        return "not decided" + (f" ({'; '.join(parts)})" if parts else "")
     if row.verdict in ("holds", "contradicted") and row.comparisons > 1:
-        return f"{row.verdict} ({row.for_claim if row.verdict == 'holds' else row.against_claim}/{row.comparisons})"
+        decided = row.for_claim if row.verdict == "holds" else row.against_claim
+        return f"{row.verdict} ({decided}/{row.comparisons})"
     return row.verdict
 
 
