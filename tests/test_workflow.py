@@ -519,7 +519,7 @@ def test_report_renders_in_a_real_browser(small_run):
     sections = re.findall(r'<section id="([^"]+)"', dom)
     assert sections == [
         "table1", "table2", "fig3", "fig2-glove-6B-50d", "fig2-w2v-googlenews-subset", "table4-1", "table4-2",
-        "storage", "speed", "quality-vs-bits", "recall", "tuning", "firing-rates", "fidelity",
+        "storage", "speed", "quality-vs-bits", "recall", "tuning", "firing-rates", "claims", "fidelity",
     ]  # fmt: skip
     assert int(attributes["images"]) == 6  # fig3, the two fig2, quality-vs-bits, recall, tuning
     assert dom.count("<table>") >= 8
