@@ -626,7 +626,7 @@ def ledger_grid(claims: pd.DataFrame, published: dict, ledger: pd.DataFrame, emb
             for e in embeddings
             for s in settings
         ]
-        reading = claim.reading + (f" [{claim.vague}]" if claim.vague else "")
+        reading = claim.reading + (f" [vague: {claim.vague.removeprefix('yes: ')}]" if claim.vague else "")
         rows.append([Cell(f"{claim.id} ({claim.paper}, {claim.section})"), Cell(f"“{claim.quote}”"), Cell(reading),
                      Cell(verdict), *ours])  # fmt: skip
     names = {"tuned": "tuned", "paper": "-paper"}
