@@ -209,3 +209,28 @@ def test_overcomplete_refuses_more_fit_words_than_it_is_given():
         OvercompleteBinarizer(factor=2, n_iter=1, n_steps=2, fit_words=31).fit(X)
     whole = OvercompleteBinarizer(factor=2, n_iter=1, n_steps=2, fit_words=30).fit_transform(X)
     assert np.array_equal(whole, OvercompleteBinarizer(factor=2, n_iter=1, n_steps=2).fit_transform(X))
+
+
+def test_overcomplete_codes_solve_the_non_negative_lasso_they_claim_to():
+    """The codes of a fixed dictionary meet the optimality (KKT) conditions of
+    min_{A >= 0} ||X - A D||^2 + l1 sum(A): with G = 2 (A D - X) D^T + l1, G = 0 where A > 0 and
+    G >= 0 where A = 0; and their objective is L-BFGS-B's on the same bounded problem."""
+    from scipy.optimize import minimize
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(12, 5)).astype(np.float32)
+    D = rng.normal(size=(15, 5))
+    l1 = 0.7
+    A = nonneg_sparse_codes(X, D, l1, n_steps=3000).astype(np.float64)
+    G = 2 * (A @ D - X) @ D.T + l1
+    scale = np.abs(2 * X @ D.T).max()
+    assert (A >= 0).all() and 0 < np.count_nonzero(A) < A.size
+    assert np.abs(G[A > 0]).max() < 1e-3 * scale and G[A == 0].min() > -1e-3 * scale
+
+    def objective(a):
+        a = a.reshape(A.shape)
+        return float(np.sum((X - a @ D) ** 2) + l1 * a.sum()), (2 * (a @ D - X) @ D.T + l1).ravel()
+
+    best = minimize(objective, np.zeros(A.size), jac=True, method="L-BFGS-B", bounds=[(0, None)] * A.size,
+                    options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 10000})  # fmt: skip
+    assert objective(A)[0] == pytest.approx(best.fun, rel=1e-4)
