@@ -234,3 +234,19 @@ def test_overcomplete_codes_solve_the_non_negative_lasso_they_claim_to():
     best = minimize(objective, np.zeros(A.size), jac=True, method="L-BFGS-B", bounds=[(0, None)] * A.size,
                     options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 10000})  # fmt: skip
     assert objective(A)[0] == pytest.approx(best.fun, rel=1e-4)
+
+
+def test_itq_components_span_the_top_principal_subspace():
+    """components_ are the top n_bits eigenvectors of the covariance (an independent eigh of
+    numpy's own covariance): the projector onto their span is the eigenvectors' projector."""
+    rng = np.random.default_rng(4)
+    X = (rng.normal(size=(600, 8)) * np.array([5, 4, 3, 2.5, 1, 0.5, 0.3, 0.1])) @ np.linalg.qr(
+        rng.normal(size=(8, 8))
+    )[0]
+    model = ITQBinarizer(n_bits=3, n_iter=5, random_state=0).fit(X.astype(np.float32))
+    _, vectors = np.linalg.eigh(np.cov(X, rowvar=False))
+    top = vectors[:, -3:]
+    components = np.asarray(model.components_, dtype=np.float64)
+    span = components.T @ np.linalg.pinv(components.T)
+    assert np.allclose(span, top @ top.T, atol=1e-4)
+    assert np.allclose(model.mean_, X.mean(axis=0), atol=1e-4)
