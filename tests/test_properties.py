@@ -94,15 +94,45 @@ def test_the_folder_form_reads_or_raises_an_input_error(tmp_path, vocab, rows, b
     _words_are_words(embedding.words, vocab)
 
 
+# Lines shaped like a benchmark set's, so that reads succeed often enough to check what they give.
+WORD = st.one_of(
+    st.sampled_from([b"the", b"caf\xc3\xa9", b"x", b"(", b"a b"]), st.binary(min_size=1, max_size=3)
+)
+PAIR_LINE = st.tuples(WORD, WORD, st.sampled_from([b"0.5", b"7", b"nan", b"1e3", b"-2", b"x"])).map(
+    b"\t".join
+)
+TREE_LINE = st.tuples(st.integers(0, 5), WORD, WORD).map(lambda t: b"(%d (2 %s) (3 %s))" % t)
+SHAPED = st.one_of(
+    st.lists(PAIR_LINE, min_size=1, max_size=6).map(b"\n".join),
+    st.lists(TREE_LINE, min_size=1, max_size=6).map(b"\n".join),
+)
+
+
 @PROPERTY
-@given(raw=FILE_BYTES, reader=st.sampled_from([read_word_similarity, read_search_snippets, read_sst_trees]))
+@given(
+    raw=st.one_of(FILE_BYTES, SHAPED),
+    reader=st.sampled_from([read_word_similarity, read_search_snippets, read_sst_trees]),
+)
 def test_every_benchmark_reader_reads_or_raises_an_input_error(tmp_path, raw, reader):
     path = tmp_path / "set.txt"
     path.write_bytes(raw)
     try:
-        reader(path)
+        content = reader(path)
     except InputError:
         return
+    # what a read gives is the file's own: every word, token and label stands in it, and scores
+    # and labels are numbers of their kind
+    if reader is read_word_similarity:
+        tokens = [*content.word1, *content.word2]
+        assert np.isfinite(content.score.to_numpy(dtype=float)).all()
+    elif reader is read_search_snippets:
+        tokens = [*(t for text in content.texts for t in text), *content.labels]
+        assert len(content.texts) == len(content.labels) and all(content.texts)
+    else:
+        sentences, labels = content
+        tokens = [t for sentence in sentences for t in sentence]
+        assert len(sentences) == len(labels) and set(labels) <= {0, 1, 2, 3, 4}
+    assert all(token and token.encode("utf-8") in raw for token in tokens), tokens
 
 
 @PROPERTY
