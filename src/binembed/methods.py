@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -62,6 +63,16 @@ class Method:
     #: spread over cores; otherwise one job fits every seed of a variant, reading the vectors and
     #: importing once
     own_job_per_seed: bool = False
+
+    def job_memory_mb(self, vectors_mb: float) -> int:
+        """mem_mb of a binarize-stage job that fits or codes ``vectors_mb`` MB of float32 vectors:
+        the measured peak per MB (``memory_per_mb``) plus 1000 MB for the interpreter and libraries."""
+        return int(1000 + self.memory_per_mb * vectors_mb)
+
+    def job_minutes(self, vectors_mb: float, seeds: int) -> int:
+        """SLURM minutes of a binarize-stage job fitting ``seeds`` seeds on ``vectors_mb`` MB:
+        twice the measured time (``seconds_per_mb``), at least the method's own ``runtime``."""
+        return max(self.runtime, math.ceil(2 * seeds * self.seconds_per_mb * vectors_mb / 60))
 
 
 _TOL = {"$ref": "#/$defs/tol"}

@@ -1,7 +1,6 @@
 # Helpers for the rules: config validation, wildcard constraints, the runs and products the
 # configuration asks for, and input functions. Building the job graph imports neither torch nor
 # numba: what it needs of a method is data in binembed.methods.METHODS.
-import math
 import re
 import sys
 from pathlib import Path
@@ -145,7 +144,7 @@ def binarize_share_mb(wildcards, input):
 def binarize_memory(wildcards, input):
     """mem_mb of a binarize-stage job from the method's measured peak per MB of vectors
     (binembed.methods.Method.memory_per_mb, from bench/bench_scale.py), plus 1000."""
-    return int(1000 + method_of(wildcards).memory_per_mb * binarize_share_mb(wildcards, input))
+    return method_of(wildcards).job_memory_mb(binarize_share_mb(wildcards, input))
 
 
 def binarize_runtime(wildcards, input):
@@ -156,8 +155,7 @@ def binarize_runtime(wildcards, input):
     if any(name.startswith("model_") for name in input.keys()):
         return spec.runtime
     seeds = 1 if "chunk" in wildcards.keys() else len(job_seeds(wildcards))
-    predicted = seeds * spec.seconds_per_mb * binarize_share_mb(wildcards, input) / 60
-    return max(spec.runtime, math.ceil(2 * predicted))
+    return spec.job_minutes(binarize_share_mb(wildcards, input), seeds)
 
 
 def memory_for_input(factor, base_mb):
