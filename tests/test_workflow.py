@@ -625,3 +625,37 @@ def test_the_job_graph_builds_from_a_config_of_required_keys_only(tmp_path):
     result = snakemake(tmp_path, "--dry-run")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert "rule table4_1_autoencoders:" in result.stdout and "rule report_page:" in result.stdout
+
+
+def test_table1_and_the_quality_figure_are_the_scores_recomputed(small_run):
+    """Table 1 and the quality-versus-bits chart recomputed from scores.csv with plain Python (not
+    the products' own functions): a seed's average is the mean of its three sets, each cell the
+    mean and sample std over seeds."""
+    import statistics
+
+    results = small_run / "results"
+    scores = pd.read_csv(results / "tables" / "scores.csv")
+    spearman = scores[(scores.task == "word_similarity") & (scores.metric == "spearman")]
+    per_seed: dict = {}
+    for row in spearman.itertuples():
+        if row.dataset in ("ws353-all", "simlex999", "rw"):
+            per_seed.setdefault((row.embedding, row.method, row.seed), {})[row.dataset] = row.value
+    cells: dict = {}
+    for (embedding, method, _), sets in per_seed.items():
+        for column, value in [*sets.items(), ("average", sum(sets.values()) / 3)]:
+            cells.setdefault((embedding, method, column), []).append(value)
+    table = pd.read_csv(results / "products" / "tables" / "table1_word_similarity.csv")
+    assert len(table) == len(cells)
+    for row in table.itertuples():
+        values = cells[row.embedding, row.method, row.column]
+        assert row.n_seeds == len(values) and row.mean == pytest.approx(statistics.fmean(values), abs=1e-9)
+        if len(values) > 1:
+            assert row.std == pytest.approx(statistics.stdev(values), abs=1e-9)
+    figure = pd.read_csv(results / "products" / "figures" / "quality_vs_bits.csv")
+    storage = pd.read_csv(results / "products" / "tables" / "storage.csv").set_index(["embedding", "method"])
+    assert len(figure) == len({(e, m) for e, m, _ in cells})
+    for row in figure.itertuples():
+        assert row.mean == pytest.approx(
+            statistics.fmean(cells[row.embedding, row.method, "average"]), abs=1e-9
+        )
+        assert row.bits_per_word == storage.loc[(row.embedding, row.method), "bits_per_word"]
