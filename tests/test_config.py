@@ -353,7 +353,7 @@ def test_retrieval_settings_a_vocabulary_allows_give_every_query_its_full_truth(
     """Where no problem is reported, the truth has exactly `queries` rows of k distinct neighbours
     each, none of them the query: recall's denominators are what the report says. Where one is,
     it names the key whose value the vocabulary cannot give."""
-    from binembed.evaluation.retrieval import query_rows, true_neighbours
+    from binembed.evaluation.retrieval import cosine_rankings, query_rows
     from binembed.workflow.config_checks import retrieval_depth_problems
 
     settings_ = {"queries": queries, "k": k, "candidates": k + extra, "seed": seed}
@@ -366,7 +366,7 @@ def test_retrieval_settings_a_vocabulary_allows_give_every_query_its_full_truth(
         return
     vectors = np.random.default_rng(seed).normal(size=(n_words, 3))
     rows = query_rows(n_words, queries, seed)
-    truth = true_neighbours(vectors, rows, k)
+    truth = cosine_rankings(vectors, rows, k)
     assert truth.shape == (queries, k) and len(set(rows)) == queries
     for query, neighbours in zip(rows, truth, strict=True):
         assert query not in neighbours and len(set(neighbours)) == k

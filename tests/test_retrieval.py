@@ -11,7 +11,6 @@ from binembed.evaluation.retrieval import (
     neighbour_hits,
     query_rows,
     recall_at,
-    true_neighbours,
 )
 
 
@@ -48,7 +47,7 @@ def test_recall_with_ties_equals_every_ordering_enumerated():
     bits = rng.random((7, 3)) > 0.5  # 3 bits for 7 words: distances tie heavily
     codes = pack_bits(bits)
     queries, k = np.arange(7), 2
-    truth = true_neighbours(vectors, queries, k)
+    truth = cosine_rankings(vectors, queries, k)
     assert [sorted(t) for t in truth] == [sorted(_brute_truth(vectors, q, k)) for q in queries]
     hits = neighbour_hits(codes, queries, truth, [2, 4], binary=True)
     for q in queries:
@@ -64,7 +63,7 @@ def test_expected_share_formula_on_a_larger_case():
     vectors = rng.standard_normal((700, 16)).astype(np.float32)
     bits = vectors @ rng.standard_normal((16, 70)) > 0  # 70 bits: two uint64 groups, padding
     queries = query_rows(700, 50, seed=1)
-    truth = true_neighbours(vectors, queries, 10)
+    truth = cosine_rankings(vectors, queries, 10)
     hits = neighbour_hits(pack_bits(bits), queries, truth, [10, 100], binary=True)
     for i, q in enumerate(queries):
         distance = (bits != bits[q]).sum(axis=1)
@@ -86,10 +85,10 @@ def test_recall_does_not_depend_on_the_order_of_the_vocabulary():
     permutation = rng.permutation(500)
     inverse = np.argsort(permutation)
     recall = recall_at(
-        neighbour_hits(pack_bits(bits), queries, true_neighbours(vectors, queries, 10), [10], True), 10
+        neighbour_hits(pack_bits(bits), queries, cosine_rankings(vectors, queries, 10), [10], True), 10
     )
     moved = inverse[queries]  # the same query words in the permuted vocabulary
-    truth = true_neighbours(vectors[permutation], moved, 10)
+    truth = cosine_rankings(vectors[permutation], moved, 10)
     assert recall_at(
         neighbour_hits(pack_bits(bits[permutation]), moved, truth, [10], True), 10
     ) == pytest.approx(recall)
@@ -99,7 +98,7 @@ def test_dense_vectors_find_their_own_neighbours_and_rankings_are_prefixes():
     rng = np.random.default_rng(2)
     vectors = rng.standard_normal((300, 6))
     queries = query_rows(300, 30, seed=4)
-    truth = true_neighbours(vectors, queries, 10)
+    truth = cosine_rankings(vectors, queries, 10)
     assert recall_at(neighbour_hits(vectors, queries, truth, [10, 100], binary=False), 10).tolist() == [
         100,
         100,
@@ -114,7 +113,7 @@ def test_identical_codes_share_the_places_they_tie_for():
     vectors = np.random.default_rng(0).standard_normal((41, 4))
     codes = np.zeros((41, 1), dtype=np.uint8)
     queries = np.array([0, 7])
-    truth = true_neighbours(vectors, queries, 10)
+    truth = cosine_rankings(vectors, queries, 10)
     hits = neighbour_hits(codes, queries, truth, [10, 40, 100], binary=True)
     assert hits == pytest.approx(np.array([[10 * 10 / 40, 10, 10]] * 2))
 

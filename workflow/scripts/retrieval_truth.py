@@ -8,7 +8,7 @@ report_input_errors_briefly()
 
 import numpy as np
 
-from binembed.evaluation.retrieval import query_rows, true_neighbours
+from binembed.evaluation.retrieval import cosine_rankings, query_rows
 from binembed.fileio.files import atomic_output
 from binembed.threads import use_threads
 from binembed.workflow.config_checks import retrieval_depth_problems
@@ -20,7 +20,7 @@ problems = retrieval_depth_problems(settings, len(vectors), f"embedding {snakema
 if problems:
     raise InputError("; ".join(problems))
 queries = query_rows(len(vectors), settings["queries"], settings["seed"])
-truth = true_neighbours(vectors, queries, settings["k"])
+truth = cosine_rankings(vectors, queries, settings["k"])
 with atomic_output(snakemake.output[0]) as path, open(path, "wb") as out:
     np.savez(out, queries=queries, truth=truth)
 print(f"{len(queries)} queries, {truth.shape[1]} true neighbours each", file=sys.stderr)

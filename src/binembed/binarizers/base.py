@@ -143,4 +143,4 @@ class SignBinarizer(BaseBinarizer):
     def transform(self, X) -> np.ndarray:
         X = self._validate(X)
         self._check_fitted(X)
-        return pack_bits(X > self.threshold)
+        return blockwise_bits(X, self.n_bits_, lambda block: block > self.threshold)

@@ -3,7 +3,7 @@
 Queries: ``n_queries`` rows of the vocabulary drawn uniformly without replacement with a fixed
 seed (:func:`query_rows`). The *true* neighbours of a query are the k words of highest dense cosine
 similarity (rounded to 12 decimals), the query itself excluded, ties at the k-th broken by row
-(:func:`true_neighbours`).
+(:func:`cosine_rankings` at depth k).
 
 Recall@k at depth m of a representation (:func:`neighbour_hits`) is the share of the true k found
 among the m words nearest to the query (the query excluded): Hamming distance for codes, cosine
@@ -48,11 +48,6 @@ def cosine_rankings(vectors: np.ndarray, queries: np.ndarray, depth: int) -> np.
     rows = np.arange(len(vectors))
     depth = min(depth, len(vectors) - 1)
     return cosine_neighbours(vectors[queries], vectors, depth, queries, rows, chunk=QUERY_CHUNK)[0]
-
-
-def true_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
-    """The k true neighbours of each query row (:func:`cosine_rankings` at depth k)."""
-    return cosine_rankings(vectors, queries, k)
 
 
 @numba.njit(parallel=True, cache=True)
