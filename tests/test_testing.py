@@ -159,3 +159,13 @@ def test_set_params_sets_and_refuses_unknown_names():
 def test_the_check_matrix_spans_blocks_and_ends_inside_a_byte():
     X = check_matrix()
     assert X.dtype == np.float32 and len(X) > 2 * 4096 and X.shape[1] % 8
+
+
+def test_readme_names_the_promises_as_check_binarizer_raises_them():
+    from conftest import REPO
+
+    from binembed.testing import _CHECKS
+
+    readme = " ".join((REPO / "README.md").read_text().split())
+    named = ", ".join(f"'{promise}'" for promise, _ in _CHECKS)
+    assert f"by the name it raises: {named} (each" in readme
