@@ -24,3 +24,18 @@ def test_large_steps_and_disabled_progress(capsys):
         quiet.say("nothing")
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 2 and lines[0].endswith("; objective 1.5") and "66.7 %" in lines[0]
+
+
+def test_on_a_terminal_the_bar_shows_the_note(monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with Progress(3, "overcomplete", "dictionary updates") as progress:
+        progress.update(1, note="objective 1.5")
+    assert "objective 1.5" in screen.getvalue() and "overcomplete" in screen.getvalue()

@@ -51,6 +51,8 @@ class Progress:
         """Add ``amount`` units done; ``note`` ends the line."""
         self.done += amount
         if self._bar is not None:
+            if note:
+                self._bar.set_postfix_str(note, refresh=False)
             self._bar.update(amount)
             return
         percent = 100.0 * self.done / self.total
