@@ -12,17 +12,17 @@ from __future__ import annotations
 import json
 import zipfile
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
+from . import __version__
 from .errors import FileFormatError
 from .fileio.files import atomic_output
 from .fileio.vocabulary import decode_utf8_text, first_bad_word, utf8_lines, word_problem
 
 #: The installed binembed's version (package metadata), recorded in every code's metadata.
-VERSION = version("binembed")
+VERSION = __version__
 
 
 def pack_bits(bits: np.ndarray) -> np.ndarray:

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from binembed.codes import BinaryCodes
-from binembed.evaluation.speed import code_queries, dense_queries, query_words
+from binembed.evaluation.retrieval import query_rows
+from binembed.evaluation.speed import code_queries, dense_queries
 from binembed.fileio.files import write_table
 from binembed.products.papers import TABLE1_DATASETS
 from binembed.products.render import Cell, Grid, write_document
@@ -28,7 +29,7 @@ quality = averages[averages.column == "average"].set_index(["embedding", "method
 rows = []
 for embedding, vectors_path in zip(params.embeddings, snakemake.input.vectors):
     vectors = np.load(vectors_path)
-    queries = query_words(len(vectors), params.n_queries, params.seed)
+    queries = query_rows(len(vectors), params.n_queries, params.seed)
     dense = np.median(dense_queries(vectors, queries, params.k)[0])
     rows.append((embedding, "dense", 32 * vectors.shape[1], vectors.nbytes, len(vectors), dense))
     for path, (e, method) in zip(snakemake.input.codes, params.code_runs):

@@ -19,11 +19,6 @@ from ..codes import uint64_groups
 from .knn import _hamming_neighbours, group_major
 
 
-def query_words(n_words: int, n_queries: int, seed: int = 0) -> np.ndarray:
-    """Rows of the query words: ``n_queries`` distinct rows drawn with ``seed``."""
-    return np.random.default_rng(seed).choice(n_words, size=min(n_queries, n_words), replace=False)
-
-
 def dense_queries(vectors: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Seconds of each top-k cosine query for the words ``rows``, and the k rows found (nearest
     first)."""
