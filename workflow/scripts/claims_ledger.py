@@ -26,7 +26,8 @@ ledger, tests = ledger_of_claims(
     claims, results, params.embeddings, set(params.variants), params.bootstrap, params.alpha
 )
 ledger = ledger.merge(claims[["id", "paper", "section", "quote", "reading"]], on="id", how="left").assign(
-    published=ledger.id.map(lambda i: published_checks[i][0])
+    published=ledger.id.map(lambda i: published_checks[i][0]),
+    published_evidence=ledger.id.map(lambda i: published_checks[i][1]),
 )
 grid = ledger_grid(claims, published_checks, ledger, params.embeddings, params.alpha, len(tests))
 write_table(ledger, snakemake.output.csv)

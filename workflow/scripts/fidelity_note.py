@@ -32,8 +32,8 @@ scores = pd.read_csv(snakemake.input.scores)
 claims = load_claims()
 ledger = pd.read_csv(snakemake.input.ledger, keep_default_na=False, na_values=[""])
 ledger_tests = pd.read_csv(snakemake.input.ledger_tests)
-published_checks = {claim.id: published_check(claim, load_published()) for claim in claims.itertuples()}
 published = load_published()
+published_checks = {claim.id: published_check(claim, published) for claim in claims.itertuples()}
 
 
 def yes_no(same):

@@ -15,6 +15,7 @@ and a download is kept in a temporary folder for this process.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import sys
@@ -77,16 +78,12 @@ def _writable_folder(folder: Path) -> bool:
         return False
 
 
-_session_folders: list[Path] = []
-
-
+@functools.cache
 def _session_folder() -> Path:
-    """A temporary folder for this process's downloads, removed when it exits."""
-    if not _session_folders:
-        folder = Path(tempfile.mkdtemp(prefix="binembed-data-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _session_folders.append(folder)
-    return _session_folders[0]
+    """A temporary folder for this process's downloads (one per process), removed when it exits."""
+    folder = Path(tempfile.mkdtemp(prefix="binembed-data-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def benchmark_file(name: str, resources: dict, mirror: Path | None, download: dict | None = None) -> Path:

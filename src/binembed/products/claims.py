@@ -45,6 +45,7 @@ from ..evaluation.significance import SpearmanBootstrap, holm, spearman_differen
 from ..methods import METHODS, PAPER_SUFFIX
 from .paired_tests import aligned_runs
 from .published import DATA
+from .storage import PAPER_STORAGE
 
 CLAIMS_CSV = DATA / "claims.csv"
 CLAIM_COLUMNS = ["id", "paper", "section", "quote", "reading", "vague", "kind", "metric", "a", "b", "datasets",
@@ -184,14 +185,21 @@ def _published_storage(claim) -> tuple[str, str]:
     """The paper's own arithmetic: the claim's codes on its 300-d vectors against float32."""
     from ..stated_settings import stated_parameters
 
-    dims = 300  # both papers' vectors (published_settings.csv: dims)
+    dims = PAPER_STORAGE.dims  # both papers' vectors (published_settings.csv: dims)
     method = claim.a.split()[0]
     bits = int(method.rsplit("-", 1)[1]) if "-" in method else dims * 100 // stated_parameters(method)["tol"]
-    saving = 100.0 * (1 - bits / (FLOAT_BITS * dims))
-    ok = abs(saving - float(claim.b)) <= float(claim.margin) if claim.b else saving > 0
+    saving, ok = _saving(claim, bits, dims)
     return (
         "supported" if ok else "not supported"
     ), f"{bits} bits against {dims} x {FLOAT_BITS}: {saving:.2f} % saved"
+
+
+def _saving(claim, bits: int, dims: int) -> tuple[float, bool]:
+    """The percent of space ``bits``-bit codes save against ``dims`` float32 values, as the papers
+    count it (bits, not whole bytes: the storage table rounds a code up to bytes), and whether it
+    is the claim's (within its margin; any saving where the claim names no figure)."""
+    saving = 100.0 * (1 - bits / (FLOAT_BITS * dims))
+    return saving, (abs(saving - float(claim.b)) <= float(claim.margin) if claim.b else saving > 0)
 
 
 def _quantified(claim, n_for: int, n_against: int, n: int) -> str:
@@ -439,8 +447,7 @@ def _storage(claim, results: RunResults, embedding: str, variants) -> list:
     out = []
     for variant in variants:
         bits, dims = results.code_sizes[embedding, variant]
-        saving = 100.0 * (1 - bits / (FLOAT_BITS * dims))
-        ok = abs(saving - float(claim.b)) <= float(claim.margin) if claim.b else saving > 0
+        saving, ok = _saving(claim, bits, dims)
         out.append(Comparison(f"{variant}: {bits} bits, {saving:.2f} % saved", saving, 0.0,
                               0.0 if ok else 1.0, 1.0 if ok else 0.0, "arithmetic"))  # fmt: skip
     return out
@@ -613,14 +620,15 @@ def verdict_text(row) -> str:
 def ledger_grid(claims: pd.DataFrame, published: dict, ledger: pd.DataFrame, embeddings, alpha: float,
                 n_tests: int):  # fmt: skip
     """The table "The papers' conclusions, tested": each claim with its quotation and reading,
-    the verdict on the paper's own numbers and on ours per embedding and setting."""
+    the verdict on the paper's own numbers with its evidence (``published``: claim id -> the
+    (verdict, evidence) of :func:`published_check`), and ours per embedding and setting."""
     from .render import Cell, Grid
 
     settings = [s for s in ("tuned", "paper") if (ledger.setting == s).any()] or ["tuned"]
     cells = {(r.id, r.embedding, r.setting): verdict_text(r) for r in ledger.itertuples()}
     rows = []
     for claim in claims.itertuples():
-        verdict = published[claim.id][0]
+        verdict, evidence = published[claim.id]
         ours = [
             Cell(cells.get((claim.id, e, s), "not testable" if claim.kind == "none" else "–"))
             for e in embeddings
@@ -628,7 +636,7 @@ def ledger_grid(claims: pd.DataFrame, published: dict, ledger: pd.DataFrame, emb
         ]
         reading = claim.reading + (f" [vague: {claim.vague.removeprefix('yes: ')}]" if claim.vague else "")
         rows.append([Cell(f"{claim.id} ({claim.paper}, {claim.section})"), Cell(f"“{claim.quote}”"), Cell(reading),
-                     Cell(verdict), *ours])  # fmt: skip
+                     Cell(f"{verdict}: {evidence}" if evidence else verdict), *ours])  # fmt: skip
     names = {"tuned": "tuned", "paper": "-paper"}
     return Grid(
         "The papers' conclusions, tested",

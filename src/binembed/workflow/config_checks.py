@@ -271,13 +271,15 @@ def _paper_settings(config, validator) -> list[str]:
                 f"config key 'paper_settings.params.{method}': {method!r} is not a spiking method"
             )
             continue
+        stated = {
+            name for vectors in (None, "GloVe", "word2vec") for name in stated_parameters(method, vectors)
+        }
         for name, value in block.items():
             if name not in METHODS[method].parameters:
                 problems.append(
                     f"config key 'paper_settings.params.{method}.{name}': not a parameter of {method!r}"
                 )
                 continue
-            stated = {**stated_parameters(method), **stated_parameters(method, "GloVe")}
             if name in stated:
                 problems.append(
                     f"config key 'paper_settings.params.{method}.{name}': the paper states {name} "

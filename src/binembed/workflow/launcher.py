@@ -119,12 +119,13 @@ def config_entries(entries: list[str]) -> dict:
     return parse_config(entries)
 
 
-def workflow_config(argv: list[str]) -> dict:
+def workflow_config(argv: list[str], options: dict | None = None) -> dict:
     """The configuration Snakemake will run with, checked: config.yaml of the working folder, the
-    --configfile files and the --config entries, merged in that order."""
+    --configfile files and the --config entries, merged in that order (``options``: argv's
+    :func:`snakemake_options`, where the caller has read them already)."""
     from snakemake.utils import update_config
 
-    options = snakemake_options(argv) or {"configfiles": [], "config": [], "directory": None}
+    options = options or snakemake_options(argv) or {"configfiles": [], "config": [], "directory": None}
     folder = Path(options["directory"] or ".")
     config = read_yaml_file(folder / "config.yaml", "the workflow's configuration")
     for name in options["configfiles"]:
@@ -152,7 +153,7 @@ def run(argv: list[str]) -> int:
             raise InputError(
                 f"{snakefile}: no such file (run binembed run in a checkout of binembed, or give -s)"
             )
-        workflow_config(argv)
+        workflow_config(argv, options)
     except InputError as err:
         print(f"binembed run: error: {err}", file=sys.stderr)
         return 1
