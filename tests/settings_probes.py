@@ -7,7 +7,7 @@ import copy
 import yaml
 from conftest import REPO
 
-from binembed.workflow.config import ConfigError, load_schema, validate_config
+from binembed.configuration.validation import ConfigError, load_schema, validate_config
 
 
 def refused_values(schema: dict, root: dict) -> list:

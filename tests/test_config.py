@@ -7,9 +7,9 @@ from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from binembed.workflow.config import ConfigError, validate_config, with_package_benchmarks
+from binembed.configuration.validation import ConfigError, validate_config, with_package_benchmarks
 
-SCHEMA = REPO / "src" / "binembed" / "workflow" / "config.schema.yaml"
+SCHEMA = REPO / "src" / "binembed" / "configuration" / "config.schema.yaml"
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ def test_lif_has_no_noise_parameter(config):
 
 
 def test_parameters_replaced_by_the_embedding_block_are_reported(config):
-    from binembed.workflow.config import parameter_conflicts
+    from binembed.configuration.validation import parameter_conflicts
 
     assert parameter_conflicts(config) == []
     config["embeddings"] = ["glove-6B-300d"]
@@ -353,8 +353,8 @@ def test_retrieval_settings_a_vocabulary_allows_give_every_query_its_full_truth(
     """Where no problem is reported, the truth has exactly `queries` rows of k distinct neighbours
     each, none of them the query: recall's denominators are what the report says. Where one is,
     it names the key whose value the vocabulary cannot give."""
+    from binembed.configuration.cross_references import retrieval_depth_problems
     from binembed.evaluation.retrieval import cosine_rankings, query_rows
-    from binembed.workflow.config_checks import retrieval_depth_problems
 
     settings_ = {"queries": queries, "k": k, "candidates": k + extra, "seed": seed}
     problems = retrieval_depth_problems(settings_, n_words, "embedding 'e'")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from binembed.binarizers.base import ROW_BLOCK
+from binembed.binarizers.chunked import configured_binarizer, encode_rows, fit_model, gather_codes, row_chunks
 from binembed.methods import METHODS
-from binembed.workflow.encoding import configured_binarizer, encode_rows, fit_model, gather_codes, row_chunks
 
 # one method of each family and kind: deterministic and seeded spiking coders, BLAS projections,
 # a fitted rotation, both autoencoders, sparse coding

@@ -7,8 +7,8 @@ import pytest
 import yaml
 from conftest import REPO
 
-from binembed.workflow.config import ConfigError
-from binembed.workflow.launcher import config_entries, read_yaml_file, snakemake_options, workflow_config
+from binembed.configuration.validation import ConfigError
+from binembed.launcher import config_entries, read_yaml_file, snakemake_options, workflow_config
 
 BINEMBED = REPO / ".venv" / "bin" / "binembed"
 

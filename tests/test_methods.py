@@ -1,3 +1,4 @@
+import dataclasses
 import importlib
 import math
 
@@ -10,6 +11,7 @@ from settings_probes import check_every_setting_is_bounded
 
 from binembed.evaluation.tuning import TuningError, tune
 from binembed.fileio.embeddings import Embedding
+from binembed.method_spec import Method, method_problems
 from binembed.methods import (
     METHODS,
     SPIKING_DEFAULT_TOL,
@@ -21,7 +23,6 @@ from binembed.methods import (
     resolve_n_bits,
     run_parameters,
 )
-from binembed.plugins import method_problems
 from binembed.stated_settings import stated_parameters, vectors_family
 
 
@@ -35,7 +36,7 @@ def test_every_setting_of_every_method_refuses_what_its_schema_bounds(method):
 
 def test_the_schema_file_names_no_method():
     # the registry is the one place a method is added
-    text = (REPO / "src" / "binembed" / "workflow" / "config.schema.yaml").read_text()
+    text = (REPO / "src" / "binembed" / "configuration" / "config.schema.yaml").read_text()
     assert not any(f" {method}:" in text or f"{method}," in text for method in METHODS if method != "sign")
 
 
@@ -175,8 +176,55 @@ def test_paper_scale_requests_fit_a_16_gb_node():
 
 
 def test_every_family_a_method_may_declare_has_a_style_in_the_figures():
-    from binembed.methods import FAMILIES
+    from binembed.method_spec import FAMILIES
     from binembed.products.figures import FAMILY_STYLE
 
     assert set(FAMILY_STYLE) == {"dense", *FAMILIES}
     assert {spec.family for spec in METHODS.values()} <= set(FAMILIES)
+
+
+@pytest.mark.parametrize(
+    ("settings", "flagged"),
+    [
+        ({"n_bits": {"$ref": "#/$defs/n_bits_list"}}, None),
+        ({"n_bits": {"oneOf": [{"$ref": "#/$defs/n_bits"}, {"$ref": "#/$defs/bits"}]}}, "#/$defs/bits"),
+        ({"tol": {"$ref": "#/definitions/tol"}}, "#/definitions/tol"),
+        # a description that quotes a reference refers to nothing
+        ({"n_bits": {"type": "integer", "description": "not {'$ref': '#/$defs/elsewhere'}"}}, None),
+    ],
+)
+def test_method_problems_follow_every_reference_in_the_settings(settings, flagged):
+    spec = Method(
+        estimator="m.mod:Cls",
+        family="other",
+        stochastic=False,
+        parameters=tuple(settings),
+        threads=1,
+        runtime=30,
+        source="test",
+        settings=settings,
+    )
+    problems = method_problems(spec)
+    if flagged is None:
+        assert problems == []
+    else:
+        assert problems == [
+            f"settings refer to {flagged!r}; only #/$defs/ n_bits_list, n_bits, tol, i_boost exist"
+        ]
+
+
+def test_a_built_in_whose_class_does_not_match_is_binembeds_own_error(monkeypatch):
+    """A built-in entry naming the wrong class is a bug of binembed's, not a plugin's failure."""
+    from binembed import methods
+    from binembed.plugins import PluginError
+
+    wrong = dataclasses.replace(
+        methods.BUILT_IN_METHODS["lsh"], estimator="binembed.binarizers.classic:ITQBinarizer"
+    )
+    monkeypatch.setitem(methods.BUILT_IN_METHODS, "lsh", wrong)
+    monkeypatch.setattr(methods.METHODS, "_methods", {**methods.BUILT_IN_METHODS})
+    with pytest.raises(
+        TypeError, match="built-in method 'lsh': estimator .*its method_name is 'itq'"
+    ) as error:
+        binarizer_class("lsh")
+    assert not isinstance(error.value, PluginError)

@@ -18,10 +18,15 @@ from hypothesis import strategies as st
 from settings_probes import check_every_setting_is_bounded
 
 from binembed.codes import BinaryCodes
+from binembed.configuration.validation import (
+    ConfigError,
+    load_schema,
+    method_parameter_problems,
+    validate_config,
+)
 from binembed.methods import METHODS, binarizer_class, expand_variants
 from binembed.plugins import PluginError
 from binembed.testing import check_binarizer
-from binembed.workflow.config import ConfigError, load_schema, method_parameter_problems, validate_config
 
 EXAMPLE = REPO / "examples" / "binembed-rotation-median"
 BIN = Path(sys.executable).parent
@@ -388,7 +393,7 @@ def faulty_site(tmp_path, monkeypatch):
 
 def _faulty_codes(params, tmp_path):
     """The plugin's codes through each way the workflow encodes: one job, and fitted then chunked."""
-    from binembed.workflow.encoding import configured_binarizer, encode_rows, encode_vocabulary, fit_model
+    from binembed.binarizers.chunked import configured_binarizer, encode_rows, encode_vocabulary, fit_model
 
     X = np.random.default_rng(0).normal(size=(40, 8)).astype(np.float32)
     job = {"embedding": "e", "variant": "faulty", "seed": 0}
@@ -432,7 +437,7 @@ def test_a_plugin_failing_at_run_time_is_one_line_in_the_command_and_the_job_log
         "import numpy as np\n"
         "from binembed.errors import report_input_errors_briefly\n"
         "report_input_errors_briefly()\n"
-        "from binembed.workflow.encoding import configured_binarizer, encode_vocabulary\n"
+        "from binembed.binarizers.chunked import configured_binarizer, encode_vocabulary\n"
         "b, m = configured_binarizer('faulty', {'fault': 'transform', 'extra_rows': 1}, "
         "{'embedding': 'e', 'variant': 'faulty', 'seed': 0}, 1)\n"
         "encode_vocabulary(b, ['a', 'b'], np.ones((2, 4), dtype=np.float32), m)\n"
@@ -442,6 +447,34 @@ def test_a_plugin_failing_at_run_time_is_one_line_in_the_command_and_the_job_log
     assert log.stderr.startswith(
         "ERROR: plugin 'faulty' (entry point 'faulty = faulty_plugin:SPEC' of faulty-dist"
     )
+
+
+def test_a_chunk_job_names_the_plugin_before_anything_loads_the_registry(faulty_site, tmp_path):
+    """An encode_chunk job unpickles the fitted estimator and codes rows without ever looking up
+    the registry: the plugin is still named (plugin_call finds its entry point itself)."""
+    from binembed.binarizers.chunked import configured_binarizer, fit_model
+
+    X = np.random.default_rng(0).normal(size=(40, 8)).astype(np.float32)
+    job = {"embedding": "e", "variant": "faulty", "seed": 0}
+    binarizer, metadata = configured_binarizer("faulty", {"fault": "transform", "extra_rows": 3}, job, 1)
+    fit_model(binarizer, X, metadata, tmp_path / "m.pkl")
+    np.save(tmp_path / "X.npy", X)
+    chunk = (
+        "import numpy as np\n"
+        "from binembed.errors import report_input_errors_briefly\n"
+        "report_input_errors_briefly()\n"
+        "from binembed.binarizers.chunked import encode_rows\n"
+        f"encode_rows({str(tmp_path / 'm.pkl')!r}, np.load({str(tmp_path / 'X.npy')!r}), 0, 40, "
+        f"{str(tmp_path / 'c.npy')!r})\n"
+    )
+    env = _environment(faulty_site)
+    log = subprocess.run([sys.executable, "-c", chunk], capture_output=True, text=True, env=env, check=False)
+    assert log.returncode == 1 and len(log.stderr.splitlines()) == 1, log.stderr
+    assert (
+        log.stderr.startswith("ERROR: plugin 'faulty' (entry point")
+        and "encoding rows 0 to 40 failed" in log.stderr
+    )
+    assert not (tmp_path / "c.npy").exists()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

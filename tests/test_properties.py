@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from binembed.cli import main
 from binembed.codes import BinaryCodes
+from binembed.configuration.validation import ConfigError, validate_config
 from binembed.errors import InputError
 from binembed.fileio.datasets import read_search_snippets, read_sst_trees, read_word_similarity
 from binembed.fileio.embedding_readers import READERS
 from binembed.fileio.embeddings import load_embedding
 from binembed.fileio.vocabulary import word_problem
-from binembed.workflow.config import ConfigError, validate_config
 
 PROPERTY = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -22,8 +22,8 @@ from conftest import REPO
 from test_workflow import snakemake
 
 from binembed.codes import BinaryCodes
+from binembed.configuration.validation import with_package_benchmarks
 from binembed.fileio.datasets import read_word_similarity
-from binembed.workflow.config import with_package_benchmarks
 
 pytestmark = pytest.mark.slow
 CONFIG = with_package_benchmarks(yaml.safe_load((REPO / "config.yaml").read_text()))

@@ -49,7 +49,7 @@ def test_the_wheel_works_outside_a_checkout(tmp_path, mirror):
     (wheel,) = (tmp_path / "dist").glob("binembed-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    assert {"binembed/data/benchmarks.yaml", "binembed/workflow/config.schema.yaml"} <= names
+    assert {"binembed/data/benchmarks.yaml", "binembed/configuration/config.schema.yaml"} <= names
     assert "binembed/spiking.py" not in names and "binembed/binarizers/spiking/coders.py" in names
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", venv])

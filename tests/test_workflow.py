@@ -610,7 +610,7 @@ def _required_only(value, schema: dict, root: dict):
 def test_the_job_graph_builds_from_a_config_of_required_keys_only(tmp_path):
     """Every key the schema does not require left out of config.yaml, the whole graph is built
     (a params block without n_bits once stopped it with a raw KeyError)."""
-    from binembed.workflow.config import load_schema, validate_config
+    from binembed.configuration.validation import load_schema, validate_config
 
     schema = load_schema()
     config = yaml.safe_load((REPO / "config.yaml").read_text())

@@ -35,7 +35,7 @@ FORMATS = tuple(READERS)
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else [str(arg) for arg in argv]
     if argv[:1] == ["run"]:  # every option after `run` is Snakemake's
-        from .workflow.launcher import run
+        from .launcher import run
 
         return run(argv[1:])
     parser = _parser()
@@ -246,7 +246,7 @@ def _methods(args) -> int:
 def _parse_params(method: str, pairs: list[str]) -> dict:
     """``KEY=VALUE`` pairs as a params block of ``method``, each value read as YAML and checked by
     the config schema's block of the method, as the workflow checks config.yaml."""
-    from .workflow.config import method_parameter_problems
+    from .configuration.validation import method_parameter_problems
 
     params = {}
     for pair in pairs:
@@ -264,9 +264,9 @@ def _parse_params(method: str, pairs: list[str]) -> dict:
 
 
 def _encode(args) -> int:
+    from .binarizers.chunked import encode_vocabulary
     from .methods import METHODS, build_binarizer, run_parameters
     from .plugins import plugin_call
-    from .workflow.encoding import encode_vocabulary
 
     if args.method not in METHODS:
         raise InputError(f"unknown method {args.method!r} (see `binembed methods`)")
@@ -314,8 +314,8 @@ def _encode(args) -> int:
 def _evaluation_config(args) -> dict:
     """What the evaluation reads of a config.yaml (``--config``, else one in the working folder or
     the checkout), completed with the package's benchmarks; the package's alone without one."""
-    from .workflow.config import with_package_benchmarks
-    from .workflow.launcher import read_yaml_file
+    from .configuration.validation import with_package_benchmarks
+    from .launcher import read_yaml_file
 
     path = args.config or next((p for p in (Path("config.yaml"), CHECKOUT_CONFIG) if p.is_file()), None)
     config = read_yaml_file(path, "--config") if path is not None else {"evaluation": {}}

@@ -26,54 +26,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
 
 from .errors import InputError
-
-#: The groups of methods the figures colour alike; a plugin's method joins one (``other`` if none fits).
-FAMILIES = ("sign", "spiking", "classic", "autoencoder", "other")
-
-
-@dataclass(frozen=True)
-class Method:
-    """What the workflow knows of a method without importing it: the one entry that adds a method,
-    built in or from a plugin."""
-
-    estimator: str  #: ``"package.module:ClassName"`` of the estimator (binembed.binarizers.base's API)
-    family: str  #: group in the figures, one of :data:`FAMILIES`
-    stochastic: bool  #: takes ``random_state``; the workflow runs it once per configured seed
-    parameters: tuple[str, ...]  #: the estimator's ``__init__`` parameters
-    threads: int  #: threads of its binarize job
-    runtime: int  #: minutes a binarize job may take (SLURM's time limit)
-    source: str  #: the paper (or package) it comes from
-    description: str = ""  #: one line on the method, the description of its params block
-    #: the keys config.yaml's ``params`` block (and ``binembed encode --param``) may set: parameter
-    #: name -> JSON schema of its value; "#/$defs/..." refers to the config schema's definitions
-    #: (n_bits_list: a bit budget or a list of them, one variant each; tol; i_boost)
-    settings: dict = field(default_factory=dict)
-    #: peak MB of a binarize job per MB of 300-d float32 vectors it fits or codes, and its
-    #: seconds per MB with ``threads`` threads, at config.yaml's settings (the largest bit
-    #: budget, all epochs or dictionary updates): from bench/bench_scale.py, they size SLURM
-    #: requests
-    memory_per_mb: float = 2.0
-    seconds_per_mb: float = 0.05
-    #: each seed is binarized by a job of its own, for a fit so long that its seeds are better
-    #: spread over cores; otherwise one job fits every seed of a variant, reading the vectors and
-    #: importing once
-    own_job_per_seed: bool = False
-
-    def job_memory_mb(self, vectors_mb: float) -> int:
-        """mem_mb of a binarize-stage job that fits or codes ``vectors_mb`` MB of float32 vectors:
-        the measured peak per MB (``memory_per_mb``) plus 1000 MB for the interpreter and libraries."""
-        return int(1000 + self.memory_per_mb * vectors_mb)
-
-    def job_minutes(self, vectors_mb: float, seeds: int) -> int:
-        """SLURM minutes of a binarize-stage job fitting ``seeds`` seeds on ``vectors_mb`` MB:
-        twice the measured time (``seconds_per_mb``), at least the method's own ``runtime``."""
-        return max(self.runtime, math.ceil(2 * seeds * self.seconds_per_mb * vectors_mb / 60))
-
+from .method_spec import Method
+from .plugins import plugin_failure, plugin_methods
 
 _TOL = {"$ref": "#/$defs/tol"}
 _I_BOOST = {"$ref": "#/$defs/i_boost"}
@@ -113,95 +70,93 @@ IZHIKEVICH_PAIRS = ("rs_fs", "rs_lts", "ib_fs", "ib_lts", "ch_fs", "ch_lts")
 _WANG = "Wang et al. 2019"
 _SPIKING = "binembed.binarizers.spiking"
 
-# fmt: off
 # One thread a job, so that a 2-core machine runs two jobs side by side and the serial part of each
 # (start-up, reading, writing) overlaps another's work; the autoencoders also train fastest on one
 # (small matrices: threads only contend). A job of two threads would wait until two cores are free
 # at once, which a queue of one-thread jobs never leaves: Overcomplete-B, the longest fit of a run,
 # takes one thread and a job per seed instead.
-_BUILT_IN: dict[str, Method] = {
+#
+# memory_per_mb and seconds_per_mb: measured by bench/bench_scale.py (100k, 300k and 1M words x
+# 300, fitted as start-up plus a cost per word, rounded up). Seconds were measured with two threads
+# a job (the autoencoders: one) and are given here for the job's one thread: twice the measurement.
+# fmt: off
+BUILT_IN_METHODS: dict[str, Method] = {
     "sign": Method(
-        "binembed.binarizers.base:SignBinarizer", "sign", False, ("threshold",), 1, 30,
-        f"{_WANG} (rude binarization)", "rude binarization (Wang et al. 2019)",
-        {"threshold": {"type": "number", "description": "a bit is 1 where the value exceeds it"}}),
+        estimator="binembed.binarizers.base:SignBinarizer", family="sign", stochastic=False,
+        parameters=("threshold",), threads=1, runtime=30,
+        source=f"{_WANG} (rude binarization)", description="rude binarization (Wang et al. 2019)",
+        settings={"threshold": {"type": "number", "description": "a bit is 1 where the value exceeds it"}},
+        memory_per_mb=1.2, seconds_per_mb=0.02),
     "poisson": Method(
-        f"{_SPIKING}:PoissonBinarizer", "spiking", True,
-        ("tol", "max_rate", "normalization", "random_state", "chunk_size"), 1, 30, _WANG,
-        "Poisson rate coder (Wang et al. 2019)",
-        {"tol": _TOL,
-         "max_rate": {**_POSITIVE, "maximum": 10000,
-                      "description": "rate in Hz at normalized level 1 (10000 = 1/dt)"},
-         "normalization": {"enum": ["rank", "minmax"], "description": "per-dimension normalization to "
-                           "[0, 1]: rank (empirical CDF, outlier-robust) or minmax"}}),
+        estimator=f"{_SPIKING}:PoissonBinarizer", family="spiking", stochastic=True,
+        parameters=("tol", "max_rate", "normalization", "random_state", "chunk_size"), threads=1, runtime=30,
+        source=_WANG, description="Poisson rate coder (Wang et al. 2019)",
+        settings={"tol": _TOL,
+                  "max_rate": {**_POSITIVE, "maximum": 10000,
+                               "description": "rate in Hz at normalized level 1 (10000 = 1/dt)"},
+                  "normalization": {"enum": ["rank", "minmax"], "description": "per-dimension normalization "
+                                    "to [0, 1]: rank (empirical CDF, outlier-robust) or minmax"}},
+        memory_per_mb=1.7, seconds_per_mb=0.1),
     "lif": Method(
-        f"{_SPIKING}:LIFBinarizer", "spiking", False, (*_LIF, "chunk_size"), 1, 30, _WANG,
-        "leaky integrate-and-fire coder (Wang et al. 2019)", _LIF_SETTINGS),
+        estimator=f"{_SPIKING}:LIFBinarizer", family="spiking", stochastic=False,
+        parameters=(*_LIF, "chunk_size"), threads=1, runtime=30,
+        source=_WANG, description="leaky integrate-and-fire coder (Wang et al. 2019)", settings=_LIF_SETTINGS,
+        memory_per_mb=1.8, seconds_per_mb=0.04),
     "lif_noise": Method(
-        f"{_SPIKING}:LIFNoiseBinarizer", "spiking", True, (*_LIF, "sigma", "random_state", "chunk_size"), 1, 30,
-        _WANG, "leaky integrate-and-fire coder with white-noise current (Wang et al. 2019)",
-        {**_LIF_SETTINGS, "sigma": {"type": "number", "minimum": 0, "description": "white-noise amplitude"}}),
+        estimator=f"{_SPIKING}:LIFNoiseBinarizer", family="spiking", stochastic=True,
+        parameters=(*_LIF, "sigma", "random_state", "chunk_size"), threads=1, runtime=30, source=_WANG,
+        description="leaky integrate-and-fire coder with white-noise current (Wang et al. 2019)",
+        settings={**_LIF_SETTINGS,
+                  "sigma": {"type": "number", "minimum": 0, "description": "white-noise amplitude"}},
+        memory_per_mb=1.8, seconds_per_mb=0.1),
     **{f"izh_{pair}": Method(
-        f"{_SPIKING}:Izhikevich{pair.replace('_', '').upper()}Binarizer", "spiking", False,
-        ("tol", "i_boost", "v_th", "chunk_size"), 1, 30, f"{_WANG}; Izhikevich 2003",
-        "Izhikevich (2003) neuron pair coder",
-        {"tol": _TOL, "i_boost": _I_BOOST, "v_th": {"type": "number", "description": "spike peak (30 in Izhikevich 2003)"}})
+        estimator=f"{_SPIKING}:Izhikevich{pair.replace('_', '').upper()}Binarizer", family="spiking",
+        stochastic=False, parameters=("tol", "i_boost", "v_th", "chunk_size"), threads=1, runtime=30,
+        source=f"{_WANG}; Izhikevich 2003", description="Izhikevich (2003) neuron pair coder",
+        settings={"tol": _TOL, "i_boost": _I_BOOST,
+                  "v_th": {"type": "number", "description": "spike peak (30 in Izhikevich 2003)"}},
+        memory_per_mb=1.5, seconds_per_mb=0.04)
        for pair in IZHIKEVICH_PAIRS},
     "lsh": Method(
-        "binembed.binarizers.classic:LSHBinarizer", "classic", True, ("n_bits", "random_state"), 1, 30,
-        "Charikar 2002", "random-hyperplane LSH (Charikar 2002)", {"n_bits": _N_BITS}),
+        estimator="binembed.binarizers.classic:LSHBinarizer", family="classic", stochastic=True,
+        parameters=("n_bits", "random_state"), threads=1, runtime=30,
+        source="Charikar 2002", description="random-hyperplane LSH (Charikar 2002)", settings={"n_bits": _N_BITS},
+        memory_per_mb=1.6, seconds_per_mb=0.06),
     "itq": Method(
-        "binembed.binarizers.classic:ITQBinarizer", "classic", True, ("n_bits", "n_iter", "random_state"), 1, 30,
-        "Gong & Lazebnik 2011", "iterative quantization (Gong & Lazebnik 2011)",
-        {"n_bits": _N_BITS, "n_iter": {"type": "integer", "minimum": 1, "description": "rotation updates"}}),
+        estimator="binembed.binarizers.classic:ITQBinarizer", family="classic", stochastic=True,
+        parameters=("n_bits", "n_iter", "random_state"), threads=1, runtime=30,
+        source="Gong & Lazebnik 2011", description="iterative quantization (Gong & Lazebnik 2011)",
+        settings={"n_bits": _N_BITS,
+                  "n_iter": {"type": "integer", "minimum": 1, "description": "rotation updates"}},
+        memory_per_mb=1.2, seconds_per_mb=0.4),
     "overcomplete": Method(
-        "binembed.binarizers.overcomplete:OvercompleteBinarizer", "classic", True,
-        ("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), 1, 240,
-        "Faruqui et al. 2015 (Overcomplete-B)",
-        "sparse overcomplete binary vectors, Overcomplete-B (Faruqui et al. 2015)",
-        {"factor": {"type": "integer", "minimum": 1, "maximum": 100, "description": "atoms per input dimension"},
-         "l1": {**_POSITIVE, "description": "lambda, weight of the L1 penalty on the codes"},
-         "l2": {**_POSITIVE, "description": "tau, weight of the L2 penalty on the dictionary"},
-         "n_iter": {"type": "integer", "minimum": 1, "description": "dictionary updates"},
-         "n_steps": {"type": "integer", "minimum": 1, "description": "FISTA steps per dictionary update"},
-         "fit_words": {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
-                       "description": "fit on the first (most frequent) fit_words words, null for all; the "
-                       "others are coded with the fitted dictionary"}},
-        own_job_per_seed=True),
+        estimator="binembed.binarizers.overcomplete:OvercompleteBinarizer", family="classic", stochastic=True,
+        parameters=("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), threads=1,
+        runtime=240, source="Faruqui et al. 2015 (Overcomplete-B)",
+        description="sparse overcomplete binary vectors, Overcomplete-B (Faruqui et al. 2015)",
+        settings={
+            "factor": {"type": "integer", "minimum": 1, "maximum": 100, "description": "atoms per input dimension"},
+            "l1": {**_POSITIVE, "description": "lambda, weight of the L1 penalty on the codes"},
+            "l2": {**_POSITIVE, "description": "tau, weight of the L2 penalty on the dictionary"},
+            "n_iter": {"type": "integer", "minimum": 1, "description": "dictionary updates"},
+            "n_steps": {"type": "integer", "minimum": 1, "description": "FISTA steps per dictionary update"},
+            "fit_words": {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
+                          "description": "fit on the first (most frequent) fit_words words, null for all; "
+                          "the others are coded with the fitted dictionary"}},
+        memory_per_mb=12.0, seconds_per_mb=7.0, own_job_per_seed=True),
     "ae_nste": Method(
-        "binembed.binarizers.autoencoder:AutoencoderNSTEBinarizer", "autoencoder", True, _AUTOENCODER, 1, 60,
-        "Tissier et al. 2019, as in Entjes 2021",
-        "autoencoder binarizer, step not differentiated (Entjes 2021, after Tissier et al. 2019)",
-        _AUTOENCODER_SETTINGS),
+        estimator="binembed.binarizers.autoencoder:AutoencoderNSTEBinarizer", family="autoencoder",
+        stochastic=True, parameters=_AUTOENCODER, threads=1, runtime=60,
+        source="Tissier et al. 2019, as in Entjes 2021",
+        description="autoencoder binarizer, step not differentiated (Entjes 2021, after Tissier et al. 2019)",
+        settings=_AUTOENCODER_SETTINGS, memory_per_mb=1.0, seconds_per_mb=1.5),
     "ae_ste": Method(
-        "binembed.binarizers.autoencoder:AutoencoderSTEBinarizer", "autoencoder", True, _AUTOENCODER, 1, 60,
-        "Entjes 2021", "autoencoder binarizer, straight-through estimator (Entjes 2021)", _AUTOENCODER_SETTINGS),
+        estimator="binembed.binarizers.autoencoder:AutoencoderSTEBinarizer", family="autoencoder",
+        stochastic=True, parameters=_AUTOENCODER, threads=1, runtime=60, source="Entjes 2021",
+        description="autoencoder binarizer, straight-through estimator (Entjes 2021)",
+        settings=_AUTOENCODER_SETTINGS, memory_per_mb=1.0, seconds_per_mb=1.5),
 }
 # fmt: on
-
-# Measured by bench/bench_scale.py (100k, 300k and 1M words x 300, fitted as start-up plus a
-# cost per word, rounded up): peak MB per MB of vectors, seconds per MB, with the threads of
-# _SCALE_THREADS a job; a job with fewer threads is given proportionally more seconds.
-_SCALE_THREADS = {"ae_nste": 1, "ae_ste": 1}  # the others: 2
-_SCALE = {
-    "sign": (1.2, 0.01),
-    "poisson": (1.7, 0.05),
-    "lif": (1.8, 0.02),
-    "lif_noise": (1.8, 0.05),
-    **{f"izh_{pair}": (1.5, 0.02) for pair in IZHIKEVICH_PAIRS},
-    "lsh": (1.6, 0.03),
-    "itq": (1.2, 0.2),
-    "ae_nste": (1.0, 1.5),
-    "ae_ste": (1.0, 1.5),
-    "overcomplete": (12.0, 3.5),
-}
-BUILT_IN_METHODS: dict[str, Method] = {
-    name: replace(
-        spec,
-        memory_per_mb=_SCALE[name][0],
-        seconds_per_mb=_SCALE[name][1] * _SCALE_THREADS.get(name, 2) / spec.threads,
-    )
-    for name, spec in _BUILT_IN.items()
-}
 
 
 class _Registry(Mapping):
@@ -213,8 +168,6 @@ class _Registry(Mapping):
 
     def _loaded(self) -> dict[str, Method]:
         if self._methods is None:
-            from .plugins import plugin_methods
-
             self._methods = {**BUILT_IN_METHODS, **plugin_methods(BUILT_IN_METHODS)}
         return self._methods
 
@@ -261,8 +214,6 @@ def binarizer_class(method: str):
         module = importlib.import_module(module_name)
     except Exception as err:
         if method not in BUILT_IN_METHODS:
-            from .plugins import plugin_failure
-
             raise plugin_failure(method, f"its estimator {spec.estimator!r} failed to import", err) from None
         if isinstance(err, ModuleNotFoundError) and err.name in EXTRAS:
             raise MissingDependency(
@@ -271,12 +222,13 @@ def binarizer_class(method: str):
         raise
     cls = getattr(module, class_name, None)
     if cls is None or getattr(cls, "method_name", None) != method:
-        from .plugins import plugin_failure
-
         found = (
             "no such class" if cls is None else f"its method_name is {getattr(cls, 'method_name', None)!r}"
         )
-        raise plugin_failure(method, f"estimator {spec.estimator!r}: {found}, not a class named {method!r}")
+        what = f"estimator {spec.estimator!r}: {found}, not a class named {method!r}"
+        if method in BUILT_IN_METHODS:  # binembed's own mistake, not the user's
+            raise TypeError(f"built-in method {method!r}: {what}")
+        raise plugin_failure(method, what)
     return cls
 
 

@@ -1,9 +1,9 @@
 """Binarizers from other packages: the entry-point group ``binembed.binarizers``.
 
 A package registers a method by an entry point in that group whose name is the method's name and
-whose object is a :class:`binembed.methods.Method` (in pyproject.toml,
+whose object is a :class:`binembed.method_spec.Method` (importable as ``binembed.methods.Method``; in pyproject.toml,
 ``[project.entry-points."binembed.binarizers"]`` ``median_sign = "my_package.registry:MEDIAN_SIGN"``).
-The module holding the :class:`~binembed.methods.Method` should import no heavy library: the
+The module holding the :class:`~binembed.method_spec.Method` should import no heavy library: the
 registry loads it whenever a configuration is checked, the estimator only when the method runs.
 
 Whatever is wrong with a plugin, it is one :class:`PluginError` naming the plugin (its entry point
@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from importlib.metadata import EntryPoint, entry_points
 
 from .errors import InputError
+from .method_spec import Method, method_problems
 
 #: The entry-point group a package registers its binarizers under.
 ENTRY_POINT_GROUP = "binembed.binarizers"
@@ -28,8 +29,6 @@ ENTRY_POINT_GROUP = "binembed.binarizers"
 #: ``dense`` (the dense vectors) and ``default`` (config.yaml's ``seeds.default``) are taken.
 METHOD_NAME = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED_NAMES = ("dense", "default")
-#: Definitions of the config schema a plugin's settings may refer to ("#/$defs/<name>").
-SHARED_DEFINITIONS = ("n_bits_list", "n_bits", "tol", "i_boost")
 
 
 class PluginError(InputError):
@@ -61,10 +60,14 @@ def plugin_failure(method: str, what: str, error: BaseException | None = None) -
 def plugin_call(method: str, step: str) -> Iterator[None]:
     """Around a call into ``method``'s estimator (``step``: what binembed asked of it): whatever a
     plugin's estimator raises becomes one :class:`PluginError` naming the plugin, in the command's
-    message and a workflow job's log alike. A built-in method's errors pass unchanged."""
-    from .methods import BUILT_IN_METHODS
-
-    if method in BUILT_IN_METHODS:
+    message and a workflow job's log alike. A built-in method's errors pass unchanged: only a
+    method some entry point declares is wrapped (looked up here too, since a job may run an
+    unpickled estimator before anything loaded the registry)."""
+    if method not in _ORIGINS:
+        entry = next(iter(entry_points(group=ENTRY_POINT_GROUP, name=method)), None)
+        if entry is not None:
+            _ORIGINS[method] = _origin(entry)
+    if method not in _ORIGINS:
         yield
         return
     try:
@@ -76,10 +79,8 @@ def plugin_call(method: str, step: str) -> Iterator[None]:
 
 
 def plugin_methods(built_in: dict) -> dict:
-    """Method name -> :class:`~binembed.methods.Method` of every installed plugin, each checked;
-    the first problem raises :class:`PluginError`."""
-    from .methods import Method
-
+    """Method name -> :class:`~binembed.method_spec.Method` of every installed plugin, each checked
+    (:func:`~binembed.method_spec.method_problems`); the first problem raises :class:`PluginError`."""
     found: dict = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         name, origin = entry.name, _origin(entry)
@@ -110,40 +111,3 @@ def plugin_methods(built_in: dict) -> dict:
             raise plugin_failure(name, "; ".join(problems))
         found[name] = spec
     return found
-
-
-def method_problems(spec) -> list[str]:
-    """What in a registry entry contradicts itself or the workflow, one phrase each."""
-    import jsonschema  # only where a plugin is installed: the registry of built-ins needs none
-
-    from .methods import FAMILIES
-
-    problems = []
-    module, colon, cls = spec.estimator.partition(":")
-    if not (colon and module and cls.isidentifier()):
-        problems.append(f"estimator {spec.estimator!r} is not 'package.module:ClassName'")
-    if spec.family not in FAMILIES:
-        problems.append(f"family {spec.family!r} is not one of {list(FAMILIES)}")
-    if spec.stochastic != ("random_state" in spec.parameters):
-        problems.append("a stochastic method takes random_state, and only a stochastic one")
-    if not (
-        isinstance(spec.threads, int)
-        and spec.threads >= 1
-        and isinstance(spec.runtime, int)
-        and spec.runtime >= 1
-    ):
-        problems.append("threads and runtime must be integers >= 1")
-    unknown = sorted(set(spec.settings) - set(spec.parameters))
-    if unknown:
-        problems.append(f"settings {unknown} are not among its parameters {list(spec.parameters)}")
-    block = {"type": "object", "properties": spec.settings}
-    try:
-        jsonschema.Draft202012Validator.check_schema(block)
-    except jsonschema.SchemaError as err:
-        problems.append(f"settings are not a JSON schema: {err.message}")
-    for reference in re.findall(r"'\$ref': '([^']*)'", repr(spec.settings)):
-        if reference.removeprefix("#/$defs/") not in SHARED_DEFINITIONS:
-            problems.append(
-                f"settings refer to {reference!r}; only #/$defs/ {', '.join(SHARED_DEFINITIONS)} exist"
-            )
-    return problems

@@ -28,12 +28,10 @@ def _typed(method: str, name: str, text: str):
     """The value as the method's setting takes it: a float where its schema says number (so that
     codes record 10.0, as config.yaml writes it), else an integer where the text is one (tol, a
     bit budget); space-separated values are a list (Entjes' three code sizes)."""
+    from .configuration.validation import schema_definition
     from .methods import METHODS
-    from .workflow.config import _schema_file
 
-    schema = METHODS[method].settings.get(name, {})
-    while "$ref" in schema:
-        schema = _schema_file()["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    schema = schema_definition(METHODS[method].settings.get(name, {}))
     number = schema.get("type") == "number"
     values = [float(v) if number or not v.lstrip("-").isdigit() else int(v) for v in text.split()]
     return values[0] if len(values) == 1 else values

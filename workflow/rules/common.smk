@@ -5,9 +5,9 @@ import re
 import sys
 from pathlib import Path
 
-from binembed.workflow.config import parameter_conflicts, validate_config
+from binembed.configuration.validation import parameter_conflicts, validate_config
 from binembed.fileio.datasets import CLASSIFICATION_RESOURCES
-from binembed.workflow.encoding import row_chunks
+from binembed.binarizers.chunked import row_chunks
 from binembed.methods import METHODS, PAPER_SUFFIX, expand_variants, run_parameters
 from binembed.products.papers import FIG2_RASTERS
 from binembed.fileio.sources import source_file
@@ -143,13 +143,13 @@ def binarize_share_mb(wildcards, input):
 
 def binarize_memory(wildcards, input):
     """mem_mb of a binarize-stage job from the method's measured peak per MB of vectors
-    (binembed.methods.Method.memory_per_mb, from bench/bench_scale.py), plus 1000."""
+    (binembed.method_spec.Method.memory_per_mb, from bench/bench_scale.py), plus 1000."""
     return method_of(wildcards).job_memory_mb(binarize_share_mb(wildcards, input))
 
 
 def binarize_runtime(wildcards, input):
     """SLURM minutes of a binarize-stage job: twice the measured time for its share of the
-    vectors (Method.seconds_per_mb, on 2 cores) times the seeds it fits, at least the method's
+    vectors (Method.seconds_per_mb, on the job's threads) times the seeds it fits, at least the method's
     own runtime; a job joining encoded chunks (inputs model_<seed>) only reads and writes."""
     spec = method_of(wildcards)
     if any(name.startswith("model_") for name in input.keys()):

@@ -8,9 +8,9 @@ report_input_errors_briefly()
 
 from pathlib import Path
 
+from binembed.binarizers.chunked import configured_binarizer, encode_vocabulary, gather_codes
 from binembed.fileio.embeddings import load_embedding
 from binembed.threads import use_threads
-from binembed.workflow.encoding import configured_binarizer, encode_vocabulary, gather_codes
 
 wildcards, inputs, params = snakemake.wildcards, snakemake.input, snakemake.params
 use_threads(snakemake.threads)

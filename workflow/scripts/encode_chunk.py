@@ -8,8 +8,8 @@ report_input_errors_briefly()
 
 import numpy as np
 
+from binembed.binarizers.chunked import encode_rows
 from binembed.threads import use_threads
-from binembed.workflow.encoding import encode_rows
 
 use_threads(snakemake.threads)
 start, stop = snakemake.params.rows

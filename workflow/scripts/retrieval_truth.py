@@ -8,10 +8,10 @@ report_input_errors_briefly()
 
 import numpy as np
 
+from binembed.configuration.cross_references import retrieval_depth_problems
 from binembed.evaluation.retrieval import cosine_rankings, query_rows
 from binembed.fileio.files import atomic_output
 from binembed.threads import use_threads
-from binembed.workflow.config_checks import retrieval_depth_problems
 
 use_threads(snakemake.threads)
 settings = snakemake.params.retrieval

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..binarizers.base import ROW_BLOCK
 from ..codes import BinaryCodes
 from ..fileio.files import atomic_output
 from ..methods import build_binarizer
 from ..plugins import plugin_call
+from .base import ROW_BLOCK
 
 
 def configured_binarizer(method, params, job: dict, threads, tuning_file=None):

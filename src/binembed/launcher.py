@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
-from .config import ConfigError, validate_config
+from .configuration.validation import ConfigError, validate_config
+from .errors import InputError
 
 #: A key Snakemake's --config accepts: a top-level key, never a dotted path.
 _TOP_LEVEL_KEY = re.compile(r"[a-zA-Z_][\w-]*\w$")

@@ -14,7 +14,7 @@ import yaml
 from ..errors import InputError
 from ..fileio.datasets import benchmarks
 from ..methods import METHODS
-from .config_checks import cross_reference_problems
+from .cross_references import cross_reference_problems
 
 #: JSON Schema counts 5.0 as an integer; the methods do not, so an integer must be written as one.
 #: And a number is finite: YAML's .nan and .inf would pass every bound (a NaN compares false).
@@ -37,6 +37,14 @@ SCHEMA_PATH = Path(__file__).with_name("config.schema.yaml")
 @functools.cache
 def _schema_file() -> dict:
     return yaml.safe_load(SCHEMA_PATH.read_text())
+
+
+def schema_definition(schema: dict) -> dict:
+    """``schema`` itself, or what it refers to when it is a reference to one of the config schema's
+    definitions (``{"$ref": "#/$defs/tol"}``, as a method's settings may be)."""
+    while "$ref" in schema:
+        schema = _schema_file()["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
 
 
 def load_schema() -> dict:
