@@ -356,7 +356,7 @@ def test_extract_member_from_archive(tmp_path, kind):
     archive = tmp_path / f"bundle.{kind}"
     archive.write_bytes(ARCHIVES[kind]())
     dest = tmp_path / "out" / "inner.bin"
-    assert extract_member(archive, MEMBER, dest, sha256=PAYLOAD_SHA, name="bundle") == dest
+    assert extract_member(archive, MEMBER, dest, PAYLOAD_SHA, "bundle") == PAYLOAD_SHA
     assert dest.read_bytes() == PAYLOAD
     assert _files(tmp_path / "out") == ["inner.bin"]
 
@@ -366,7 +366,7 @@ def test_extract_member_ignores_leading_dot_slash_in_tar(tmp_path, prefix, membe
     archive = tmp_path / "bundle.tgz"
     archive.write_bytes(_tar_bytes(prefix=prefix))
     dest = tmp_path / "inner.bin"
-    extract_member(archive, member, dest, sha256=PAYLOAD_SHA, name="bundle")
+    extract_member(archive, member, dest, PAYLOAD_SHA, "bundle")
     assert dest.read_bytes() == PAYLOAD
 
 
@@ -374,7 +374,7 @@ def test_extract_plain_gzip(tmp_path):
     archive = tmp_path / "vectors.txt.gz"
     archive.write_bytes(gzip.compress(PAYLOAD))
     dest = tmp_path / "vectors.txt"
-    extract_member(archive, None, dest, sha256=PAYLOAD_SHA, name="vectors")
+    assert extract_member(archive, None, dest, None, "vectors") == PAYLOAD_SHA  # unpinned: its digest
     assert dest.read_bytes() == PAYLOAD
     assert _files(tmp_path) == ["vectors.txt", "vectors.txt.gz"]
 
@@ -385,7 +385,7 @@ def test_extract_missing_member_lists_available_files(tmp_path, kind):
     archive.write_bytes(ARCHIVES[kind]())
     dest = tmp_path / "out" / "inner.bin"
     with pytest.raises(ResourceError) as err:
-        extract_member(archive, "nope.txt", dest, sha256=PAYLOAD_SHA, name="bundle")
+        extract_member(archive, "nope.txt", dest, PAYLOAD_SHA, "bundle")
     message = str(err.value)
     assert message.startswith("resource 'bundle': member 'nope.txt' not found in ")
     assert "3 files" in message and "README" in message and MEMBER in message
@@ -397,7 +397,7 @@ def test_extract_checksum_mismatch_leaves_nothing(tmp_path):
     archive.write_bytes(_zip_bytes())
     dest = tmp_path / "out" / "inner.bin"
     with pytest.raises(ResourceError, match="resource 'bundle': sha256 mismatch for member 'data/inner.txt'"):
-        extract_member(archive, MEMBER, dest, sha256="f" * 64, name="bundle")
+        extract_member(archive, MEMBER, dest, "f" * 64, "bundle")
     assert _files(tmp_path / "out") == []
 
 
@@ -405,7 +405,7 @@ def test_extract_from_non_archive_is_a_resource_error(tmp_path):
     archive = tmp_path / "bundle.zip"
     archive.write_bytes(b"this is not an archive" * 100)
     with pytest.raises(ResourceError, match="resource 'bundle': cannot read archive"):
-        extract_member(archive, MEMBER, tmp_path / "inner.bin", sha256=None, name="bundle")
+        extract_member(archive, MEMBER, tmp_path / "inner.bin", None, "bundle")
     assert _files(tmp_path) == ["bundle.zip"]
 
 

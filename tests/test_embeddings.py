@@ -369,3 +369,33 @@ def test_the_folder_form_is_checked_like_every_other_format(tmp_path, vocab, vec
     (tmp_path / "vectors.npy").write_bytes(b"not numpy")
     with pytest.raises(EmbeddingFormatError, match=r"vectors.npy: not a .npy matrix"):
         load_embedding(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("vectors.kv", b"", "gensim_keyedvectors"),
+        ("GoogleNews.BIN.gz", b"", "word2vec_binary"),
+        ("vectors.txt", b"3 2\nthe 0.1 0.2\n", "word2vec_text"),
+        ("vectors.txt.gz", gzip.compress(b"3 2\nthe 0.1 0.2\n"), "word2vec_text"),
+        ("vectors.txt", b"the 0.1 0.2\nof 0.3 0.4\n", "glove_text"),
+        ("vectors.txt", b"300 -2\nthe 0.1 0.2\n", "glove_text"),  # not two counts
+        ("vectors.txt", b"3 2 1\n", "glove_text"),
+    ],
+)
+def test_the_format_is_guessed_from_the_name_then_the_first_line(tmp_path, name, content, expected):
+    from binembed.fileio.embedding_readers import guess_format
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert guess_format(path) == expected
+
+
+def test_open_embedding_reads_a_guessed_file_and_a_workflow_folder_alike(tmp_path):
+    from binembed.fileio.embedding_readers import open_embedding
+
+    (tmp_path / "w2v.txt").write_text("2 3\nthe 1 2 3\nof 4 5 6\n")
+    read = open_embedding(tmp_path / "w2v.txt")
+    assert read.words == ["the", "of"] and read.vectors.tolist() == [[1, 2, 3], [4, 5, 6]]
+    saved = open_embedding(save_embedding(read, tmp_path / "folder"))
+    assert saved.words == read.words and np.array_equal(saved.vectors, read.vectors)

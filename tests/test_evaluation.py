@@ -45,7 +45,7 @@ def test_hamming_neighbours_across_tiles_and_query_blocks(n_bits):
     """References over several tiles (the last one partial), ties across tile boundaries (5 bits:
     every distance is shared by hundreds), a fold excluded, and more queries than one block."""
     rng = np.random.default_rng(n_bits)
-    refs = rng.integers(0, 2, size=(3 * knn._REF_TILE + 17, n_bits))
+    refs = rng.integers(0, 2, size=(3 * knn.REF_TILE + 17, n_bits))
     queries = rng.integers(0, 2, size=(knn._QUERY_BLOCK + 6, n_bits))
     query_groups, ref_groups = rng.integers(-1, 3, len(queries)), rng.integers(0, 3, len(refs))
     index, distance = hamming_neighbours(pack_bits(queries), pack_bits(refs), 9, query_groups, ref_groups)
@@ -336,14 +336,14 @@ def test_nearest_words_dense_by_cosine():
     assert table["rank"].tolist() == [1, 2]
 
 
-def test_cosine_distances_do_not_depend_on_the_reference_blocks():
-    from binembed.evaluation.knn import _cosine_distances, _unit_rows
+def testcosine_distances_do_not_depend_on_the_reference_blocks():
+    from binembed.evaluation.knn import cosine_distances, unit_rows
 
     rng = np.random.default_rng(5)
-    refs, queries = rng.standard_normal((1000, 30)), _unit_rows(rng.standard_normal((3, 30)))
+    refs, queries = rng.standard_normal((1000, 30)), unit_rows(rng.standard_normal((3, 30)))
     refs[17] = 0  # a zero vector: distance 1 to everything
-    whole = _cosine_distances(queries, refs, block=len(refs))
-    assert np.array_equal(_cosine_distances(queries, refs, block=64), whole)
+    whole = cosine_distances(queries, refs, block=len(refs))
+    assert np.array_equal(cosine_distances(queries, refs, block=64), whole)
     others = np.arange(len(refs)) != 17  # scipy's cosine distance to a zero vector is undefined
     assert np.allclose(whole[:, others], cdist(queries, refs[others], "cosine"), rtol=0, atol=1e-11)
     assert (whole[:, 17] == 1).all()

@@ -19,7 +19,7 @@ from binembed.evaluation.significance import (
     paired_permutation_test,
     rank_sign_test,
     sign_flip_p_value,
-    spearman_difference_z_test,
+    spearman_difference_test,
 )
 from binembed.products.fidelity import delta_decomposition, neighbours_beside_published, published_beside_ours
 from binembed.products.figures import spread_labels
@@ -48,6 +48,15 @@ from binembed.products.storage import PAPER_STORAGE, codes_storage, storage_tabl
 from binembed.products.tables import neighbour_grids, statistics_grid
 
 # --- significance --------------------------------------------------------------------------------
+
+
+def spearman_difference_z_test(human, similarity_a, similarity_b, n_resamples=1000, seed=0, confidence=95.0):
+    """spearman_difference_test of A against B on one set, as the workflow's products compose it:
+    one SpearmanBootstrap of the pairs shared by both sides."""
+    bootstrap = SpearmanBootstrap(human, n_resamples, seed)
+    return spearman_difference_test(
+        bootstrap.spearman(similarity_a), bootstrap.spearman(similarity_b), len(np.asarray(human)), confidence
+    )
 
 
 def test_sign_test_all_pairs_for_a():

@@ -23,7 +23,7 @@ from binembed.binarizers.spiking import (
     LIFBinarizer,
     LIFNoiseBinarizer,
     PoissonBinarizer,
-    _lif_kernel,
+    lif_kernel,
     simulate_word,
     spikes_and_codes,
     stable_potential,
@@ -486,7 +486,7 @@ def test_lif_periodic_shortcut_gives_the_stepped_kernels_bits(tau_m, v_th, v_res
     X = values[: len(values) // 50 * 50].reshape(-1, 50)
     binarizer.fit(X)
     stepped = np.zeros((len(X), -(-binarizer.n_bits_ // 8)), dtype=np.uint8)
-    _lif_kernel(X, gain, decay, v_th, v_reset, absolute, N_STEPS, binarizer.tol, stepped, None, None)
+    lif_kernel(X, gain, decay, v_th, v_reset, absolute, N_STEPS, binarizer.tol, stepped, None, None)
     assert np.array_equal(binarizer.transform(X), stepped)
     if 0 <= v_reset < v_th and tau_m > DT_MS:  # (else nearly every neuron fires at every step)
         assert 0.01 < unpack_bits(stepped, binarizer.n_bits_).mean() < 0.99

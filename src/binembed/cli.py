@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError, is_disk_full
-from .fileio.embedding_readers import READERS
+from .fileio.embedding_readers import READERS, open_embedding
 from .threads import use_threads
 
 #: The checkout's config.yaml (dataset names, the mirror), when binembed runs from a checkout.
@@ -180,34 +180,6 @@ def _input_options(parser, codes: bool = True) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def guess_format(path: Path) -> str:
-    """The format of an embedding file from its name and first line: .kv is a KeyedVectors file,
-    .bin (.bin.gz) word2vec binary, and a text file whose first line is two integers word2vec
-    text, otherwise GloVe text."""
-    from .fileio.embeddings import _open_binary
-
-    name = path.name.lower().removesuffix(".gz")
-    if name.endswith(".kv"):
-        return "gensim_keyedvectors"
-    if name.endswith(".bin"):
-        return "word2vec_binary"
-    with _open_binary(path) as stream:
-        first = stream.readline(4096).split()
-    return "word2vec_text" if len(first) == 2 and all(f.isdigit() for f in first) else "glove_text"
-
-
-def read_input_embedding(path: Path, fmt: str | None, member: str | None):
-    """An Embedding from a file in any supported format, or from a folder written by the workflow."""
-    from .fileio.embedding_readers import read_embedding
-    from .fileio.embeddings import load_embedding
-
-    if path.is_dir():
-        return load_embedding(path)
-    if member is not None:
-        fmt = fmt or "glove_text"
-    return read_embedding(fmt or guess_format(path), path, member=member)
-
-
 def read_representation(path: Path, fmt: str | None, member: str | None):
     """Codes (a BinaryCodes .npz, or Tissier's text format with ``--format tissier_codes``) or
     dense vectors, as an evaluation Representation."""
@@ -218,7 +190,7 @@ def read_representation(path: Path, fmt: str | None, member: str | None):
         return Representation(BinaryCodes.load(path))
     if fmt == "tissier_codes":
         return Representation(BinaryCodes.from_tissier_text(path))
-    return Representation(read_input_embedding(path, fmt, member))
+    return Representation(open_embedding(path, fmt, member))
 
 
 # --- subcommands ------------------------------------------------------------------------------
@@ -280,7 +252,7 @@ def _encode(args) -> int:
     if isinstance(params.get("n_bits"), list):
         raise InputError(f"--param n_bits: one bit budget, not a list ({params['n_bits']})")
     use_threads(args.threads)
-    embedding = read_input_embedding(args.input, args.format, args.member)
+    embedding = open_embedding(args.input, args.format, args.member)
     params = run_parameters(args.method, params, embedding.dim, {})
     with plugin_call(args.method, "making its estimator"):
         binarizer = build_binarizer(args.method, params, seed=args.seed, threads=args.threads)

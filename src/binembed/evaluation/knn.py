@@ -30,7 +30,7 @@ from ..codes import uint64_groups
 
 
 @intrinsic
-def _popcount64(typingctx, x):
+def popcount64(typingctx, x):
     """Bits set in a uint64: LLVM's ctpop, one popcnt instruction on a CPU that has it."""
 
     def codegen(context, builder, signature, args):
@@ -41,16 +41,16 @@ def _popcount64(typingctx, x):
 
 
 #: The Hamming kernels hold the references group-major (n_groups x n_refs), so that XOR and
-#: popcount run across references in vector registers, and score them a tile of _REF_TILE at a
+#: popcount run across references in vector registers, and score them a tile of REF_TILE at a
 #: time; the neighbour search passes a block of up to _QUERY_BLOCK queries over each tile while it
 #: is in the L1 cache. Measured at 400k x 256 bits, 1000 queries: 0.26 s for 64 x 256, 0.74 s as a
 #: reference at a time (the vote's cost is its histogram, which the blocking did not speed up).
-_REF_TILE = 256
+REF_TILE = 256
 _QUERY_BLOCK = 64
 
 
 @numba.njit(cache=True, inline="always")
-def _tile_distances(query, refs_by_group, start, distance):
+def tile_distances(query, refs_by_group, start, distance):
     """distance[t] = Hamming distance of ``query`` (uint64 groups) to reference start + t, for the
     len(distance) references of the tile; refs_by_group is (n_groups, n_refs) uint64."""
     width = distance.size
@@ -60,11 +60,13 @@ def _tile_distances(query, refs_by_group, start, distance):
         word = query[g]
         row = refs_by_group[g, start : start + width]
         for t in range(width):
-            distance[t] += _popcount64(word ^ row[t])
+            distance[t] += popcount64(word ^ row[t])
 
 
 @numba.njit(parallel=True, cache=True)
-def _hamming_neighbours(queries, refs_by_group, query_groups, ref_groups, block, out_index, out_distance):
+def hamming_neighbours_kernel(
+    queries, refs_by_group, query_groups, ref_groups, block, out_index, out_distance
+):
     """The k nearest references of each query by insertion into its sorted row of k; a tile whose
     closest reference is no closer than the k-th found so far is dropped whole. References are
     met in index order, so ties keep the earlier reference (whatever ``block`` and the threads)."""
@@ -74,13 +76,13 @@ def _hamming_neighbours(queries, refs_by_group, query_groups, ref_groups, block,
     for number in numba.prange(-(-n_queries // block)):
         first = number * block
         last = min(first + block, n_queries)
-        distances = np.empty(_REF_TILE, dtype=np.int64)
+        distances = np.empty(REF_TILE, dtype=np.int64)
         filled = np.zeros(block, dtype=np.int64)
         worst = np.full(block, np.iinfo(np.int64).max, dtype=np.int64)  # the k-th distance once k are found
-        for start in range(0, n_refs, _REF_TILE):
-            distance = distances[: min(_REF_TILE, n_refs - start)]
+        for start in range(0, n_refs, REF_TILE):
+            distance = distances[: min(REF_TILE, n_refs - start)]
             for q in range(first, last):
-                _tile_distances(queries[q], refs_by_group, start, distance)
+                tile_distances(queries[q], refs_by_group, start, distance)
                 slot = q - first
                 closest = np.iinfo(np.int64).max
                 for t in range(distance.size):
@@ -109,7 +111,7 @@ def group_major(codes64: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(codes64.T)
 
 
-def _query_block(n_queries: int) -> int:
+def query_block(n_queries: int) -> int:
     """Queries per block: _QUERY_BLOCK, or fewer so that every numba thread gets a block."""
     return max(1, min(_QUERY_BLOCK, -(-n_queries // numba.get_num_threads())))
 
@@ -124,38 +126,39 @@ def hamming_neighbours(queries, refs, k, query_groups=None, ref_groups=None):
     q64, r64 = uint64_groups(queries), uint64_groups(refs)
     out_index = np.full((len(q64), k), -1, dtype=np.int64)
     out_distance = np.full((len(q64), k), np.iinfo(np.int64).max, dtype=np.int64)
-    _hamming_neighbours(
+    hamming_neighbours_kernel(
         q64, group_major(r64), _groups(query_groups, len(q64)), _groups(ref_groups, len(r64)),
-        _query_block(len(q64)), out_index, out_distance,
+        query_block(len(q64)), out_index, out_distance,
     )  # fmt: skip
     return out_index, out_distance
 
 
-def _unit_rows(X):
-    X = np.asarray(X, dtype=np.float64)
+def unit_rows(X, dtype=np.float64):
+    """The rows of ``X`` (as ``dtype``) divided by their Euclidean norms; a zero row stays zero."""
+    X = np.asarray(X, dtype=dtype)
     norms = np.linalg.norm(X, axis=1, keepdims=True)
     return np.divide(X, norms, out=np.zeros_like(X), where=norms > 0)
 
 
-def _cosine_distances(Q, refs, block=65536):
+def cosine_distances(Q, refs, block=65536):
     """1 - cos (rounded to 12 decimals) of unit rows Q to every row of ``refs``, whose rows are made
     unit in float64 one block at a time (a vocabulary of 3M x 300 is never copied whole)."""
     distance = np.empty((len(Q), len(refs)))
     for start in range(0, len(refs), block):
-        distance[:, start : start + block] = 1.0 - Q @ _unit_rows(refs[start : start + block]).T
+        distance[:, start : start + block] = 1.0 - Q @ unit_rows(refs[start : start + block]).T
     return np.round(distance, 12, out=distance)
 
 
 def cosine_neighbours(queries, refs, k, query_groups=None, ref_groups=None, chunk=512):
     """Indices and cosine distances (1 - cos, rounded to 12 decimals) of the k nearest references
     of each query, ties by index. A zero vector has cosine 0 with everything (distance 1)."""
-    Q = _unit_rows(queries)
+    Q = unit_rows(queries)
     qg, rg = _groups(query_groups, len(Q)), _groups(ref_groups, len(refs))
     out_index = np.empty((len(Q), k), dtype=np.int64)
     out_distance = np.empty((len(Q), k), dtype=np.float64)
     for start in range(0, len(Q), chunk):
         stop = min(start + chunk, len(Q))
-        distance = _cosine_distances(Q[start:stop], refs)
+        distance = cosine_distances(Q[start:stop], refs)
         same = (qg[start:stop, None] >= 0) & (qg[start:stop, None] == rg[None, :])
         distance[same] = np.inf
         kth = np.partition(distance, k - 1, axis=1)[:, k - 1]
@@ -176,10 +179,10 @@ def _hamming_vote_kernel(queries, refs_by_group, ref_labels, query_groups, ref_g
     n_refs = refs_by_group.shape[1]
     for q in numba.prange(queries.shape[0]):
         histogram = np.zeros((max_distance + 1, nearest.shape[1]), dtype=np.int64)
-        distances = np.empty(_REF_TILE, dtype=np.int64)
-        for start in range(0, n_refs, _REF_TILE):
-            distance = distances[: min(_REF_TILE, n_refs - start)]
-            _tile_distances(queries[q], refs_by_group, start, distance)
+        distances = np.empty(REF_TILE, dtype=np.int64)
+        for start in range(0, n_refs, REF_TILE):
+            distance = distances[: min(REF_TILE, n_refs - start)]
+            tile_distances(queries[q], refs_by_group, start, distance)
             for t in range(distance.size):
                 if query_groups[q] < 0 or ref_groups[start + t] != query_groups[q]:
                     histogram[distance[t], ref_labels[start + t]] += 1
@@ -282,17 +285,18 @@ def _sorted_vote_kernel(distance, bound, ref_labels, ks, scores, nearest):
 def cosine_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, ref_groups=None, chunk=512):
     """The same vote in cosine distance (1 - cos, rounded to 12 decimals) between dense rows; a
     zero vector has distance 1 to everything."""
-    Q, R = _unit_rows(queries), _unit_rows(refs)
-    qg, rg = _groups(query_groups, len(Q)), _groups(ref_groups, len(R))
+    Q = unit_rows(queries)
+    qg, rg = _groups(query_groups, len(Q)), _groups(ref_groups, len(refs))
     ks = np.asarray(sorted(ks), dtype=np.int64)
     labels = np.asarray(ref_labels, dtype=np.int64)
     scores = np.zeros((len(Q), len(ks), n_classes), dtype=np.int64)
     nearest = np.zeros((len(Q), n_classes))
+    depth = min(ks[-1], len(refs))
     for start in range(0, len(Q), chunk):
         stop = min(start + chunk, len(Q))
-        distance = np.round(1.0 - Q[start:stop] @ R.T, 12)
+        distance = cosine_distances(Q[start:stop], refs)
         distance[(qg[start:stop, None] >= 0) & (qg[start:stop, None] == rg[None, :])] = np.inf
-        bound = np.partition(distance, min(ks[-1], len(R)) - 1, axis=1)[:, min(ks[-1], len(R)) - 1]
+        bound = np.partition(distance, depth - 1, axis=1)[:, depth - 1]
         _sorted_vote_kernel(distance, bound, labels, ks, scores[start:stop], nearest[start:stop])
     return _decide(ks, scores, nearest), nearest.min(axis=1)
 

@@ -24,7 +24,7 @@ import numba
 import numpy as np
 
 from ..codes import uint64_groups
-from .knn import _REF_TILE, _popcount64, _query_block, _tile_distances, cosine_neighbours, group_major
+from .knn import REF_TILE, cosine_neighbours, group_major, popcount64, query_block, tile_distances
 
 
 def query_rows(n_words: int, n_queries: int, seed: int) -> np.ndarray:
@@ -62,11 +62,11 @@ def _hamming_hits(groups, refs_by_group, queries, truth, depths, block, hits):
         first = number * block
         last = min(first + block, queries.size)
         counts = np.zeros((last - first, max_distance + 1), dtype=np.int64)
-        distances = np.empty(_REF_TILE, dtype=np.int64)
-        for start in range(0, n_refs, _REF_TILE):
-            distance = distances[: min(_REF_TILE, n_refs - start)]
+        distances = np.empty(REF_TILE, dtype=np.int64)
+        for start in range(0, n_refs, REF_TILE):
+            distance = distances[: min(REF_TILE, n_refs - start)]
             for q in range(first, last):
-                _tile_distances(groups[queries[q]], refs_by_group, start, distance)
+                tile_distances(groups[queries[q]], refs_by_group, start, distance)
                 for t in range(distance.size):
                     counts[q - first, distance[t]] += 1
         for q in range(first, last):
@@ -83,7 +83,7 @@ def _hamming_hits(groups, refs_by_group, queries, truth, depths, block, hits):
                 for i in range(truth.shape[1]):
                     d = 0
                     for g in range(query.size):
-                        d += _popcount64(query[g] ^ groups[truth[q, i], g])
+                        d += popcount64(query[g] ^ groups[truth[q, i], g])
                     if d < threshold:
                         found += 1.0
                     elif d == threshold:
@@ -107,7 +107,7 @@ def neighbour_hits(
         groups = uint64_groups(np.asarray(representation))
         queries = np.asarray(queries, dtype=np.int64)
         _hamming_hits(groups, group_major(groups), queries, np.asarray(truth, dtype=np.int64), depths,
-                      _query_block(len(queries)), hits)  # fmt: skip
+                      query_block(len(queries)), hits)  # fmt: skip
         return hits
     ranking = cosine_rankings(representation, queries, int(depths.max()))
     for j, depth in enumerate(depths):

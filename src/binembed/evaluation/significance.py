@@ -167,18 +167,6 @@ def spearman_difference_test(
     )
 
 
-def spearman_difference_z_test(
-    human, similarity_a, similarity_b, n_resamples: int = 1000, seed: int = 0, confidence: float = 95.0
-) -> SpearmanDifferenceTest:
-    """:func:`spearman_difference_test` of A against B on one set: the pairs are resampled
-    ``n_resamples`` times with ``numpy.random.default_rng(seed)``; similarities are vectors or
-    (pairs, seeds) matrices."""
-    bootstrap = SpearmanBootstrap(human, n_resamples, seed)
-    return spearman_difference_test(
-        bootstrap.spearman(similarity_a), bootstrap.spearman(similarity_b), len(np.asarray(human)), confidence
-    )
-
-
 @dataclass(frozen=True)
 class PairedPermutationTest:
     """Accuracy(A) - accuracy(B) in points (each the mean over its seeds), the texts on which A's

@@ -16,15 +16,13 @@ import time
 import numpy as np
 
 from ..codes import uint64_groups
-from .knn import _hamming_neighbours, group_major
+from .knn import group_major, hamming_neighbours_kernel, unit_rows
 
 
 def dense_queries(vectors: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Seconds of each top-k cosine query for the words ``rows``, and the k rows found (nearest
     first)."""
-    unit = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(unit, axis=1, keepdims=True)
-    unit = np.divide(unit, norms, out=np.zeros_like(unit), where=norms > 0)
+    unit = unit_rows(vectors, np.float32)
     seconds, found = [], []
     for row in (rows[0], *rows):
         started = time.perf_counter()
@@ -48,7 +46,7 @@ def code_queries(packed: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarr
         index = np.full((1, k), -1, dtype=np.int64)
         distance = np.full((1, k), np.iinfo(np.int64).max, dtype=np.int64)
         started = time.perf_counter()
-        _hamming_neighbours(groups[row : row + 1], by_group, alone, everyone, 1, index, distance)
+        hamming_neighbours_kernel(groups[row : row + 1], by_group, alone, everyone, 1, index, distance)
         seconds.append(time.perf_counter() - started)
         found.append(index[0])
     return np.array(seconds[1:]), np.array(found[1:])

@@ -14,34 +14,22 @@ from .files import full_disk_reported
 from .verified_files import (
     CHUNK_SIZE,
     ResourceError,
-    _describe,
-    _normalize_pin,
-    _part_path,
-    _warn_unpinned,
     log,
+    part_path,
     sha256_file,
+    source_description,
 )
 
 _LISTED_NAMES = 10
 
 
-def extract_member(archive, member: str | None, dest, *, sha256: str | None, name: str) -> Path:
-    """Stream one member of a zip or tar archive (plain, .tar.gz/.tgz or other tarfile compression)
-    to dest via dest.part, verify sha256 and rename into place. member=None decompresses a plain
-    gzip file as a whole."""
-    archive, dest = Path(archive), Path(dest)
-    pin = _normalize_pin(sha256, name)
-    digest = _extract(archive, member, dest, pin, name)
-    if pin is None:
-        _warn_unpinned(name, _describe(archive, member), digest)
-    return dest
-
-
-def _extract(archive: Path, member: str | None, dest: Path, pin: str | None, name: str) -> str:
-    """Write a member of archive to dest via dest.part, verified against pin; return its sha256."""
-    part = _part_path(dest)
+def extract_member(archive: Path, member: str | None, dest: Path, pin: str | None, name: str) -> str:
+    """Write a member of ``archive`` (a zip or tar archive, plain, .tar.gz/.tgz or another tarfile
+    compression; ``member=None``: a plain gzip file as a whole) to ``dest`` via ``dest.part``,
+    verified against ``pin`` (a normalized sha256, or None) of resource ``name``; return its sha256."""
+    part = part_path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    source = _describe(archive, member)
+    source = source_description(archive, member)
     try:
         with full_disk_reported(dest), open(part, "wb") as out:
             _write_member(archive, member, out, name)

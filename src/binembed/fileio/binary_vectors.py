@@ -11,16 +11,16 @@ import numpy as np
 from .embeddings import (
     Embedding,
     EmbeddingFormatError,
-    _check_expected_dim,
-    _check_file,
-    _check_finite,
-    _check_vocabulary,
-    _is_gzip,
-    _load_matrix,
-    _no_member,
-    _open_binary,
+    check_expected_dim,
+    check_file,
+    check_finite,
+    check_vocabulary,
+    is_gzip,
+    load_matrix,
+    open_binary,
+    refuse_member,
 )
-from .text_vectors import _parse_header
+from .text_vectors import parse_header
 from .vocabulary import decode_utf8
 
 #: float32 vectors hardly compress: a gzipped word2vec binary is never this many times smaller.
@@ -32,7 +32,7 @@ def _check_announced_size(path: Path, count: int, dim: int) -> None:
     allocated): 4 * dim bytes per word, at most _MAX_GZIP_RATIO times the size of a gzipped file."""
     size = path.stat().st_size
     needed = count * 4 * dim
-    limit = size * (_MAX_GZIP_RATIO if _is_gzip(path) else 1)
+    limit = size * (_MAX_GZIP_RATIO if is_gzip(path) else 1)
     if needed > limit:
         raise EmbeddingFormatError(
             path,
@@ -47,12 +47,12 @@ def read_word2vec_binary(path, *, member: str | None = None, expected_dim: int |
     ``N_WORDS DIM\\n``, then per word its UTF-8 bytes, a space, and DIM little-endian float32, each
     vector optionally followed by a newline; nothing may follow the last one.
     "Lines" in errors count words, the header being line 1."""
-    _no_member(path, member, "word2vec_binary")
-    with _open_binary(path) as stream:
+    refuse_member(path, member, "word2vec_binary")
+    with open_binary(path) as stream:
         header = stream.readline()
         header = header.removeprefix(codecs.BOM_UTF8)
-        count, dim = _parse_header(path, header.decode("utf-8", "replace"))
-        _check_expected_dim(path, dim, expected_dim)
+        count, dim = parse_header(path, header.decode("utf-8", "replace"))
+        check_expected_dim(path, dim, expected_dim)
         _check_announced_size(Path(path), count, dim)
         vectors = np.empty((count, dim), dtype=np.float32)
         words, rest = _read_binary_rows(stream, path, vectors)
@@ -61,8 +61,8 @@ def read_word2vec_binary(path, *, member: str | None = None, expected_dim: int |
                 path, f"data after the {count} words the header announces (more words than announced?)"
             )
     lines = list(range(2, count + 2))
-    _check_vocabulary(path, words, lines)
-    _check_finite(path, vectors, lines)
+    check_vocabulary(path, words, lines)
+    check_finite(path, vectors, lines)
     return Embedding(words, vectors)
 
 
@@ -114,9 +114,9 @@ def read_numpy_with_parquet_vocab(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    vectors = _load_matrix(vectors_path, expected_dim)
+    vectors = load_matrix(vectors_path, expected_dim)
     try:
-        table = pq.read_table(_check_file(vocab_path), columns=[column])
+        table = pq.read_table(check_file(vocab_path), columns=[column])
     except (pa.ArrowException, OSError) as err:
         raise EmbeddingFormatError(
             vocab_path, f"not a parquet file with a column {column!r} ({err})"
@@ -130,6 +130,6 @@ def read_numpy_with_parquet_vocab(
             vocab_path, f"{len(words)} words for {vectors.shape[0]} vectors in {vectors_path}"
         )
     rows = list(range(1, len(words) + 1))
-    _check_vocabulary(vocab_path, words, rows, unit="row")
-    _check_finite(vectors_path, vectors, rows, unit="row")
+    check_vocabulary(vocab_path, words, rows, unit="row")
+    check_finite(vectors_path, vectors, rows, unit="row")
     return Embedding(words, vectors)

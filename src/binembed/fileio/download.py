@@ -21,16 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..progress import Progress
-from .archives import _extract
+from .archives import extract_member
 from .files import full_disk_reported
 from .verified_files import (
     CHUNK_SIZE,
     ResourceError,
-    _describe,
-    _normalize_pin,
-    _part_path,
-    _warn_unpinned,
+    normalize_pin,
+    part_path,
     sha256_file,
+    source_description,
+    warn_unpinned,
 )
 
 log = logging.getLogger(__name__)
@@ -97,12 +97,12 @@ def download(
     an attempt slower than ``min_speed`` bytes a second over ``speed_window`` seconds fails (a
     server that trickles bytes never trips a socket timeout)."""
     dest = Path(dest)
-    pin = _normalize_pin(sha256, name)
+    pin = normalize_pin(sha256, name)
     digest = _download(
         url, dest, pin, name, retries, backoff, timeout, _pace(deadline, min_speed, speed_window)
     )
     if pin is None:
-        _warn_unpinned(name, url, digest)
+        warn_unpinned(name, url, digest)
     return dest
 
 
@@ -130,11 +130,11 @@ def obtain(
     url = spec.get("url")
     if not url:
         raise ResourceError(name, "spec has no 'url'")
-    pin = _normalize_pin(spec.get("sha256"), name)
+    pin = normalize_pin(spec.get("sha256"), name)
     pace = _pace(deadline, min_speed, speed_window)
     source, digest = _obtain(name, url, pin, spec, dest, mirror, retries, backoff, timeout, pace)
     if pin is None:
-        _warn_unpinned(name, source, digest)
+        warn_unpinned(name, source, digest)
     return dest
 
 
@@ -161,10 +161,10 @@ def _obtain(
     if member is None:
         return url, _download(url, dest, pin, name, retries, backoff, timeout, pace)
     archive = dest.with_name(dest.name + ".archive")
-    archive_pin = _normalize_pin(spec.get("archive_sha256"), name)
+    archive_pin = normalize_pin(spec.get("archive_sha256"), name)
     try:
         _download(url, archive, archive_pin, name, retries, backoff, timeout, pace)
-        return _describe(url, member), _extract(archive, member, dest, pin, name)
+        return source_description(url, member), extract_member(archive, member, dest, pin, name)
     finally:
         archive.unlink(missing_ok=True)
 
@@ -190,7 +190,7 @@ def _download(
     """
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ResourceError(name, f"unsupported URL {url!r}: only http and https are supported")
-    part = _part_path(dest)
+    part = part_path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     log.info("resource '%s': downloading %s", name, url)
     attempt = 0
@@ -351,7 +351,7 @@ def _copy_from_mirror(source: Path, dest: Path, pin: str | None, name: str) -> s
     if not source.is_file():
         log.info("resource '%s': %s not in the mirror", name, source)
         return None
-    part = _part_path(dest)
+    part = part_path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     try:

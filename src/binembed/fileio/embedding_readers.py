@@ -1,10 +1,13 @@
-"""The one way in for every embedding format: :func:`read_embedding`, and the reader of each
-single-file format (:data:`READERS`)."""
+"""The one way in for every embedding format: :func:`read_embedding`, the reader of each
+single-file format (:data:`READERS`), and :func:`open_embedding`, which also guesses a file's
+format (:func:`guess_format`) or reads a folder the workflow wrote."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .binary_vectors import read_numpy_with_parquet_vocab, read_word2vec_binary
-from .embeddings import Embedding, EmbeddingFormatError, _no_member
+from .embeddings import Embedding, EmbeddingFormatError, load_embedding, open_binary, refuse_member
 from .keyed_vectors import read_gensim_keyedvectors
 from .text_vectors import read_glove_text, read_word2vec_text
 
@@ -35,6 +38,31 @@ def read_embedding(
             raise EmbeddingFormatError(
                 files["vectors"], "npy_parquet needs its vocabulary file (a 'vocab' member)"
             )
-        _no_member(files["vectors"], member, fmt)
+        refuse_member(files["vectors"], member, fmt)
         return read_numpy_with_parquet_vocab(files["vectors"], files["vocab"], expected_dim=expected_dim)
     return READERS[fmt](files["vectors"], member=member, expected_dim=expected_dim)
+
+
+def guess_format(path: Path) -> str:
+    """The format of an embedding file from its name and first line: .kv is a KeyedVectors file,
+    .bin (.bin.gz) word2vec binary, and a text file whose first line is two integers word2vec
+    text, otherwise GloVe text."""
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".kv"):
+        return "gensim_keyedvectors"
+    if name.endswith(".bin"):
+        return "word2vec_binary"
+    with open_binary(path) as stream:
+        first = stream.readline(4096).split()
+    return "word2vec_text" if len(first) == 2 and all(f.isdigit() for f in first) else "glove_text"
+
+
+def open_embedding(path, fmt: str | None = None, member: str | None = None) -> Embedding:
+    """An Embedding from a file in ``fmt`` (guessed where None: :func:`guess_format`; GloVe text
+    for a zip ``member``), or from a folder the workflow wrote (:func:`load_embedding`)."""
+    path = Path(path)
+    if path.is_dir():
+        return load_embedding(path)
+    if member is not None:
+        fmt = fmt or "glove_text"
+    return read_embedding(fmt or guess_format(path), path, member=member)

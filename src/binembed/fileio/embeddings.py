@@ -59,7 +59,7 @@ def lowercase_index(words) -> dict[str, int]:
     return table
 
 
-def _check_vocabulary(path, words, lines, unit="line"):
+def check_vocabulary(path, words, lines, unit="line"):
     """Every item a word (:mod:`binembed.fileio.vocabulary`), none twice, and at least one; an error names
     the ``unit`` (line of a text file, row of a table) of ``lines`` where it is."""
     if not words:
@@ -78,14 +78,14 @@ def _check_vocabulary(path, words, lines, unit="line"):
         seen[word] = line
 
 
-def _check_finite(path, vectors, lines, unit="line"):
+def check_finite(path, vectors, lines, unit="line"):
     bad = ~np.isfinite(vectors).all(axis=1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise EmbeddingFormatError(path, "NaN or infinite value", **{unit: lines[row]})
 
 
-def _check_file(path) -> Path:
+def check_file(path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise EmbeddingFormatError(path, "is a folder, not a vectors file")
@@ -94,29 +94,29 @@ def _check_file(path) -> Path:
     return path
 
 
-def _check_expected_dim(path, dim, expected_dim):
+def check_expected_dim(path, dim, expected_dim):
     if expected_dim is not None and dim != expected_dim:
         raise EmbeddingFormatError(path, f"vectors have {dim} dimensions, config 'dim' says {expected_dim}")
 
 
-def _decoded_lines(path, raw_lines, first_line_number):
+def decoded_lines(path, raw_lines, first_line_number):
     """(line number, text) of each line of a binary stream, decoded as strict UTF-8."""
     return utf8_lines(
         raw_lines, lambda message, line: EmbeddingFormatError(path, message, line), first_line_number
     )
 
 
-def _is_gzip(path: Path) -> bool:
+def is_gzip(path: Path) -> bool:
     with open(path, "rb") as stream:
         return stream.read(2) == b"\x1f\x8b"
 
 
 @contextmanager
-def _open_binary(path):
+def open_binary(path):
     """The file's bytes, gunzipped when it starts with the gzip magic (whatever its name); a
     corrupt or truncated gzip stream is reported as such."""
-    path = _check_file(path)
-    compressed = _is_gzip(path)
+    path = check_file(path)
+    compressed = is_gzip(path)
     if path.suffix == ".gz" and not compressed:
         raise EmbeddingFormatError(path, "named .gz but not gzip-compressed")
     try:
@@ -128,24 +128,24 @@ def _open_binary(path):
         raise EmbeddingFormatError(path, "the gzip stream ends early: the file is truncated") from None
 
 
-def _load_matrix(path, expected_dim=None, mmap=False) -> np.ndarray:
+def load_matrix(path, expected_dim=None, mmap=False) -> np.ndarray:
     """A 2-D float matrix from a ``.npy`` file (never unpickling), read into memory as float32
     unless ``mmap``; anything else is an :class:`EmbeddingFormatError` naming the file."""
     try:
-        matrix = np.load(_check_file(path), mmap_mode="r", allow_pickle=False)
+        matrix = np.load(check_file(path), mmap_mode="r", allow_pickle=False)
     except (ValueError, OSError, EOFError) as err:
         raise EmbeddingFormatError(path, f"not a .npy matrix ({err})") from None
     if not isinstance(matrix, np.ndarray) or matrix.ndim != 2:
         raise EmbeddingFormatError(path, f"a (words, dims) matrix, not of shape {np.shape(matrix)}")
     if not (np.issubdtype(matrix.dtype, np.floating) or np.issubdtype(matrix.dtype, np.integer)):
         raise EmbeddingFormatError(path, f"holds {matrix.dtype} values, not numbers")
-    _check_expected_dim(path, matrix.shape[1], expected_dim)
+    check_expected_dim(path, matrix.shape[1], expected_dim)
     if mmap and matrix.dtype == np.float32:
         return matrix
     return np.array(matrix, dtype=np.float32)  # read into memory
 
 
-def _no_member(path, member, fmt):
+def refuse_member(path, member, fmt):
     if member is not None:
         raise EmbeddingFormatError(
             path, f"only glove_text is read out of a zip archive, not {fmt} (member {member!r})"
@@ -187,12 +187,12 @@ def load_embedding(directory, mmap: bool = True) -> Embedding:
         raw += b"\n"  # a last line without its line break
     text = decode_utf8_text(raw, lambda message, line: EmbeddingFormatError(vocab, message, line))
     words = text.split("\n")[:-1]
-    vectors = _load_matrix(vectors_path, mmap=mmap)
+    vectors = load_matrix(vectors_path, mmap=mmap)
     if len(words) != vectors.shape[0]:
         raise EmbeddingFormatError(
             vocab, f"{len(words)} lines for the {vectors.shape[0]} rows of {vectors_path}"
         )
     lines = list(range(1, len(words) + 1))
-    _check_vocabulary(vocab, words, lines)
-    _check_finite(vectors_path, vectors, lines, unit="row")
+    check_vocabulary(vocab, words, lines)
+    check_finite(vectors_path, vectors, lines, unit="row")
     return Embedding(words, vectors)

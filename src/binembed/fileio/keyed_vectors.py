@@ -10,11 +10,11 @@ import numpy as np
 from .embeddings import (
     Embedding,
     EmbeddingFormatError,
-    _check_expected_dim,
-    _check_file,
-    _check_finite,
-    _check_vocabulary,
-    _no_member,
+    check_expected_dim,
+    check_file,
+    check_finite,
+    check_vocabulary,
+    refuse_member,
 )
 
 
@@ -56,8 +56,8 @@ def read_gensim_keyedvectors(
     """A gensim KeyedVectors file (gensim 3 ``vocab`` layout with ``index`` per word, or gensim 4
     ``index_to_key``), as the word2vec subset in the ``wefe`` wheel. Its vectors are stored inline,
     or, as gensim saves large arrays, in ``<path>.vectors.npy`` beside it (read without pickle)."""
-    _no_member(path, member, "gensim_keyedvectors")
-    path = _check_file(path)
+    refuse_member(path, member, "gensim_keyedvectors")
+    path = check_file(path)
     with open(path, "rb") as stream:
         try:
             record = _KeyedVectorsUnpickler(stream).load()
@@ -78,14 +78,14 @@ def read_gensim_keyedvectors(
     if state.get("vectors") is None:
         raise EmbeddingFormatError(path, "KeyedVectors without vectors")
     if np.ndim(state["vectors"]) == 2:
-        _check_expected_dim(path, np.shape(state["vectors"])[1], expected_dim)
+        check_expected_dim(path, np.shape(state["vectors"])[1], expected_dim)
     vectors = np.asarray(state["vectors"], dtype=np.float32)
     words = _keyed_vectors_words(path, state)
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise EmbeddingFormatError(path, f"{len(words)} words for vectors of shape {vectors.shape}")
     rows = list(range(1, len(words) + 1))
-    _check_vocabulary(path, words, rows, unit="row")
-    _check_finite(path, vectors, rows, unit="row")
+    check_vocabulary(path, words, rows, unit="row")
+    check_finite(path, vectors, rows, unit="row")
     return Embedding(words, vectors)
 
 

@@ -10,13 +10,13 @@ import numpy as np
 from .embeddings import (
     Embedding,
     EmbeddingFormatError,
-    _check_expected_dim,
-    _check_file,
-    _check_finite,
-    _check_vocabulary,
-    _decoded_lines,
-    _no_member,
-    _open_binary,
+    check_expected_dim,
+    check_file,
+    check_finite,
+    check_vocabulary,
+    decoded_lines,
+    open_binary,
+    refuse_member,
 )
 
 
@@ -58,9 +58,9 @@ def _parse_text_lines(path, lines, dim=None, count=None, headerless=False):
         numbers.append(number)
     if count is not None and len(words) != count:
         raise EmbeddingFormatError(path, f"header announces {count} words but the file holds {len(words)}")
-    _check_vocabulary(path, words, numbers)
+    check_vocabulary(path, words, numbers)
     vectors = np.vstack(rows)
-    _check_finite(path, vectors, numbers)
+    check_finite(path, vectors, numbers)
     return Embedding(words, vectors)
 
 
@@ -76,7 +76,7 @@ def read_glove_text(path, *, member: str | None = None, expected_dim: int | None
     """GloVe text (``word v1 ... vd`` per line, no header), optionally streamed out of a zip archive
     (``member`` names the file inside it, e.g. ``glove.6B.300d.txt`` in ``glove.6B.zip``)."""
     if member is not None:
-        path = _check_file(path)
+        path = check_file(path)
         label = f"{path}!{member}"
         try:
             archive = zipfile.ZipFile(path)
@@ -88,24 +88,24 @@ def read_glove_text(path, *, member: str | None = None, expected_dim: int | None
                 shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
                 raise EmbeddingFormatError(path, f"no member {member!r} in the archive (it holds {shown})")
             with archive.open(member) as raw:
-                lines = _decoded_lines(label, raw, 1)
+                lines = decoded_lines(label, raw, 1)
                 return _parse_text_lines(label, lines, expected_dim, headerless=True)
-    with _open_binary(path) as raw:
-        return _parse_text_lines(path, _decoded_lines(path, raw, 1), expected_dim, headerless=True)
+    with open_binary(path) as raw:
+        return _parse_text_lines(path, decoded_lines(path, raw, 1), expected_dim, headerless=True)
 
 
 def read_word2vec_text(path, *, member: str | None = None, expected_dim: int | None = None) -> Embedding:
     """word2vec text: a header ``N_WORDS DIM`` and then one ``word v1 ... vd`` line per word."""
-    _no_member(path, member, "word2vec_text")
-    with _open_binary(path) as raw:
-        lines = _decoded_lines(path, raw, 1)
+    refuse_member(path, member, "word2vec_text")
+    with open_binary(path) as raw:
+        lines = decoded_lines(path, raw, 1)
         header = next(lines, (1, ""))[1]
-        count, dim = _parse_header(path, header)
-        _check_expected_dim(path, dim, expected_dim)
+        count, dim = parse_header(path, header)
+        check_expected_dim(path, dim, expected_dim)
         return _parse_text_lines(path, lines, dim, count)
 
 
-def _parse_header(path, header):
+def parse_header(path, header):
     fields = header.split()
     if not fields:
         raise EmbeddingFormatError(path, "empty file")

@@ -33,17 +33,17 @@ def sha256_file(path) -> str:
     return digest.hexdigest()
 
 
-def _part_path(dest: Path) -> Path:
+def part_path(dest: Path) -> Path:
     """The temporary name a file is written under before being renamed to dest."""
     return dest.with_name(dest.name + ".part")
 
 
-def _describe(archive, member: str | None) -> str:
+def source_description(archive, member: str | None) -> str:
     """Human-readable name of an archive member (or of the archive itself)."""
     return str(archive) if member is None else f"member '{member}' of {archive}"
 
 
-def _normalize_pin(sha256, name: str) -> str | None:
+def normalize_pin(sha256, name: str) -> str | None:
     """Lower-case a pinned checksum after checking it is 64 hex digits; None stays None."""
     if sha256 is None:
         return None
@@ -53,7 +53,7 @@ def _normalize_pin(sha256, name: str) -> str | None:
     return pin
 
 
-def _warn_unpinned(name: str, source: str, digest: str) -> None:
+def warn_unpinned(name: str, source: str, digest: str) -> None:
     """Warn that a file was accepted without a pinned checksum, giving the digest to pin."""
     log.warning(
         "resource '%s': no sha256 pinned; accepted %s with sha256 %s - pin it in config.yaml",

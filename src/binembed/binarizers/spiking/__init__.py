@@ -39,7 +39,7 @@ from .izhikevich import (
     IzhikevichRSLTSBinarizer,
 )
 from .izhikevich_kernel import IZHIKEVICH_TYPES, IZHIKEVICH_V0, stable_potential
-from .lif_kernels import _lif_kernel
+from .lif_kernels import lif_kernel
 from .simulation import simulate_word, spikes_and_codes
 from .time_windows import DT_MS, DURATION_MS, N_STEPS
 
@@ -66,7 +66,7 @@ __all__ = [
     "LIFNoiseBinarizer",
     "PoissonBinarizer",
     "SpikingBinarizer",
-    "_lif_kernel",
+    "lif_kernel",
     "simulate_word",
     "spikes_and_codes",
     "stable_potential",

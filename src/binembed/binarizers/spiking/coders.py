@@ -8,9 +8,9 @@ import numpy as np
 from ...progress import Progress
 from ..base import BaseBinarizer
 from ..random_streams import row_keys
-from .lif_kernels import _lif_kernel, _lif_noise_kernel, _lif_periodic_kernel
-from .poisson_kernel import _poisson_kernel
-from .rank_levels import _rank_level_kernel
+from .lif_kernels import lif_kernel, lif_noise_kernel, lif_periodic_kernel
+from .poisson_kernel import poisson_spike_kernel
+from .rank_levels import rank_level_kernel
 from .time_windows import DT_MS, N_STEPS
 
 
@@ -137,7 +137,7 @@ class PoissonBinarizer(SpikingBinarizer):
         if self.normalization == "rank":
             level = np.empty(X.shape, dtype=np.float64)  # the kernel writes every entry
             quantiles = np.ascontiguousarray(self.quantiles_.T, dtype=np.float64)
-            _rank_level_kernel(X, quantiles, np.linspace(0.0, 1.0, RANK_KNOTS), level)
+            rank_level_kernel(X, quantiles, np.linspace(0.0, 1.0, RANK_KNOTS), level)
             return level
         level = np.zeros(X.shape, dtype=np.float64)
         spread = self.data_max_ - self.data_min_
@@ -148,7 +148,7 @@ class PoissonBinarizer(SpikingBinarizer):
     def _simulate(self, X, n_steps, out, raster, potential):
         p_max = self.max_rate * DT_MS * 1e-3
         keys = row_keys(X, _check_seed(self.random_state))
-        _poisson_kernel(self.levels(X), p_max, keys, n_steps, self.tol, out, raster, potential)
+        poisson_spike_kernel(self.levels(X), p_max, keys, n_steps, self.tol, out, raster, potential)
 
 
 class LIFBinarizer(SpikingBinarizer):
@@ -202,11 +202,11 @@ class LIFBinarizer(SpikingBinarizer):
         decay, gain = self._euler_constants()
         absolute = self.negative == "abs"
         if raster is None:  # bits only: the periodic shortcut, bit for bit the stepped kernel's
-            _lif_periodic_kernel(
+            lif_periodic_kernel(
                 X, gain, decay, float(self.v_th), float(self.v_reset), absolute, n_steps, self.tol, out
             )
             return
-        _lif_kernel(
+        lif_kernel(
             X,
             gain,
             decay,
@@ -263,7 +263,7 @@ class LIFNoiseBinarizer(LIFBinarizer):
     def _simulate(self, X, n_steps, out, raster, potential):
         decay, gain = self._euler_constants()
         noise_gain = self.sigma * np.sqrt(DT_MS) / self.tau_m
-        _lif_noise_kernel(
+        lif_noise_kernel(
             X,
             gain,
             decay,

@@ -7,7 +7,7 @@ import numpy as np
 
 from ...methods import IZHIKEVICH_PAIRS as METHOD_PAIRS
 from .coders import SpikingBinarizer
-from .izhikevich_kernel import _STABLE_POTENTIAL, IZHIKEVICH_TYPES, _izhikevich_kernel
+from .izhikevich_kernel import IZHIKEVICH_TYPES, STABLE_POTENTIAL, izhikevich_pair_kernel
 from .time_windows import DT_MS
 
 
@@ -36,7 +36,7 @@ class IzhikevichBinarizer(SpikingBinarizer):
         excitatory = np.array(IZHIKEVICH_TYPES[self.excitatory])
         inhibitory = np.array(IZHIKEVICH_TYPES[self.inhibitory])
         a, b, c, d = np.where(self.inhibitory_[:, None], inhibitory, excitatory).T.copy()
-        _izhikevich_kernel(
+        izhikevich_pair_kernel(
             X,
             float(self.i_boost),
             a * DT_MS,
@@ -44,7 +44,7 @@ class IzhikevichBinarizer(SpikingBinarizer):
             c,
             d,
             float(self.v_th),
-            _STABLE_POTENTIAL,
+            STABLE_POTENTIAL,
             DT_MS,
             n_steps,
             self.tol,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .time_windows import DT_MS, _empty_pattern, _pack_windows, _record, _window_slot
+from .time_windows import DT_MS, empty_pattern, pack_windows, record_spike, window_slot
 
 # Izhikevich (2003), Fig. 2: (a, b, c, d) of each neuron type.
 IZHIKEVICH_TYPES = {
@@ -39,13 +39,13 @@ def stable_potential(dt: float) -> float:
             unstable = middle
 
 
-_STABLE_POTENTIAL = stable_potential(DT_MS)
+STABLE_POTENTIAL = stable_potential(DT_MS)
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
 def _izhikevich_word(x, constants, implicit, pattern, raster, potential, i):
     """Simulate the neurons of word ``x`` (row i) into ``pattern`` (zeroed first), as documented
-    at _izhikevich_kernel with ``implicit``; without it every step is forward Euler, and the
+    at izhikevich_pair_kernel with ``implicit``; without it every step is forward Euler, and the
     return value says whether some state needed the implicit step, so that the word must be run
     again with it. (Euler alone with that check made bench_spiking's Izhikevich 12 % faster than
     every step able to divide: 1.9e9 -> 2.1e9 neuron-steps per CPU second.)"""
@@ -60,7 +60,7 @@ def _izhikevich_word(x, constants, implicit, pattern, raster, potential, i):
     pattern[:] = 0
     stiff = False
     for t in range(n_steps):
-        slot, shift = _window_slot(pattern, t, tol)
+        slot, shift = window_slot(pattern, t, tol)
         for d in range(dims):
             v_now = v[d]
             u_now = u[d]
@@ -73,14 +73,14 @@ def _izhikevich_word(x, constants, implicit, pattern, raster, potential, i):
                 v_next = v_now + step
             u_next = u_now + a_dt[d] * (b[d] * v_now - u_now)
             spike = v_next >= v_th
-            _record(spike, v_next, slot, shift, raster, potential, i, d, t)
+            record_spike(spike, v_next, slot, shift, raster, potential, i, d, t)
             v[d] = c[d] if spike else v_next
             u[d] = u_next + d_jump[d] if spike else u_next
     return stiff
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
-def _izhikevich_kernel(
+def izhikevich_pair_kernel(
     X, i_boost, a_dt, b, c, d_jump, v_th, v_stable, dt, n_steps, tol, out, raster, potential
 ):
     """Izhikevich neurons, dv/dt = f(v, u) = 0.04 v^2 + 5 v + 140 - u + I and
@@ -100,8 +100,8 @@ def _izhikevich_kernel(
     n_words, dims = X.shape
     n_windows = n_steps // tol
     for i in numba.prange(n_words):
-        pattern = _empty_pattern(n_windows, dims)
+        pattern = empty_pattern(n_windows, dims)
         constants = (i_boost, a_dt, b, c, d_jump, v_th, v_stable, dt, n_steps, tol)
         if _izhikevich_word(X[i], constants, False, pattern, raster, potential, i):
             _izhikevich_word(X[i], constants, True, pattern, raster, potential, i)
-        _pack_windows(pattern, n_windows, out[i])
+        pack_windows(pattern, n_windows, out[i])

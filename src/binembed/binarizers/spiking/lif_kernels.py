@@ -8,7 +8,7 @@ import numba
 import numpy as np
 
 from ..random_streams import fill_normal_pairs, neuron_key
-from .time_windows import _empty_pattern, _pack_windows, _record, _window_slot
+from .time_windows import empty_pattern, pack_windows, record_spike, window_slot
 
 
 @numba.njit(cache=True, inline="always")
@@ -21,7 +21,7 @@ def _lif_drive(x, gain, absolute):
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
-def _lif_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out, raster, potential):
+def lif_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out, raster, potential):
     """Leaky integrate-and-fire neurons, forward Euler of tau_m dv/dt = -v + R I_boost w:
     v_{n+1} = decay v_n + gain w with decay = 1 - dt/tau_m, gain = (dt/tau_m) R I_boost; a spike
     when v_{n+1} > v_th, then v <- v_reset; v_0 = v_reset. ``absolute`` drives with |w|.
@@ -31,24 +31,24 @@ def _lif_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out, rast
     for i in numba.prange(n_words):
         drive = _lif_drive(X[i], gain, absolute)
         v = np.full(dims, v_reset)
-        pattern = _empty_pattern(n_windows, dims)
+        pattern = empty_pattern(n_windows, dims)
         for t in range(n_steps):
-            slot, shift = _window_slot(pattern, t, tol)
+            slot, shift = window_slot(pattern, t, tol)
             for d in range(dims):
                 v_next = decay * v[d] + drive[d]
                 spike = v_next > v_th
-                _record(spike, v_next, slot, shift, raster, potential, i, d, t)
+                record_spike(spike, v_next, slot, shift, raster, potential, i, d, t)
                 v[d] = v_reset if spike else v_next
-        _pack_windows(pattern, n_windows, out[i])
+        pack_windows(pattern, n_windows, out[i])
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
-def _lif_periodic_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out):
-    """The bits of _lif_kernel without stepping through its resets. A spike resets v to v_reset,
+def lif_periodic_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, out):
+    """The bits of lif_kernel without stepping through its resets. A spike resets v to v_reset,
     the state the neuron started in, and the drive is constant, so the float trajectory after each
     spike repeats the first one exactly: a neuron whose first spike comes with the p-th step
     spikes at steps p - 1, 2p - 1, ... (0-based). p comes from the steps v <- decay v + drive of
-    _lif_kernel from v_reset, taken for all the word's neurons at once (the loop over dimensions
+    lif_kernel from v_reset, taken for all the word's neurons at once (the loop over dimensions
     vectorises) and without resets: the first step whose v exceeds v_th is p, what v does after
     it is never used. Bit d * n_windows + t // tol is set for each spike."""
     n_words, dims = X.shape
@@ -70,7 +70,7 @@ def _lif_periodic_kernel(X, gain, decay, v_th, v_reset, absolute, n_steps, tol, 
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
-def _lif_noise_kernel(
+def lif_noise_kernel(
     X, gain, decay, noise_gain, v_th, v_reset, absolute, word_keys, n_steps, tol, out, raster, potential
 ):
     """Noisy LIF neurons, Euler-Maruyama: v_{n+1} = decay v_n + gain w + noise_gain xi_n with
@@ -87,13 +87,13 @@ def _lif_noise_kernel(
         xi_even = np.empty(((n_steps + 1) // 2, dims), dtype=np.float32)
         xi_odd = np.empty(((n_steps + 1) // 2, dims), dtype=np.float32)
         fill_normal_pairs(key, xi_even, xi_odd)
-        pattern = _empty_pattern(n_windows, dims)
+        pattern = empty_pattern(n_windows, dims)
         for t in range(n_steps):
             noise = xi_even[t // 2] if t % 2 == 0 else xi_odd[t // 2]
-            slot, shift = _window_slot(pattern, t, tol)
+            slot, shift = window_slot(pattern, t, tol)
             for d in range(dims):
                 v_next = decay * v[d] + drive[d] + noise_gain * noise[d]
                 spike = v_next > v_th
-                _record(spike, v_next, slot, shift, raster, potential, i, d, t)
+                record_spike(spike, v_next, slot, shift, raster, potential, i, d, t)
                 v[d] = v_reset if spike else v_next
-        _pack_windows(pattern, n_windows, out[i])
+        pack_windows(pattern, n_windows, out[i])

@@ -7,11 +7,11 @@ import numba
 import numpy as np
 
 from ..random_streams import LOW_32_BITS, neuron_key, stream_value
-from .time_windows import _empty_pattern, _pack_windows, _record, _window_slot
+from .time_windows import empty_pattern, pack_windows, record_spike, window_slot
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
-def _poisson_kernel(level, p_max, word_keys, n_steps, tol, out, raster, potential):
+def poisson_spike_kernel(level, p_max, word_keys, n_steps, tol, out, raster, potential):
     """Homogeneous Poisson neurons: at step n neuron d spikes iff p_d > u_n, with
     p_d = p_max level_d (rate * dt; level_d in [0, 1] the normalized value) and u_n = k_n 2^-32
     the uniform of (word, d, n): steps 2m and 2m + 1 take the high and the low 32 bits of the
@@ -31,14 +31,14 @@ def _poisson_kernel(level, p_max, word_keys, n_steps, tol, out, raster, potentia
             p[d] = p_max * level[i, d]
             threshold[d] = np.int64(np.ceil(p[d] * 2.0**32))
             key[d] = neuron_key(word_keys[i], d)
-        pattern = _empty_pattern(n_windows, dims)
+        pattern = empty_pattern(n_windows, dims)
         for t in range(n_steps):
             if t % 2 == 0:
                 for d in range(dims):
                     value[d] = stream_value(key[d], t // 2)
             half = np.uint64(32 if t % 2 == 0 else 0)
-            slot, shift = _window_slot(pattern, t, tol)
+            slot, shift = window_slot(pattern, t, tol)
             for d in range(dims):
                 spike = np.int64((value[d] >> half) & LOW_32_BITS) < threshold[d]
-                _record(spike, p[d], slot, shift, raster, potential, i, d, t)
-        _pack_windows(pattern, n_windows, out[i])
+                record_spike(spike, p[d], slot, shift, raster, potential, i, d, t)
+        pack_windows(pattern, n_windows, out[i])

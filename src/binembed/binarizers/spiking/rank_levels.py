@@ -6,12 +6,12 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-#: Words whose levels _rank_level_kernel searches side by side.
+#: Words whose levels rank_level_kernel searches side by side.
 LEVEL_BLOCK = 256
 
 
 @numba.njit(parallel=True, cache=True)
-def _rank_level_kernel(X, quantiles, knots, level):
+def rank_level_kernel(X, quantiles, knots, level):
     """level[i, d] = np.interp(X[i, d], quantiles[d], knots), by the same arithmetic: knots[0]
     below the first quantile; else j the last knot with quantiles[d, j] <= x, knots[j] where x is
     that knot or beyond the last, else knots[j] + slope (x - quantiles[d, j]) with the slope of the

@@ -14,20 +14,20 @@ N_STEPS = round(DURATION_MS / DT_MS)  # 100
 # --- kernels --------------------------------------------------------------------------------
 # Each kernel runs words in parallel; per word, time steps in the outer loop and the neurons of
 # the word in the inner, vectorised loop. Window k of neuron d is bit 63 - k % 64 of
-# pattern[k // 64, d]; _pack_windows writes the patterns into the packed row when the word is
+# pattern[k // 64, d]; pack_windows writes the patterns into the packed row when the word is
 # done. ``raster`` and ``potential`` are None (the branches that record are then compiled out) or
 # (words, dims, n_steps) arrays receiving every spike and the potential.
 
 
 @numba.njit(cache=True, inline="always")
-def _window_slot(pattern, t, tol):
+def window_slot(pattern, t, tol):
     """The row of ``pattern`` holding the window of step t, and the shift of its bit."""
     window = t // tol
     return pattern[window >> 6], np.uint64(63 - (window & 63))
 
 
 @numba.njit(cache=True, inline="always")
-def _record(spike, trace, slot, shift, raster, potential, i, d, t):
+def record_spike(spike, trace, slot, shift, raster, potential, i, d, t):
     """Set the window bit of neuron d if it spiked; with a raster (not None), also keep the spike
     and the trace value of step t."""
     slot[d] |= np.uint64(spike) << shift
@@ -37,13 +37,13 @@ def _record(spike, trace, slot, shift, raster, potential, i, d, t):
 
 
 @numba.njit(cache=True, inline="always")
-def _empty_pattern(n_windows, dims):
+def empty_pattern(n_windows, dims):
     """The window bits of a word's neurons, 64 windows to a uint64 per dimension, all 0."""
     return np.zeros(((n_windows + 63) // 64, dims), dtype=np.uint64)
 
 
 @numba.njit(cache=True, inline="always")
-def _pack_windows(pattern, n_windows, packed_row):
+def pack_windows(pattern, n_windows, packed_row):
     """OR the window bits of every neuron into a packed row, bit d * n_windows + k for window k of
     dimension d, in the order of :mod:`binembed.codes`."""
     for d in range(pattern.shape[1]):
