@@ -77,6 +77,14 @@ def _terminated(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def log_job_to(path) -> None:
+    """The first call of every workflow script: the job's stderr (warnings, logging, tracebacks)
+    goes to its log ``path`` (Snakemake's ``log``), and its input errors are one line there
+    (:func:`report_input_errors_briefly`)."""
+    sys.stderr = open(path, "w", buffering=1)  # noqa: SIM115 (the job's stderr until the process ends)
+    report_input_errors_briefly()
+
+
 def report_input_errors_briefly() -> None:
     """Make the job's uncaught input errors one line in its log (call once, at the top), and a
     SIGTERM (a stopped run, a cancelled cluster job) end the job as an exception does: Python's

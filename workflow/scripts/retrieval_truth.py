@@ -1,10 +1,8 @@
 import sys
 
-sys.stderr = open(snakemake.log[0], "w")
+from binembed.errors import InputError, log_job_to
 
-from binembed.errors import InputError, report_input_errors_briefly
-
-report_input_errors_briefly()
+log_job_to(snakemake.log[0])
 
 import numpy as np
 

@@ -1,10 +1,6 @@
-import sys
+from binembed.errors import log_job_to
 
-sys.stderr = open(snakemake.log[0], "w")
-
-from binembed.errors import report_input_errors_briefly
-
-report_input_errors_briefly()
+log_job_to(snakemake.log[0])
 
 import numpy as np
 
