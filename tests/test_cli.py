@@ -35,7 +35,7 @@ def glove(tmp_path):
 
 def test_the_command_is_installed_with_help_on_every_subcommand():
     assert BINEMBED.is_file()
-    for command in ([], ["methods"], ["encode"], ["evaluate"], ["neighbours"]):
+    for command in ([], ["methods"], ["encode"], ["evaluate"], ["neighbours"], ["export-nir"]):
         result = binembed(*command, "--help")
         assert result.returncode == 0 and "usage: binembed" in result.stdout
     module = subprocess.run(
@@ -130,3 +130,28 @@ def test_mistakes_are_one_line_with_exit_status_1_and_usage_errors_2(glove, tmp_
     assert binembed("encode", "sign").returncode == 2
     assert binembed("encode", "sign", glove, tmp_path / "x.npz", "--seed", "-1").returncode == 2
     assert binembed("frobnicate").returncode == 2
+
+
+def test_export_nir_writes_the_graph_of_lif_codes_and_refuses_what_nir_cannot_hold(glove, tmp_path):
+    pytest.importorskip("nir")
+    from binembed.binarizers.spiking.nir_export import load_nir
+
+    codes = tmp_path / "lif.npz"
+    assert (
+        binembed("encode", "lif", glove, codes, "--param", "i_boost=400", "--param", "tol=10").returncode == 0
+    )
+    result = binembed("export-nir", codes, tmp_path / "lif.nir")
+    assert result.returncode == 0, result.stderr
+    graph, readout = load_nir(tmp_path / "lif.nir")
+    assert readout["dims"] == 20 and readout["tol"] == 10 and readout["params"]["i_boost"] == 400.0
+    assert graph.nodes["current"].weight[0, 0] == 400.0
+    poisson = tmp_path / "poisson.npz"
+    assert binembed("encode", "poisson", glove, poisson).returncode == 0
+    for args, message in [
+        ((poisson, tmp_path / "p.nir"), "poisson cannot be exported to NIR: NIR has no spike source"),
+        ((codes, tmp_path / "lif.h5"), "lif.h5: name the graph file .nir"),
+        ((glove, tmp_path / "g.nir"), "vectors.txt: not a .npz archive"),
+    ]:
+        refused = binembed("export-nir", *args)
+        assert refused.returncode == 1 and message in refused.stderr and "Traceback" not in refused.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.nir")) == ["lif.nir"]

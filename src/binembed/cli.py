@@ -5,6 +5,7 @@
     binembed encode METHOD INPUT OUTPUT [--param k=v]  an embedding file in, codes out
     binembed evaluate INPUT [--word-sim SET] [--classify TASK]
     binembed neighbours INPUT WORD [-k 10]
+    binembed export-nir CODES OUTPUT.nir               a LIF coder as a NIR graph and its readout
 
 Each subcommand calls the functions the workflow's jobs call (readers, ``build_binarizer``,
 ``word_similarity``, ``classify``, ``nearest_words``). A mistake in the input (a parameter value the
@@ -150,6 +151,20 @@ def _parser() -> argparse.ArgumentParser:
     neighbours.add_argument("-k", type=_at_least(1), default=10, help="how many (default 10)")
     _input_options(neighbours)
     neighbours.set_defaults(run=_neighbours)
+
+    export = commands.add_parser(
+        "export-nir", help="write the LIF coder of a codes file as a NIR graph, with its readout beside it"
+    )
+    export.add_argument(
+        "codes",
+        type=Path,
+        metavar="CODES",
+        help="LIF codes (.npz from `binembed encode lif` or the workflow)",
+    )
+    export.add_argument(
+        "output", type=Path, metavar="OUTPUT", help="the graph (.nir); the readout goes to .json"
+    )
+    export.set_defaults(run=_export_nir)
     return parser
 
 
@@ -194,6 +209,19 @@ def read_representation(path: Path, fmt: str | None, member: str | None):
 
 
 # --- subcommands ------------------------------------------------------------------------------
+
+
+def _export_nir(args) -> int:
+    from .binarizers.spiking.nir_export import export_nir, lif_coder_of
+    from .codes import BinaryCodes
+
+    if args.output.suffix != ".nir":
+        raise InputError(
+            f"{args.output}: name the graph file .nir (its readout is written beside it as .json)"
+        )
+    graph, readout = export_nir(lif_coder_of(BinaryCodes.load(args.codes), args.codes), args.output)
+    print(f"wrote {graph} and its readout {readout}")
+    return 0
 
 
 def _methods(args) -> int:

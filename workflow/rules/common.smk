@@ -333,6 +333,8 @@ def benchmark_files():
         for variant in VARIANTS
         if is_tuned(embedding, variant)
     ]
+    if LIF_VARIANTS:
+        files += expand("benchmarks/nir_agreement/{embedding}.tsv", embedding=EMBEDDINGS)
     return files
 
 
@@ -358,6 +360,9 @@ ENTJES_FIRST_SEED_RUNS = [
 TUNED_RUNS = [(e, v) for e in EMBEDDINGS for v in VARIANTS if is_tuned(e, v)]
 HAS_RASTERS = bool(set(FIG2_RASTERS) & set(VARIANTS))
 HAS_SPIKING = bool(spiking_variants())
+# The LIF variants, exported to NIR and run through snnTorch and Norse (the other coders have no
+# NIR graph: binembed.binarizers.spiking.nir_export.NOT_EXPORTABLE).
+LIF_VARIANTS = [v for v, (method, _) in VARIANTS.items() if method == "lif"]
 HAS_NEIGHBOURS = bool(AUTOENCODERS and config["evaluation"]["neighbours"]["words"])
 
 # The sections of results/report.html, in reading order: (id, heading, file, included).
@@ -392,6 +397,7 @@ _SECTIONS = [
     ("recall", "Retrieval: recall against size and query time", f"{FIGURES}/recall_vs_cost.png", True),
     ("tuning", "Tuning of the spiking coders", f"{FIGURES}/tuning.png", bool(TUNED_RUNS)),
     ("firing-rates", "Firing rates of the spiking coders", f"{TABLES}/firing_rates.html", HAS_SPIKING),
+    ("nir", "The LIF coder through NIR: snnTorch and Norse", f"{TABLES}/nir_agreement.html", bool(LIF_VARIANTS)),
     ("claims", "The papers' conclusions, tested", f"{TABLES}/claims_ledger.html", True),
     ("fidelity", "Fidelity note", "results/products/fidelity_note.html", True),
 ]
@@ -468,4 +474,6 @@ def final_products():
             "results/spike_rasters/{embedding}.npz", embedding=EMBEDDINGS
         )
         products.append(f"{TABLES}/firing_rates.csv")
+    if LIF_VARIANTS:
+        products.append(f"{TABLES}/nir_agreement.csv")
     return products

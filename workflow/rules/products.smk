@@ -271,6 +271,49 @@ rule figure_classification:
         "../scripts/figure_classification.py"
 
 
+rule nir_agreement:
+    input:
+        vectors=lambda wildcards: embedding_files(wildcards.embedding)["vectors"],
+        codes=lambda wildcards: [
+            f"results/codes/{wildcards.embedding}/{v}/seed-{seeds_for(v)[0]}.npz" for v in LIF_VARIANTS
+        ],
+    output:
+        graphs=[f"results/nir/{{embedding}}/{v}.nir" for v in LIF_VARIANTS],
+        readouts=[f"results/nir/{{embedding}}/{v}.json" for v in LIF_VARIANTS],
+        agreement="results/nir/{embedding}_agreement.csv",
+    log:
+        "logs/nir_agreement/{embedding}.log",
+    benchmark:
+        "benchmarks/nir_agreement/{embedding}.tsv"
+    conda:
+        "../../envs/neuromorphic.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_for_input(3, 1500),
+        runtime=60,
+    params:
+        variants=LIF_VARIANTS,
+    script:
+        "../scripts/nir_agreement.py"
+
+
+rule table_nir_agreement:
+    input:
+        agreement=expand("results/nir/{embedding}_agreement.csv", embedding=EMBEDDINGS),
+    output:
+        **table_outputs("nir_agreement", "NIR agreement", "nir_agreement"),
+    log:
+        "logs/products/table_nir_agreement.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/table_nir_agreement.py"
+
+
 rule table_firing_rates:
     input:
         rates=expand("results/spike_rasters/{embedding}_firing_rates.csv", embedding=EMBEDDINGS),

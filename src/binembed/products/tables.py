@@ -125,3 +125,47 @@ def seeds_note(statistics: pd.DataFrame) -> str:
         return "Every method ran with one seed."
     listed = ", ".join(f"{method} ({n} seeds)" for method, n in counts.items())
     return f"Mean ± sample standard deviation over seeds for {listed}; other methods ran once."
+
+
+NIR_NOTE = (
+    "Each LIF variant's settings are written as a NIR graph (Input → Affine R·I_boost → LIF → "
+    "Output, results/nir/) with its readout beside it (input held 100 steps of 0.1 ms, spikes "
+    "ORed over windows of tol steps), loaded back, and imported by each simulator's own NIR "
+    "import (snntorch.import_nir, norse.torch.from_nir), which steps it in float32; our kernel "
+    "steps in float64. A neuron's bits can differ only through its first spike, so each neuron "
+    "that differs is checked: a tie is one whose potential came within float32 rounding of the "
+    "threshold before its first spike (largest |v − v_th|: the farthest such neuron in float64)."
+)
+
+
+def nir_agreement_grid(agreement: pd.DataFrame) -> Grid:
+    """Our LIF codes beside those of the same coder exported to NIR and run by each simulator
+    (rows of :func:`binembed.binarizers.spiking.nir_simulators.agreement`)."""
+    rows = [
+        [
+            Cell(f"{row.embedding}, {row.variant}"),
+            Cell(row.simulator),
+            Cell(f"{row.bits:,}"),
+            Cell(f"{row.differing_bits:,}"),
+            Cell(f"{row.agreement_percent:.5f}"),
+            Cell(f"{row.differing_words:,} of {row.words:,}"),
+            Cell(f"{row.threshold_ties:,} of {row.differing_neurons:,}"),
+            Cell("–" if not row.differing_neurons else f"{row.largest_margin:.1e}"),
+        ]
+        for row in agreement.itertuples()
+    ]
+    return Grid(
+        "The LIF coder exported to NIR and run by snnTorch and Norse, against our codes",
+        [
+            "embedding, variant",
+            "simulator",
+            "bits",
+            "bits that differ",
+            "equal %",
+            "words that differ",
+            "ties / neurons that differ",
+            "largest |v − v_th|",
+        ],
+        rows,
+        notes=[NIR_NOTE],
+    )
