@@ -151,6 +151,35 @@ def test_tuning_finds_the_gain_that_makes_neurons_fire():
     )
 
 
+def test_tuning_records_each_points_firing_rate_by_a_count_of_its_spikes():
+    """rate_hz of a grid point is the mean spikes per neuron per second on the sample words, counted
+    here from the stepped LIF (numpy, independent of the kernels): the periodic LIF fires
+    floor((100 - p) / p) + 1 times in 100 steps when its first spike comes at step p."""
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(40)]
+    vectors = rng.uniform(0.0, 0.6, size=(40, 6)).astype(np.float32)
+    pairs = pd.DataFrame({"word1": words[0:20], "word2": words[20:40], "score": rng.normal(size=20)})
+    grid = {"i_boost": [50.0, 400.0], "tol": [5, 10]}
+    sample = np.arange(0, 40, 3)
+    table, _ = tune("lif", {"v_th": 15.0}, grid, Embedding(words, vectors), {"toy": pairs}, sample)
+    assert list(table.columns) == ["i_boost", "tol", "rate_hz", "toy", "score"]
+    for i_boost in (50.0, 400.0):
+        drive = 0.01 * i_boost * vectors[sample].astype(np.float64)
+        v, spikes = np.zeros_like(drive), np.zeros_like(drive)
+        for _ in range(100):
+            v = 0.99 * v + drive
+            fired = v > 15.0
+            spikes += fired
+            v[fired] = 0.0
+        expected = spikes.mean() * 100.0  # spikes in 10 ms -> per second
+        rates = table[table.i_boost == i_boost].rate_hz
+        assert rates.tolist() == pytest.approx([expected, expected])  # tol changes windows, not spikes
+    assert table.rate_hz.iloc[0] < table.rate_hz.iloc[-1]
+    # a method that is not a spiking coder has no rate
+    plain, _ = tune("lsh", {}, {"n_bits": [8, 16]}, Embedding(words, vectors), {"toy": pairs}, sample)
+    assert "rate_hz" not in plain.columns
+
+
 @pytest.mark.parametrize("method", ["sign", "poisson", "lif", "lif_noise", "izh_rs_fs"])
 def test_shipped_params_build_the_estimator(method):
     block = yaml.safe_load((REPO / "config.yaml").read_text())["params"][method]

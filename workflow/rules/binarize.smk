@@ -28,6 +28,7 @@ rule tune:
         grid=TUNING["grid"],
         protocol=TUNING["protocol"],
         datasets=tuning_sets(),
+        rate_words=TUNING.get("rate_words", 1000),
     script:
         "../scripts/tune.py"
 

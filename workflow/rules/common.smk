@@ -358,6 +358,9 @@ ENTJES_FIRST_SEED_RUNS = [
 ]
 # (embedding, variant) of every tuned run, for the tuning figure.
 TUNED_RUNS = [(e, v) for e in EMBEDDINGS for v in VARIANTS if is_tuned(e, v)]
+# Those of spiking coders: their grids record firing rates, read against rate ceilings.
+SPIKING_TUNED_RUNS = [(e, v) for e, v in TUNED_RUNS if FAMILIES[v] == "spiking"]
+RATE_CEILINGS_HZ = [PRODUCTS["firing_rate_ceiling_hz"], PRODUCTS.get("sustained_rate_ceiling_hz", 200)]
 HAS_RASTERS = bool(set(FIG2_RASTERS) & set(VARIANTS))
 HAS_SPIKING = bool(spiking_variants())
 # The LIF variants, exported to NIR and run through snnTorch and Norse (the other coders have no
@@ -397,6 +400,18 @@ _SECTIONS = [
     ("recall", "Retrieval: recall against size and query time", f"{FIGURES}/recall_vs_cost.png", True),
     ("tuning", "Tuning of the spiking coders", f"{FIGURES}/tuning.png", bool(TUNED_RUNS)),
     ("firing-rates", "Firing rates of the spiking coders", f"{TABLES}/firing_rates.html", HAS_SPIKING),
+    (
+        "quality-vs-rate",
+        "What the spiking coders keep at rates neurons can fire",
+        f"{FIGURES}/quality_vs_rate.png",
+        bool(SPIKING_TUNED_RUNS),
+    ),
+    (
+        "quality-vs-rate-table",
+        "What the spiking coders keep at rates neurons can fire: table",
+        f"{TABLES}/quality_vs_rate.html",
+        bool(SPIKING_TUNED_RUNS),
+    ),
     ("nir", "The LIF coder through NIR: snnTorch and Norse", f"{TABLES}/nir_agreement.html", bool(LIF_VARIANTS)),
     ("claims", "The papers' conclusions, tested", f"{TABLES}/claims_ledger.html", True),
     ("fidelity", "Fidelity note", "results/products/fidelity_note.html", True),
@@ -476,4 +491,6 @@ def final_products():
         products.append(f"{TABLES}/firing_rates.csv")
     if LIF_VARIANTS:
         products.append(f"{TABLES}/nir_agreement.csv")
+    if SPIKING_TUNED_RUNS:
+        products.append(f"{TABLES}/quality_vs_rate.csv")
     return products

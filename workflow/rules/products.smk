@@ -220,6 +220,28 @@ rule figure_tuning:
         "../scripts/figure_tuning.py"
 
 
+rule quality_vs_rate:
+    input:
+        grids=[f"results/tuning/{e}/{v}.csv" for e, v in SPIKING_TUNED_RUNS],
+    output:
+        **table_outputs("quality_vs_rate", "Quality against firing rate", "quality_vs_rate"),
+        **figure_outputs("quality_vs_rate", "Quality against firing rate", "quality_vs_rate"),
+    log:
+        "logs/products/quality_vs_rate.log",
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        runs=SPIKING_TUNED_RUNS,
+        ceilings=RATE_CEILINGS_HZ,
+        datasets=tuning_sets(),
+    script:
+        "../scripts/quality_vs_rate.py"
+
+
 rule figure_spike_rasters:
     input:
         "results/spike_rasters/{embedding}.npz",
@@ -353,6 +375,7 @@ rule fidelity_note:
             for e, v, seed in EVERY_RUN
             if v in AUTOENCODERS
         ],
+        rate_ceilings=[f"{TABLES}/quality_vs_rate.csv"] if SPIKING_TUNED_RUNS else [],
     output:
         md="results/products/fidelity_note.md",
         html=report(
@@ -385,6 +408,7 @@ rule fidelity_note:
         method_params={v: VARIANTS[v][1] for v in VARIANTS},
         tuning_protocol=TUNING["protocol"] if TUNING["enabled"] else "off",
         tuning_dataset=", ".join(tuning_sets()),
+        rate_ceilings_hz=RATE_CEILINGS_HZ,
         autoencoder_epochs={
             v: VARIANTS[v][1]["n_epochs"]
             for v in AUTOENCODERS

@@ -12,6 +12,7 @@ from binembed.products.claims import load_claims, published_check
 from binembed.products.fidelity import delta_decomposition
 from binembed.products.fidelity_note import LedgerInputs, RunSettings, fidelity_note_blocks, mean_firing
 from binembed.products.published import load_published
+from binembed.products.rate_ceilings import ceiling_paragraph
 from binembed.products.render import write_document
 from binembed.products.statistics import published_scores
 
@@ -59,6 +60,13 @@ blocks = fidelity_note_blocks(
     published,
     delta_decomposition(published, per_seed, params.embeddings, params.paper_vectors, spiking),
     mean_firing([pd.read_csv(path) for path in snakemake.input.rates]),
+    ceiling_paragraph(
+        pd.concat([pd.read_csv(path) for path in snakemake.input.rate_ceilings])
+        if snakemake.input.rate_ceilings
+        else pd.DataFrame(),
+        params.rate_ceilings_hz,
+        params.tuning_dataset,
+    ),
     LedgerInputs(
         claims,
         {claim.id: published_check(claim, published) for claim in claims.itertuples()},

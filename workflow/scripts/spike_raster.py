@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from binembed.binarizers.spiking import DURATION_MS, simulate_word, spikes_and_codes
+from binembed.binarizers.spiking import DURATION_MS, rate_sample, simulate_word, spikes_and_codes
 from binembed.codes import unpack_bits
 from binembed.fileio.embeddings import load_embedding
 from binembed.fileio.files import atomic_output, write_table
@@ -28,11 +28,7 @@ if neuron > embedding.dim:
     raise InputError(f"config key 'spike_raster.neuron': {neuron} > {embedding.dim} dimensions")
 arrays = {"vector": np.asarray(embedding.vectors[row], dtype=np.float64)}
 # the words whose spikes are counted for the firing rates: evenly spaced over the vocabulary
-sample = np.unique(
-    np.linspace(0, len(embedding.words) - 1, min(snakemake.params.rate_words, len(embedding.words))).astype(
-        int
-    )
-)
+sample = rate_sample(len(embedding.words), snakemake.params.rate_words)
 sample_vectors = np.asarray(embedding.vectors[sample])
 ceiling = snakemake.params.ceiling_hz
 rates = []

@@ -7,6 +7,7 @@ log_job_to(snakemake.log[0])
 import json
 from pathlib import Path
 
+from binembed.binarizers.spiking import rate_sample
 from binembed.evaluation.tuning import TuningError, grid_edges, tune
 from binembed.fileio.datasets import read_word_similarity
 from binembed.fileio.embeddings import load_embedding
@@ -23,7 +24,8 @@ pairs = {
 }
 grid = grid_for(method, snakemake.params.grid)
 try:
-    table, best = tune(method, snakemake.params.params, grid, embedding, pairs)
+    rate_rows = rate_sample(len(embedding.words), snakemake.params.rate_words)
+    table, best = tune(method, snakemake.params.params, grid, embedding, pairs, rate_rows)
 except TuningError as error:
     raise TuningError(f"{snakemake.wildcards.embedding}: {error}") from None
 write_table(table, snakemake.output.grid)

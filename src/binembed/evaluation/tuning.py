@@ -7,6 +7,12 @@ over the sets, and the best point wins, ties going to the first in grid order. S
 are tuned with seed 0, whose random streams give each word the bits the final seed-0 run gives it
 (they are keyed by the word's vector, see :mod:`binembed.binarizers.spiking`).
 
+For a spiking coder, each grid point also records the mean firing rate of its neurons (``rate_hz``,
+spikes per neuron per second over the T = 10 ms of a word) on a sample of words evenly spaced over
+the vocabulary, so that what a coder reaches at a rate neurons can sustain is read off the same
+grid (:mod:`binembed.products.rate_ceilings`). A neuron's spikes do not depend on ``tol`` (only
+its windows do), so points that differ only in ``tol`` are simulated once.
+
 A grid can only find an optimum it brackets: a parameter scanned over three or more ordered
 values whose chosen value is the smallest or the largest of them sits on the edge of its grid
 (:func:`grid_edges`), and the true optimum may lie beyond. The tune rule logs a warning and records
@@ -30,10 +36,17 @@ from .scores import Representation, word_similarity
 
 
 def tune(
-    method: str, params: dict, grid: dict[str, list], embedding: Embedding, pairs: dict[str, pd.DataFrame]
+    method: str,
+    params: dict,
+    grid: dict[str, list],
+    embedding: Embedding,
+    pairs: dict[str, pd.DataFrame],
+    rate_rows=None,
 ):
     """Score every point of ``grid`` laid over the run's ``params`` (grid parameters ``method``
-    does not take are ignored) and return the table of scores and the winning point."""
+    does not take are ignored) and return the table of scores and the winning point. For a spiking
+    coder and ``rate_rows`` (rows of the embedding, :func:`~binembed.binarizers.spiking.rate_sample`),
+    the table also has each point's mean firing rate on those words, ``rate_hz``."""
     names = [name for name in grid if name in METHODS[method].parameters]
     needed = sorted({w.lower() for frame in pairs.values() for w in (*frame["word1"], *frame["word2"])})
     dense = Representation(embedding)
@@ -41,17 +54,21 @@ def tune(
     rows = rows[rows >= 0]
     words = [embedding.words[i] for i in rows]
     points = [dict(zip(names, values)) for values in itertools.product(*(grid[name] for name in names))]
+    spiking = rate_rows is not None and METHODS[method].family == "spiking"
+    rate_vectors = np.asarray(embedding.vectors[rate_rows]) if spiking else None
+    rates: dict[tuple, float] = {}
     results, why_undefined = [], {}
     for point in points:
         with plugin_call(method, f"tuning at {point}"):
             binarizer = build_binarizer(method, params, tuned=point, seed=0).fit(embedding.vectors)
             packed = binarizer.checked_codes(binarizer.transform(embedding.vectors[rows]), len(rows))
+        rate = {"rate_hz": _firing_rate(binarizer, rate_vectors, rates)} if spiking else {}
         codes = BinaryCodes(words, packed, binarizer.n_bits_)
         summaries = {name: word_similarity(Representation(codes), frame)[1] for name, frame in pairs.items()}
         scores = {name: summary["spearman"] for name, summary in summaries.items()}
         why_undefined.update({n: s["undefined"] for n, s in summaries.items() if "undefined" in s})
         finite = [value for value in scores.values() if np.isfinite(value)]
-        results.append({**point, **scores, "score": float(np.mean(finite)) if finite else np.nan})
+        results.append({**point, **rate, **scores, "score": float(np.mean(finite)) if finite else np.nan})
     table = pd.DataFrame(results)
     if table["score"].isna().all():
         reasons = "; ".join(f"{name}: {reason}" for name, reason in why_undefined.items())
@@ -61,6 +78,20 @@ def tune(
             "'tuning.test_sets') and the grid ('tuning.grid')"
         )
     return table, points[int(np.nanargmax(table["score"].to_numpy()))]
+
+
+def _firing_rate(binarizer, X, known: dict) -> float:
+    """Mean firing rate (Hz) of a fitted spiking coder's neurons on the words ``X``, once per
+    setting but tol (``known``: setting -> rate)."""
+    from ..binarizers.spiking import DURATION_MS, spikes_and_codes
+
+    setting = tuple(
+        sorted((k, repr(v)) for k, v in binarizer.get_params().items() if k not in ("tol", "chunk_size"))
+    )
+    if setting not in known:
+        counts, _ = spikes_and_codes(binarizer, X)
+        known[setting] = float(counts.mean() * 1000.0 / DURATION_MS)
+    return known[setting]
 
 
 class TuningError(InputError):

@@ -4,7 +4,8 @@ of one document (:func:`fidelity_note_blocks`, written by :func:`binembed.produc
 Each section is built by a function of its own from data frames, so that a test can give it a
 case and read the sentence or table it makes: the settings beside the papers', every published
 cell beside ours (:mod:`binembed.products.fidelity`), how much of each spiking coder's delta the
-vectors and the parameters explain, the papers' own arithmetic, the grid each published column
+vectors and the parameters explain, what the coders keep at rates neurons can fire, the papers'
+own arithmetic, the grid each published column
 lies on, the word pairs behind each value, the claims ledger and the storage claim.
 """
 
@@ -374,13 +375,15 @@ def fidelity_note_blocks(
     published: pd.DataFrame,
     deltas: pd.DataFrame,
     rates: pd.DataFrame,
+    rate_paragraph: str,
     ledger: LedgerInputs,
 ) -> list:
     """Every block of the note, in order (headings, paragraphs and grids for
     :func:`binembed.products.render.write_document`). ``run_params``: what
     :func:`~binembed.products.fidelity.published_beside_ours` reads of the run; ``per_seed``:
     :func:`~binembed.products.statistics.published_scores`; ``deltas``:
-    :func:`~binembed.products.fidelity.delta_decomposition`; ``rates``: :func:`mean_firing`."""
+    :func:`~binembed.products.fidelity.delta_decomposition`; ``rates``: :func:`mean_firing`;
+    ``rate_paragraph``: :func:`~binembed.products.rate_ceilings.ceiling_paragraph`."""
     grids = column_grids(published)
     return [
         ("h1", "Fidelity note: how these products relate to the published ones"),
@@ -393,6 +396,8 @@ def fidelity_note_blocks(
         ("h2", "How much of each delta do the vectors explain, and how much the parameters?"),
         ("p", delta_paragraph(deltas)),
         delta_grid(deltas, rates),
+        ("h2", "How much quality survives at a rate neurons can fire?"),
+        ("p", rate_paragraph),
         ("h2", "Are the papers' averages their own numbers' averages?"),
         ("p", arithmetic_paragraph(published)),
         ("h2", "Are the published Table 1 values Spearman correlations over the full sets?"),

@@ -40,7 +40,7 @@ from .izhikevich import (
 )
 from .izhikevich_kernel import IZHIKEVICH_TYPES, IZHIKEVICH_V0, stable_potential
 from .lif_kernels import lif_kernel
-from .simulation import simulate_word, spikes_and_codes
+from .simulation import rate_sample, simulate_word, spikes_and_codes
 from .time_windows import DT_MS, DURATION_MS, N_STEPS
 
 #: The package's layout: time_windows (T, dt, the windows of ``tol`` steps and the helpers every
@@ -67,6 +67,7 @@ __all__ = [
     "PoissonBinarizer",
     "SpikingBinarizer",
     "lif_kernel",
+    "rate_sample",
     "simulate_word",
     "spikes_and_codes",
     "stable_potential",

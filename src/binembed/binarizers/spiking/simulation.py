@@ -31,6 +31,12 @@ def simulate_word(binarizer: SpikingBinarizer, x, n_steps: int = N_STEPS):
     return raster[0], potential[0]
 
 
+def rate_sample(n_words: int, n: int) -> np.ndarray:
+    """The rows of ``n`` words evenly spaced over a vocabulary of ``n_words`` (all of them if it
+    has fewer), whose spikes give a coder's firing rate: frequent and rare words alike."""
+    return np.unique(np.linspace(0, n_words - 1, min(n, n_words)).astype(int))
+
+
 def spikes_and_codes(binarizer: SpikingBinarizer, X, block_words: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Spikes each neuron fires in the T = 10 ms of its word, an int32 (words, dims) array, and the
     words' packed codes (``transform``'s), for the word vectors ``X`` under a fitted spiking
