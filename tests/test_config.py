@@ -370,3 +370,26 @@ def test_retrieval_settings_a_vocabulary_allows_give_every_query_its_full_truth(
     assert truth.shape == (queries, k) and len(set(rows)) == queries
     for query, neighbours in zip(rows, truth, strict=True):
         assert query not in neighbours and len(set(neighbours)) == k
+
+
+@pytest.mark.parametrize(
+    ("tuning", "message"),
+    [
+        ({"enabled": False, "rate_limits_hz": [1000]}, "the tuning is off"),
+        (
+            {"methods": ["lsh"], "grid": {"default": {"n_bits": [8]}}, "rate_limits_hz": [1000]},
+            "no spiking method",
+        ),
+        ({"rate_limits_hz": [1000.00001, 1000.00002]}, "name the same variants"),
+        ({"rate_limits_hz": [0]}, r"tuning\.rate_limits_hz\.0"),
+    ],
+)
+def test_rate_limits_that_would_run_nothing_or_collide_are_refused(tuning, message):
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    config["tuning"] = {**config["tuning"], **tuning}
+    if "methods" in tuning:
+        config["methods"] = (
+            [*config["methods"], "lsh"] if "lsh" not in config["methods"] else config["methods"]
+        )
+    with pytest.raises(ConfigError, match=message):
+        validate_config(config)

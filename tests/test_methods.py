@@ -257,3 +257,33 @@ def test_a_built_in_whose_class_does_not_match_is_binembeds_own_error(monkeypatc
     ) as error:
         binarizer_class("lsh")
     assert not isinstance(error.value, PluginError)
+
+
+def test_a_rate_limit_gives_each_tuned_spiking_method_a_variant_after_its_own():
+    tuning = {"enabled": True, "methods": ["lif", "lsh", "poisson"], "rate_limits_hz": [1000, 250.5]}
+    paper = {"enabled": True, "params": {}}
+    variants = expand_variants(
+        ["sign", "lif", "lsh", "poisson", "izh_rs_fs"], {"lsh": {"n_bits": [8]}}, paper, tuning
+    )
+    assert list(variants) == [
+        "sign", "lif", "lif-paper", "lif-1000hz", "lif-250.5hz", "lsh-8", "poisson", "poisson-paper",
+        "poisson-1000hz", "poisson-250.5hz", "izh_rs_fs", "izh_rs_fs-paper",
+    ]  # fmt: skip
+    assert variants["lif-1000hz"] == variants["lif"]  # its own block; the tuning picks its point
+    off = expand_variants(["lif"], {}, paper, {**tuning, "enabled": False})
+    assert list(off) == ["lif", "lif-paper"]
+
+
+def test_the_choice_under_a_ceiling_keeps_the_grids_own_values():
+    from binembed.evaluation.tuning import choice_under
+
+    grid = {"tol": [5, 10], "i_boost": [50.0, 200.0]}
+    table = pd.DataFrame(
+        {"tol": [5, 5, 10, 10], "i_boost": [50.0, 200.0, 50.0, 200.0], "rate_hz": [90.0, 700.0, 90.0, 700.0],
+         "score": [30.0, 45.0, 31.0, 44.0]}
+    )  # fmt: skip
+    choice = choice_under(table, grid, 100.0)
+    assert choice == {"params": {"tol": 10, "i_boost": 50.0}, "score": 31.0, "rate_hz": 90.0}
+    assert type(choice["params"]["tol"]) is int
+    assert choice_under(table, grid, 1000.0)["params"] == {"tol": 5, "i_boost": 200.0}
+    assert choice_under(table, grid, 50.0) is None

@@ -113,7 +113,9 @@ def small_run(tmp_path_factory, mirror):
                 "tuning": {
                     "methods": ["lif"],
                     "grid": {"default": {"tol": [5, 10], "i_boost": [50.0, 200.0]}},
+                    "rate_limits_hz": [300.0],
                 },
+                "products": {"nir_words": 3000},
                 "evaluation": {
                     "word_similarity": ["ws353-all", "simlex999", "rw"],
                     "classification": ["search_snippets", "sst2"],
@@ -220,6 +222,44 @@ def test_tuned_codes_record_the_choice(small_run):
     # tol and i_boost take two values each (choices, not scans); v_th is scanned over six
     v_th = sorted(grid["v_th"].unique())
     assert choice["grid_edges"] == (["v_th"] if choice["params"]["v_th"] in (v_th[0], v_th[-1]) else [])
+
+
+def test_a_rate_limited_variant_runs_at_the_best_point_under_its_ceiling(small_run):
+    """lif-300hz: the tuning grid's best point whose neurons fire at most 300 Hz, run as a variant
+    of its own (codes, Table 1, the firing rates) beside the tuned lif."""
+    tuning = small_run / "results" / "tuning" / "glove-6B-50d"
+    grid = pd.read_csv(tuning / "lif.csv")
+    choice = json.loads((tuning / "lif-300hz.json").read_text())
+    under = grid[(grid.rate_hz <= 300.0) & grid.score.notna()]
+    best = under.loc[under.score.idxmax()]
+    assert choice["score"] == pytest.approx(best.score) and choice["rate_hz"] == pytest.approx(best.rate_hz)
+    assert choice["params"] == {"tol": int(best.tol), "i_boost": best.i_boost, "v_th": best.v_th}
+    assert isinstance(choice["params"]["tol"], int) and choice["ceiling_hz"] == 300.0
+    codes = BinaryCodes.load(small_run / "results" / "codes" / "glove-6B-50d" / "lif-300hz" / "seed-0.npz")
+    assert codes.metadata["params"].items() >= choice["params"].items()
+    assert codes.metadata["tuning"]["score"] == pytest.approx(best.score)
+    products = small_run / "results" / "products" / "tables"
+    assert "lif-300hz" in set(pd.read_csv(products / "table1_word_similarity.csv").method)
+    assert (
+        "Variants ending in -300hz run at the best point"
+        in (products / "table1_word_similarity.md").read_text()
+    )
+    rates = pd.read_csv(products / "firing_rates.csv")
+    assert "lif-300hz" in set(rates.method)
+    ceilings = pd.read_csv(products / "quality_vs_rate.csv")
+    row = ceilings[(ceilings.embedding == "glove-6B-50d") & (ceilings.method == "lif")].iloc[0]
+    assert row["score_1000hz"] >= choice["score"]  # a higher ceiling can only do as well or better
+
+
+def test_the_lif_variants_run_through_nir_to_our_bits_but_for_ties(small_run):
+    agreement = pd.read_csv(small_run / "results" / "products" / "tables" / "nir_agreement.csv")
+    variants = {"lif", "lif-paper", "lif-300hz"}
+    assert set(agreement.variant) == variants and set(agreement.simulator) == {"snntorch", "norse"}
+    assert len(agreement) == 2 * 3 * 2 and (agreement.words == 3000).all()
+    assert (agreement.agreement_percent >= 99.99).all()
+    assert (agreement.threshold_ties == agreement.differing_neurons).all()
+    for variant in variants:
+        assert (small_run / "results" / "nir" / "glove-6B-50d" / f"{variant}.nir").stat().st_size > 0
 
 
 def test_long_jobs_report_progress_in_their_logs(small_run):
@@ -519,9 +559,12 @@ def test_report_renders_in_a_real_browser(small_run):
     sections = re.findall(r'<section id="([^"]+)"', dom)
     assert sections == [
         "table1", "table2", "fig3", "fig2-glove-6B-50d", "fig2-w2v-googlenews-subset", "table4-1", "table4-2",
-        "storage", "speed", "quality-vs-bits", "recall", "tuning", "firing-rates", "claims", "fidelity",
+        "storage", "speed", "quality-vs-bits", "recall", "tuning", "firing-rates", "quality-vs-rate",
+        "quality-vs-rate-table", "nir", "claims", "fidelity",
     ]  # fmt: skip
-    assert int(attributes["images"]) == 6  # fig3, the two fig2, quality-vs-bits, recall, tuning
+    assert (
+        int(attributes["images"]) == 7
+    )  # fig3, the two fig2, quality-vs-bits, recall, tuning, quality-vs-rate
     assert dom.count("<table>") >= 8
     screenshot = small_run / "results" / "report.png"
     subprocess.run(

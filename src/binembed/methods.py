@@ -257,18 +257,28 @@ def build_binarizer(method: str, params: dict, tuned: dict | None = None, seed: 
 PAPER_SUFFIX = "-paper"
 
 
+def rate_limited_variant(method: str, ceiling_hz: float) -> str:
+    """The name of ``method`` run at its best tuning point whose neurons fire at most
+    ``ceiling_hz`` on average: ``<method>-<ceiling>hz`` (``lif-1000hz``)."""
+    return f"{method}-{ceiling_hz:g}hz"
+
+
 def expand_variants(
-    methods: list[str], params: dict, paper_settings: dict | None = None
+    methods: list[str], params: dict, paper_settings: dict | None = None, tuning: dict | None = None
 ) -> dict[str, tuple[str, dict]]:
     """Variant name -> (method, its parameter block), in config order; where
     ``paper_settings["enabled"]``, each spiking method also runs as ``<method>-paper``, whose block
     is not the method's: ``paper_settings["params"][method]`` (our reading of what the paper leaves
     unstated) with the settings the paper states laid over it
     (:func:`binembed.stated_settings.stated_parameters`); the estimator's defaults fill the rest,
-    and it is never tuned."""
+    and it is never tuned. Where ``tuning`` (config.yaml's block) is enabled, each tuned spiking
+    method also runs once per ceiling of ``tuning["rate_limits_hz"]``
+    (:func:`rate_limited_variant`), with the method's block and the tuning's best point under
+    that ceiling."""
     from .stated_settings import stated_parameters
 
     paper_settings = paper_settings or {"enabled": False, "params": {}}
+    tuning = tuning or {"enabled": False}
     variants = {}
     for method in methods:
         block = dict(params.get(method, {}))
@@ -278,9 +288,13 @@ def expand_variants(
                 variants[f"{method}-{n_bits}"] = (method, {**block, "n_bits": n_bits})
         else:
             variants[method] = (method, block)
-        if paper_settings["enabled"] and METHODS[method].family == "spiking":
+        spiking = METHODS[method].family == "spiking"
+        if paper_settings["enabled"] and spiking:
             paper_block = {**paper_settings["params"].get(method, {}), **stated_parameters(method)}
             variants[method + PAPER_SUFFIX] = (method, paper_block)
+        if tuning["enabled"] and spiking and method in tuning["methods"]:
+            for ceiling in tuning.get("rate_limits_hz", []):
+                variants[rate_limited_variant(method, ceiling)] = (method, block)
     return variants
 
 

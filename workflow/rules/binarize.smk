@@ -4,6 +4,8 @@
 
 
 rule tune:
+    wildcard_constraints:
+        variant=_alternatives(sorted({v for _, v in TUNED_RUNS})),
     input:
         unpack(lambda wildcards: embedding_files(wildcards.embedding)),
         pairs=lambda wildcards: expand(
@@ -31,6 +33,31 @@ rule tune:
         rate_words=TUNING.get("rate_words", 1000),
     script:
         "../scripts/tune.py"
+
+
+rule rate_limited_choice:
+    input:
+        grid=lambda wildcards: f"results/tuning/{wildcards.embedding}/{RATE_LIMITED[wildcards.variant][0]}.csv",
+    output:
+        choice="results/tuning/{embedding}/{variant}.json",
+    wildcard_constraints:
+        variant=_alternatives(RATE_LIMITED),
+    log:
+        "logs/rate_limited_choice/{embedding}/{variant}.log",
+    conda:
+        "../../envs/binarize.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        method=lambda wildcards: RATE_LIMITED[wildcards.variant][0],
+        ceiling_hz=lambda wildcards: RATE_LIMITED[wildcards.variant][1],
+        grid=TUNING["grid"],
+        protocol=TUNING["protocol"],
+        datasets=tuning_sets(),
+    script:
+        "../scripts/rate_limited_choice.py"
 
 
 rule fit_binarizer:

@@ -8,7 +8,7 @@ from pathlib import Path
 from binembed.configuration.validation import parameter_conflicts, validate_config
 from binembed.fileio.datasets import CLASSIFICATION_RESOURCES
 from binembed.binarizers.chunked import row_chunks
-from binembed.methods import METHODS, PAPER_SUFFIX, expand_variants, run_parameters
+from binembed.methods import METHODS, PAPER_SUFFIX, expand_variants, rate_limited_variant, run_parameters
 from binembed.products.papers import FIG2_RASTERS
 from binembed.fileio.sources import source_file
 from binembed.stated_settings import stated_parameters, vectors_family
@@ -25,9 +25,17 @@ if not Path(config["mirror"]).is_dir():
 
 EMBEDDINGS = config["embeddings"]
 # Variant name -> (method, parameter block); a method with a list of n_bits has one per budget,
-# and a method in paper_settings also runs untuned at the paper's settings as <method>-paper.
-VARIANTS = expand_variants(config["methods"], config["params"], config["paper_settings"])
+# a method in paper_settings also runs untuned at the paper's settings as <method>-paper, and a
+# tuned spiking method at its best point under each of tuning.rate_limits_hz as <method>-<c>hz.
+VARIANTS = expand_variants(config["methods"], config["params"], config["paper_settings"], config["tuning"])
 PAPER_VARIANTS = [v for v in VARIANTS if v.endswith(PAPER_SUFFIX)]
+# Rate-limited variant -> (the tuned variant whose grid it reads, its ceiling in Hz).
+RATE_LIMITED = {
+    rate_limited_variant(method, ceiling): (method, ceiling)
+    for method, _ in VARIANTS.values()
+    for ceiling in config["tuning"].get("rate_limits_hz", [])
+    if rate_limited_variant(method, ceiling) in VARIANTS
+}
 # "dense" is the uncompressed baseline, evaluated like every variant's codes.
 REPRESENTATIONS = ["dense", *VARIANTS]
 WORD_SIM = config["evaluation"]["word_similarity"]
@@ -92,7 +100,8 @@ def runs():
 
 
 def is_tuned(embedding, variant):
-    """Whether this variant's parameters on this embedding come from the tuning rule."""
+    """Whether this variant's parameters on this embedding come from the tuning (a rate-limited
+    variant's from its method's grid)."""
     method = VARIANTS[variant][0]
     return (
         TUNING["enabled"]
@@ -331,7 +340,7 @@ def benchmark_files():
         f"benchmarks/tune/{embedding}/{variant}.tsv"
         for embedding in EMBEDDINGS
         for variant in VARIANTS
-        if is_tuned(embedding, variant)
+        if is_tuned(embedding, variant) and variant not in RATE_LIMITED
     ]
     if LIF_VARIANTS:
         files += expand("benchmarks/nir_agreement/{embedding}.tsv", embedding=EMBEDDINGS)
@@ -357,7 +366,8 @@ ENTJES_FIRST_SEED_RUNS = [
     run for run in FIRST_SEED_RUNS if run[1] == "dense" or run[1] in AUTOENCODERS
 ]
 # (embedding, variant) of every tuned run, for the tuning figure.
-TUNED_RUNS = [(e, v) for e in EMBEDDINGS for v in VARIANTS if is_tuned(e, v)]
+# (embedding, variant) of every tuning job (a rate-limited variant reads its method's).
+TUNED_RUNS = [(e, v) for e in EMBEDDINGS for v in VARIANTS if is_tuned(e, v) and v not in RATE_LIMITED]
 # Those of spiking coders: their grids record firing rates, read against rate ceilings.
 SPIKING_TUNED_RUNS = [(e, v) for e, v in TUNED_RUNS if FAMILIES[v] == "spiking"]
 RATE_CEILINGS_HZ = [PRODUCTS["firing_rate_ceiling_hz"], PRODUCTS.get("sustained_rate_ceiling_hz", 200)]

@@ -315,6 +315,7 @@ rule nir_agreement:
         runtime=60,
     params:
         variants=LIF_VARIANTS,
+        words=PRODUCTS.get("nir_words"),
     script:
         "../scripts/nir_agreement.py"
 

@@ -5,9 +5,11 @@ log_job_to(snakemake.log[0])
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import torch  # noqa: F401 (imported before use_threads, which then sets its threads)
 
+from binembed.binarizers.spiking import rate_sample
 from binembed.binarizers.spiking.nir_export import export_nir, lif_coder_of, load_nir
 from binembed.binarizers.spiking.nir_simulators import SIMULATORS, agreement, nir_module, simulated_codes
 from binembed.codes import BinaryCodes
@@ -17,6 +19,9 @@ from binembed.threads import use_threads
 
 use_threads(snakemake.threads)
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
+# every word, or (products.nir_words) that many evenly spaced over the vocabulary
+sample = rate_sample(len(embedding.words), snakemake.params.words or len(embedding.words))
+vectors = np.asarray(embedding.vectors[sample])
 rows = []
 for variant, codes_path, graph_path in zip(
     snakemake.params.variants, snakemake.input.codes, snakemake.output.graphs, strict=True

@@ -9,7 +9,13 @@ from binembed.products.paired_tests import baseline_comparisons, significance_ma
 from binembed.products.papers import TABLE1_DATASETS
 from binembed.products.render import write_document
 from binembed.products.statistics import table1_statistics
-from binembed.products.tables import seeds_note, stand_in_note, statistics_grid, z_test_note
+from binembed.products.tables import (
+    rate_limited_note,
+    seeds_note,
+    stand_in_note,
+    statistics_grid,
+    z_test_note,
+)
 
 params = snakemake.params
 scores = pd.read_csv(snakemake.input.scores)
@@ -38,6 +44,7 @@ grid = statistics_grid(
             "table1_word_similarity_tests.csv",
         ),
         stand_in_note(params.embeddings, params.paper_vectors),
+        rate_limited_note(params.methods),
     ],
 )
 write_table(statistics, snakemake.output.csv)

@@ -8,7 +8,13 @@ from binembed.fileio.files import write_table
 from binembed.products.papers import CLASSIFICATION_TASKS, TABLE1_DATASETS
 from binembed.products.render import write_document
 from binembed.products.statistics import saturation_marks, table2_statistics
-from binembed.products.tables import SATURATION_NOTE, seeds_note, stand_in_note, statistics_grid
+from binembed.products.tables import (
+    SATURATION_NOTE,
+    rate_limited_note,
+    seeds_note,
+    stand_in_note,
+    statistics_grid,
+)
 
 params = snakemake.params
 statistics = table2_statistics(pd.read_csv(snakemake.input.scores))
@@ -34,6 +40,7 @@ grid = statistics_grid(
         SATURATION_NOTE,
         seeds_note(statistics),
         stand_in_note(params.embeddings, params.paper_vectors),
+        rate_limited_note(params.methods),
     ],
 )
 write_table(statistics, snakemake.output.csv)

@@ -7,7 +7,7 @@ import pandas as pd
 from binembed.fileio.files import write_table
 from binembed.products.render import write_document
 from binembed.products.statistics import firing_rate_statistics
-from binembed.products.tables import stand_in_note, statistics_grid
+from binembed.products.tables import rate_limited_note, stand_in_note, statistics_grid
 
 params = snakemake.params
 rates = pd.concat([pd.read_csv(path) for path in snakemake.input.rates], ignore_index=True)
@@ -48,6 +48,7 @@ grid = statistics_grid(
             else ""
         ),
         stand_in_note(params.embeddings, params.paper_vectors),
+        rate_limited_note(params.methods),
     ],
 )
 write_table(statistics, snakemake.output.csv)

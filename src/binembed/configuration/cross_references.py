@@ -10,7 +10,14 @@ from urllib.parse import urlsplit
 
 from ..fileio.datasets import CLASSIFICATION_RESOURCES
 from ..fileio.sources import origin
-from ..methods import METHODS, SPIKING_DEFAULT_TOL, expand_variants, grid_for, resolve_n_bits
+from ..methods import (
+    METHODS,
+    SPIKING_DEFAULT_TOL,
+    expand_variants,
+    grid_for,
+    rate_limited_variant,
+    resolve_n_bits,
+)
 
 #: The most bits a code may have (a word's code is then 12.5 kB).
 MAX_BITS = 100_000
@@ -68,7 +75,9 @@ def _held_out_set_is_not_reported(config) -> list[str]:
 
 
 def _baseline_is_a_variant(config) -> list[str]:
-    variants = expand_variants(config["methods"], config["params"], config["paper_settings"])
+    variants = expand_variants(
+        config["methods"], config["params"], config["paper_settings"], config["tuning"]
+    )
     if config["products"]["baseline"] in ("dense", *variants):
         return []
     baseline = config["products"]["baseline"]
@@ -154,7 +163,26 @@ def cross_reference_problems(config: dict, validator) -> list[str]:
         + _declared_files(config)
         + _tuning_grid(config, validator)
         + _paper_settings(config, validator)
+        + _rate_limits(config)
     )
+
+
+def _rate_limits(config) -> list[str]:
+    """Rate limits run only on tuned spiking methods, and two ceilings must not name one variant."""
+    tuning = config["tuning"]
+    ceilings = tuning.get("rate_limits_hz", [])
+    if not ceilings:
+        return []
+    spiking = [m for m in tuning["methods"] if m in config["methods"] and METHODS[m].family == "spiking"]
+    if not tuning["enabled"] or not spiking:
+        why = "the tuning is off" if not tuning["enabled"] else "no spiking method of 'methods' is tuned"
+        return [f"config key 'tuning.rate_limits_hz': {why}, so no rate-limited variant would run"]
+    names = [rate_limited_variant(spiking[0], c) for c in ceilings]
+    if len(set(names)) < len(names):
+        return [
+            f"config key 'tuning.rate_limits_hz': {ceilings} name the same variants ({names}); give distinct ceilings"
+        ]
+    return []
 
 
 def _declared_files(config) -> list[str]:

@@ -94,6 +94,31 @@ def _firing_rate(binarizer, X, known: dict) -> float:
     return known[setting]
 
 
+def best_under(table: pd.DataFrame, ceiling_hz: float) -> int | None:
+    """The row of a tuning table (with ``rate_hz``) scoring best among those whose mean rate is at
+    most ``ceiling_hz`` (the first in grid order among equals, as :func:`tune` chooses), or None
+    where every point fires faster or has no score."""
+    under = table[(table["rate_hz"] <= ceiling_hz) & table["score"].notna()]
+    return None if under.empty else int(under["score"].idxmax())
+
+
+def choice_under(table: pd.DataFrame, grid: dict[str, list], ceiling_hz: float) -> dict | None:
+    """The grid point (its values as ``grid`` gives them: an integer stays one) of
+    :func:`best_under`, with its ``score`` and ``rate_hz``, or None."""
+    row = best_under(table, ceiling_hz)
+    if row is None:
+        return None
+    point = {}
+    for name in (name for name in grid if name in table.columns):
+        value = table.at[row, name]
+        point[name] = next(v for v in grid[name] if v == value)
+    return {
+        "params": point,
+        "score": float(table.at[row, "score"]),
+        "rate_hz": float(table.at[row, "rate_hz"]),
+    }
+
+
 class TuningError(InputError):
     """A grid and tuning sets on which no point can be scored."""
 

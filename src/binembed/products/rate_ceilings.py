@@ -14,6 +14,7 @@ import math
 
 import pandas as pd
 
+from ..evaluation import tuning
 from .render import Cell, Grid
 
 
@@ -32,12 +33,10 @@ def quality_front(grid: pd.DataFrame) -> pd.DataFrame:
 
 
 def best_under(grid: pd.DataFrame, ceiling_hz: float) -> pd.Series | None:
-    """The best-scoring point whose mean rate is at most ``ceiling_hz`` (the first in grid order
-    among equals, as the tuning chooses), or None where every point fires faster."""
-    under = grid[(grid["rate_hz"] <= ceiling_hz) & grid["score"].notna()]
-    if under.empty:
-        return None
-    return under.loc[under["score"].idxmax()]
+    """The best-scoring point whose mean rate is at most ``ceiling_hz``
+    (:func:`binembed.evaluation.tuning.best_under`), or None where every point fires faster."""
+    row = tuning.best_under(grid, ceiling_hz)
+    return None if row is None else grid.loc[row]
 
 
 def ceiling_table(grids: dict, ceilings: list[float]) -> pd.DataFrame:

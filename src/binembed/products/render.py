@@ -33,7 +33,8 @@ class Cell:
 @dataclass
 class Grid:
     """A table for people: a caption, the column names (the first names the row labels), optional
-    spanning groups over the other columns ((name, span) pairs), rows of cells, and notes."""
+    spanning groups over the other columns ((name, span) pairs), rows of cells, and notes (an
+    empty one is left out)."""
 
     caption: str
     columns: list[str]
@@ -82,7 +83,7 @@ def markdown(blocks) -> str:
                     + " | ".join((f"**{c.text()}**" if c.bold else c.text()) + c.mark for c in row)
                     + " |"
                 )
-            lines += [""] + [f"{note}  " for note in block.notes]
+            lines += [""] + [f"{note}  " for note in block.notes if note]
             parts.append("\n".join(lines).rstrip())
         else:
             kind, text = block
@@ -143,7 +144,7 @@ def latex(grids) -> str:
             cells = [(rf"\textbf{{{tex(c.text())}}}" if c.bold else tex(c.text())) + tex(c.mark) for c in row]
             lines.append(" & ".join(cells) + r" \\")
         lines += [r"\bottomrule", r"\end{tabular}"]
-        lines += [r"\par\smallskip\footnotesize " + tex(note) for note in grid.notes]
+        lines += [r"\par\smallskip\footnotesize " + tex(note) for note in grid.notes if note]
         lines.append(r"\end{table}")
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
@@ -180,7 +181,7 @@ def html_page(blocks, title: str) -> str:
                     "<tr>" + "".join(f'<td class="{a}">{c}</td>' for a, c in zip(alignments, cells)) + "</tr>"
                 )
             body.append("<table>\n" + "\n".join(rows) + "\n</table>")
-            body += [f'<p class="note">{html.escape(note)}</p>' for note in block.notes]
+            body += [f'<p class="note">{html.escape(note)}</p>' for note in block.notes if note]
         else:
             kind, text = block
             body.append(f"<{kind}>{html.escape(text)}</{kind}>")

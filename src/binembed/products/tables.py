@@ -5,6 +5,7 @@ table was tested and what it stands in for."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -116,6 +117,23 @@ def stand_in_note(embeddings, paper_vectors: dict) -> str:
     if not stand_ins:
         return ""
     return "; ".join(stand_ins) + ": not the papers' vectors, so the numbers are not the published setting."
+
+
+#: A rate-limited variant's name ends in -<ceiling>hz (binembed.methods.rate_limited_variant).
+RATE_LIMITED_NAME = re.compile(r"-(\d+(?:\.\d+)?)hz$")
+
+
+def rate_limited_note(methods) -> str:
+    """A sentence on the rate-limited variants among ``methods`` (empty if none)."""
+    ceilings = sorted({float(m[1]) for m in map(RATE_LIMITED_NAME.search, methods) if m})
+    if not ceilings:
+        return ""
+    named = ", ".join(f"-{c:g}hz" for c in ceilings)
+    return (
+        f"Variants ending in {named} run at the best point of their coder's tuning grid whose neurons fire "
+        "at most that many spikes per second on average (the tuned variant's choice may fire faster; "
+        "quality_vs_rate shows every point's rate)."
+    )
 
 
 def seeds_note(statistics: pd.DataFrame) -> str:
