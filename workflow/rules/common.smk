@@ -373,9 +373,10 @@ SPIKING_TUNED_RUNS = [(e, v) for e, v in TUNED_RUNS if FAMILIES[v] == "spiking"]
 RATE_CEILINGS_HZ = [PRODUCTS["firing_rate_ceiling_hz"], PRODUCTS.get("sustained_rate_ceiling_hz", 200)]
 HAS_RASTERS = bool(set(FIG2_RASTERS) & set(VARIANTS))
 HAS_SPIKING = bool(spiking_variants())
-# The LIF variants, exported to NIR and run through snnTorch and Norse (the other coders have no
-# NIR graph: binembed.binarizers.spiking.nir_export.NOT_EXPORTABLE).
-LIF_VARIANTS = [v for v, (method, _) in VARIANTS.items() if method == "lif"]
+# The LIF variants exported to NIR and run through snnTorch and Norse: tuned and -paper (a
+# rate-limited one is the same neuron at another grid point; the other coders have no NIR graph:
+# binembed.binarizers.spiking.nir_export.NOT_EXPORTABLE).
+LIF_VARIANTS = [v for v, (method, _) in VARIANTS.items() if method == "lif" and v not in RATE_LIMITED]
 HAS_NEIGHBOURS = bool(AUTOENCODERS and config["evaluation"]["neighbours"]["words"])
 
 # The sections of results/report.html, in reading order: (id, heading, file, included).
