@@ -395,9 +395,9 @@ def test_forcing_a_stage_reruns_it_and_what_depends_on_it(small_run):
     rules = {job["rule"] for job in jobs}
     assert "binarize" in rules and not rules & {"fetch_resource", "prepare_embedding", "tune"}
     binarized = [(job["embedding"], job["variant"]) for job in jobs if job["rule"] == "binarize"]
-    # one job per variant, every seed in it: sign, lif, lif-paper, poisson, poisson-paper,
+    # one job per variant, every seed in it: sign, lif, lif-paper, lif-300hz, poisson, poisson-paper,
     # ae_nste-16, itq-8
-    assert len(binarized) == len(set(binarized)) == 2 * 7
+    assert len(binarized) == len(set(binarized)) == 2 * 8
 
 
 def test_until_and_single_target_in_a_fresh_directory(small_run, tmp_path):
@@ -440,7 +440,8 @@ def test_a_vocabulary_split_into_chunks_gives_the_same_codes(small_run, tmp_path
     logs = sorted(p.relative_to(tmp_path / "logs").as_posix() for p in (tmp_path / "logs").rglob("*.log"))
     assert sum(name.startswith("encode_chunk/w2v-googlenews-subset/lif/seed-0/") for name in logs) == 4
     codes = sorted((tmp_path / "results" / "codes").rglob("*.npz"))
-    assert len(codes) == 9  # sign, lif, lif-paper, poisson and poisson-paper x 2 seeds, ae_nste-16, itq-8
+    # sign, lif, lif-paper, lif-300hz, poisson and poisson-paper x 2 seeds, ae_nste-16, itq-8
+    assert len(codes) == 10
     for path in codes:
         one_job = small_run / path.relative_to(tmp_path)
         assert path.read_bytes() == one_job.read_bytes(), path

@@ -5,7 +5,6 @@ log_job_to(snakemake.log[0])
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch  # noqa: F401 (imported before use_threads, which then sets its threads)
 
@@ -19,9 +18,10 @@ from binembed.threads import use_threads
 
 use_threads(snakemake.threads)
 embedding = load_embedding(Path(snakemake.input.vectors).parent)
-# every word, or (products.nir_words) that many evenly spaced over the vocabulary
-sample = rate_sample(len(embedding.words), snakemake.params.words or len(embedding.words))
-vectors = np.asarray(embedding.vectors[sample])
+# every word (read in place, not copied), or (products.nir_words) that many evenly spaced
+words = snakemake.params.words
+sample = slice(None) if words is None else rate_sample(len(embedding.words), words)
+vectors = embedding.vectors[sample]
 rows = []
 for variant, codes_path, graph_path in zip(
     snakemake.params.variants, snakemake.input.codes, snakemake.output.graphs, strict=True
@@ -32,10 +32,8 @@ for variant, codes_path, graph_path in zip(
     export_nir(lif_coder_of(codes, codes_path), graph_path)
     graph, readout = load_nir(graph_path)  # run what was written, as a user of the file would
     for simulator in SIMULATORS:
-        theirs = simulated_codes(
-            nir_module(graph, simulator, readout["dt_s"]), simulator, readout, embedding.vectors
-        )
-        found = agreement(embedding.vectors, codes.packed, theirs, readout)
+        theirs = simulated_codes(nir_module(graph, simulator, readout["dt_s"]), simulator, readout, vectors)
+        found = agreement(vectors, codes.packed[sample], theirs, readout)
         rows.append(
             {"embedding": snakemake.wildcards.embedding, "variant": variant, "simulator": simulator, **found}
         )
