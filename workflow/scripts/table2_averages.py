@@ -40,7 +40,7 @@ grid = statistics_grid(
         SATURATION_NOTE,
         seeds_note(statistics),
         stand_in_note(params.embeddings, params.paper_vectors),
-        rate_limited_note(params.methods),
+        rate_limited_note(params.rate_limits_hz),
     ],
 )
 write_table(statistics, snakemake.output.csv)

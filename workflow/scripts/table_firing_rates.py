@@ -48,7 +48,7 @@ grid = statistics_grid(
             else ""
         ),
         stand_in_note(params.embeddings, params.paper_vectors),
-        rate_limited_note(params.methods),
+        rate_limited_note(params.rate_limits_hz),
     ],
 )
 write_table(statistics, snakemake.output.csv)

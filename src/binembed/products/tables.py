@@ -5,7 +5,6 @@ table was tested and what it stands in for."""
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 
@@ -119,16 +118,12 @@ def stand_in_note(embeddings, paper_vectors: dict) -> str:
     return "; ".join(stand_ins) + ": not the papers' vectors, so the numbers are not the published setting."
 
 
-#: A rate-limited variant's name ends in -<ceiling>hz (binembed.methods.rate_limited_variant).
-RATE_LIMITED_NAME = re.compile(r"-(\d+(?:\.\d+)?)hz$")
-
-
-def rate_limited_note(methods) -> str:
-    """A sentence on the rate-limited variants among ``methods`` (empty if none)."""
-    ceilings = sorted({float(m[1]) for m in map(RATE_LIMITED_NAME.search, methods) if m})
-    if not ceilings:
+def rate_limited_note(ceilings_hz) -> str:
+    """A sentence on the rate-limited variants of a run whose ``tuning.rate_limits_hz`` are
+    ``ceilings_hz`` (empty if none: :func:`binembed.methods.rate_limited_variant` names them)."""
+    if not ceilings_hz:
         return ""
-    named = ", ".join(f"-{c:g}hz" for c in ceilings)
+    named = ", ".join(f"-{c:g}hz" for c in sorted(ceilings_hz))
     return (
         f"Variants ending in {named} run at the best point of their coder's tuning grid whose neurons fire "
         "at most that many spikes per second on average (the tuned variant's choice may fire faster; "
