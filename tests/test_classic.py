@@ -197,6 +197,43 @@ def test_overcomplete_with_many_atoms_does_not_depend_on_the_thread_count():
     assert np.array_equal(results[0][0], results[1][0]) and np.array_equal(results[0][2], results[1][2])
 
 
+@pytest.fixture(scope="module")
+def many_mixtures():
+    """8000 words drawn as ``mixtures`` are: 200 per atom of a factor-4 dictionary."""
+    rng = np.random.default_rng(1)
+    atoms = rng.standard_normal((40, 10))
+    weights = rng.random((8000, 40)) * (rng.random((8000, 40)) < 0.1)
+    return (weights @ atoms + 0.01 * rng.standard_normal((8000, 10))).astype(np.float32)
+
+
+def test_overcomplete_fitted_on_a_sample_first_reaches_a_lower_objective(many_mixtures):
+    """With 25 words per atom (every 8th word), the 15 updates on the sample, the other words
+    coded and one update on all: a lower F over all words than 15 updates on all words, with
+    its first 15 values those of a fit on the sample alone."""
+    kwargs = {"factor": 4, "l1": 0.1, "n_iter": 15, "random_state": 0}
+    sampled = OvercompleteBinarizer(**kwargs, sample_per_atom=25).fit(many_mixtures)
+    whole = OvercompleteBinarizer(**kwargs, sample_per_atom=None).fit(many_mixtures)
+    alone = OvercompleteBinarizer(**kwargs, sample_per_atom=None).fit(many_mixtures[::8])
+    assert len(sampled.objective_) == 16 and sampled.objective_[:15] == alone.objective_
+    assert sampled.objective_final_ == sampled.objective_[-1] < whole.objective_final_
+    assert sampled.fresh_code_steps_ == 50 + 10 and whole.fresh_code_steps_ == 15 * 10
+    # a sample of fewer than 2 x 25 words an atom is no sample: all words, as without one
+    small = OvercompleteBinarizer(**kwargs, sample_per_atom=25).fit(many_mixtures[:1999])
+    assert len(small.objective_) == 15
+
+
+def test_overcomplete_fitted_on_a_sample_does_not_depend_on_the_thread_count(many_mixtures):
+    results = []
+    try:
+        for threads in (1, 2):
+            use_threads(threads)
+            binarizer = OvercompleteBinarizer(factor=4, l1=0.1, n_iter=3, sample_per_atom=25, random_state=0)
+            results.append((binarizer.fit_transform(many_mixtures), binarizer.objective_))
+    finally:
+        use_threads(numba.config.NUMBA_NUM_THREADS)
+    assert np.array_equal(results[0][0], results[1][0]) and results[0][1] == results[1][1]
+
+
 def test_overcomplete_refuses_more_fit_words_than_it_is_given():
     """The codes record fit_words as the rows fitted on: beyond the vocabulary it would claim a fit
     that never was, so it is one error naming the parameter; all the rows is a fit on all."""

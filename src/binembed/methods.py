@@ -131,7 +131,8 @@ BUILT_IN_METHODS: dict[str, Method] = {
         memory_per_mb=1.2, seconds_per_mb=0.4),
     "overcomplete": Method(
         estimator="binembed.binarizers.overcomplete:OvercompleteBinarizer", family="classic", stochastic=True,
-        parameters=("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "random_state"), threads=1,
+        parameters=("factor", "l1", "l2", "n_iter", "n_steps", "fit_words", "sample_per_atom", "sample_code_steps",
+                    "random_state"), threads=1,
         runtime=240, source="Faruqui et al. 2015 (Overcomplete-B)",
         description="sparse overcomplete binary vectors, Overcomplete-B (Faruqui et al. 2015)",
         settings={
@@ -142,7 +143,12 @@ BUILT_IN_METHODS: dict[str, Method] = {
             "n_steps": {"type": "integer", "minimum": 1, "description": "FISTA steps per dictionary update"},
             "fit_words": {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
                           "description": "fit on the first (most frequent) fit_words words, null for all; "
-                          "the others are coded with the fitted dictionary"}},
+                          "the others are coded with the fitted dictionary"},
+            "sample_per_atom": {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "null"}],
+                                "description": "the n_iter updates run on an evenly spaced sample of this many "
+                                "words per atom, then all words are coded and updated once; null: on all words"},
+            "sample_code_steps": {"type": "integer", "minimum": 1,
+                                  "description": "FISTA steps coding the words outside the sample"}},
         memory_per_mb=12.0, seconds_per_mb=7.0, own_job_per_seed=True),
     "ae_nste": Method(
         estimator="binembed.binarizers.autoencoder:AutoencoderNSTEBinarizer", family="autoencoder",

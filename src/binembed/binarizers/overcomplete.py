@@ -72,9 +72,18 @@ class OvercompleteBinarizer(BaseBinarizer):
     3. scale step: (A, D) -> (c A, D / c) with the c that minimizes F, c^3 = 2 V l2 ||D||^2 /
        (l1 ||A||_1) (the reconstruction is unchanged).
 
-    Every step lowers F, so ``objective_`` (F after each iteration) is non-increasing. The budget
-    is fixed, not run to convergence: the defaults fit the 400k x 50 GloVe 6B vectors in 3 to 7
-    minutes on 2 shared cores (F = 1.231, 16% ones).
+    Every step lowers F, so F after each iteration is non-increasing. The budget is fixed, not
+    run to convergence.
+
+    A vocabulary of more than 2 ``sample_per_atom`` K words (default 50 per atom) is fitted sample
+    first, since the dictionary is learned from far fewer words than it codes: the ``n_iter``
+    iterations run on every s-th word, s = V // (``sample_per_atom`` K) (an evenly spaced sample
+    of at least ``sample_per_atom`` K words), then the other words are coded with that
+    dictionary from a = 0 by ``sample_code_steps`` FISTA steps (default 50), and one more
+    iteration runs on all words. On the 400k x 50 GloVe 6B vectors (s = 16) this took 41 CPU-s
+    against 160 for 15 iterations over all words, at a lower F (1.210 against 1.231, seed 0;
+    40 steps instead of 50 gave 1.228, 30 gave 1.257). ``objective_`` lists F after each
+    iteration, the first ``n_iter`` over the sample. ``sample_per_atom`` = None fits on all words.
 
     ``fit_words`` (default None: all) fits on the first ``fit_words`` rows only, the most frequent
     words of a frequency-sorted vocabulary, so that a large one (GoogleNews' 3M words: their
@@ -82,9 +91,10 @@ class OvercompleteBinarizer(BaseBinarizer):
 
     ``fit_transform`` returns the codes learned with the dictionary for the rows it was fitted on
     (``codes_``, the workflow's codes: the objective was minimized over them) and the codes of
-    any further rows by ``transform``. ``transform`` codes any rows afresh from a = 0 by
-    ``n_iter * n_steps`` FISTA steps with the fitted dictionary, as many as each training code
-    got. Those fresh codes are sparser than the training codes, which lag one dictionary behind
+    any further rows by ``transform``. ``transform`` codes any rows afresh from a = 0 with the
+    fitted dictionary by as many FISTA steps as a word outside the sample got
+    (``sample_code_steps + n_steps``), or without a sample as each word got (``n_iter * n_steps``);
+    ``fresh_code_steps_``. Those fresh codes are sparser than the training codes, which lag one dictionary behind
     and got only ``n_steps`` steps per dictionary (on 5k GloVe words: 9.6% vs 14% ones, 94% of the
     bits equal), so ``fit(X).transform(X)`` is not ``fit_transform(X)``.
     Words are coded in parallel (numba threads, BLAS on one thread: :func:`_serial_blas`); the
@@ -93,7 +103,8 @@ class OvercompleteBinarizer(BaseBinarizer):
 
     Fitted: ``dictionary_`` (K x L), ``codes_`` (packed bits of the training rows, the first
     ``fit_rows_``),
-    ``objective_`` (list), ``objective_final_``, ``sparsity_`` (fraction of ones in ``codes_``),
+    ``objective_`` (list), ``objective_final_`` (F over all the fitted words), ``sparsity_``
+    (fraction of ones in ``codes_``),
     ``fit_seconds_``.
     """
 
@@ -108,6 +119,8 @@ class OvercompleteBinarizer(BaseBinarizer):
         n_iter: int = 15,
         n_steps: int = 10,
         fit_words: int | None = None,
+        sample_per_atom: int | None = 50,
+        sample_code_steps: int = 50,
         random_state: int = 0,
     ):
         self.factor = factor
@@ -116,6 +129,8 @@ class OvercompleteBinarizer(BaseBinarizer):
         self.n_iter = n_iter
         self.n_steps = n_steps
         self.fit_words = fit_words
+        self.sample_per_atom = sample_per_atom
+        self.sample_code_steps = sample_code_steps
         self.random_state = random_state
 
     @_serial_blas
@@ -132,43 +147,70 @@ class OvercompleteBinarizer(BaseBinarizer):
                 f"overcomplete: parameter fit_words = {self.fit_words} is more than the {len(X)} words "
                 "it is given; null fits on all of them"
             )
+        if self.sample_per_atom is not None and (self.sample_per_atom < 1 or self.sample_code_steps < 1):
+            raise ValueError("need sample_per_atom (or None) and sample_code_steps >= 1")
         X = np.ascontiguousarray(self._validate(X[: self.fit_words]))
         n_words, dims = X.shape
         rng = np.random.default_rng(self.random_state)
         D = rng.standard_normal((self.factor * dims, dims))
         D /= np.linalg.norm(D, axis=1, keepdims=True)
-        A = np.zeros((n_words, D.shape[0]), dtype=np.float32)
-        x_norm = np.einsum("ij,ij->", X, X, dtype=np.float64)
-        ridge = n_words * self.l2 * np.eye(D.shape[0])
+        n_atoms = D.shape[0]
+        stride = n_words // (self.sample_per_atom * n_atoms) if self.sample_per_atom is not None else 1
         self.objective_ = []
         with Progress(
-            self.n_iter, "overcomplete", "dictionary updates", step_percent=100 / self.n_iter
+            self.n_iter + (stride > 1), "overcomplete", "dictionary updates", step_percent=100 / self.n_iter
         ) as progress:
-            for _ in range(self.n_iter):
-                _nonneg_lasso(X, D, A, self.l1, self.n_steps)
-                AtA, AtX, a_norm = _code_statistics(A, X)
-                D = linalg.solve(AtA + ridge, AtX, assume_a="pos")
-                d_norm = np.sum(D * D)
-                # ||X - A D||^2 = ||X||^2 - <D, A^T X> - V l2 ||D||^2 at the ridge solution.
-                residual = x_norm - np.sum(D * AtX) - n_words * self.l2 * d_norm
-                scale = (
-                    (2 * n_words * self.l2 * d_norm / (self.l1 * a_norm)) ** (1 / 3) if a_norm > 0 else 1.0
-                )
-                A *= np.float32(scale)
-                D /= scale
-                self.objective_.append(
-                    float((residual + self.l1 * scale * a_norm) / n_words + self.l2 * d_norm / scale**2)
-                )
-                progress.update(note=f"objective {self.objective_[-1]:.6f}")
+            if stride > 1:
+                sample = np.zeros(n_words, dtype=bool)
+                sample[::stride] = True
+                A_sample = np.zeros((np.count_nonzero(sample), n_atoms), dtype=np.float32)
+                D = self._alternate(np.ascontiguousarray(X[sample]), D, A_sample, self.n_iter, progress)
+                A = np.zeros((n_words, n_atoms), dtype=np.float32)
+                A[sample] = A_sample
+                del A_sample
+                solve = _SparseSolver(D, self.l1, self.sample_code_steps)
+                others = np.flatnonzero(~sample)
+                for start in range(0, len(others), ROW_BLOCK):
+                    rows = others[start : start + ROW_BLOCK]
+                    A[rows] = solve(X[rows])
+                D = self._alternate(X, D, A, 1, progress)
+            else:
+                A = np.zeros((n_words, n_atoms), dtype=np.float32)
+                D = self._alternate(X, D, A, self.n_iter, progress)
         self.dictionary_ = D.astype(np.float32)
         self.codes_ = pack_bits(A > 0)
         self.objective_final_ = self.objective_[-1]
         self.sparsity_ = float(np.count_nonzero(A) / A.size)
         self.fit_rows_ = n_words
+        self.fresh_code_steps_ = (
+            self.sample_code_steps + self.n_steps if stride > 1 else self.n_iter * self.n_steps
+        )
         self.n_features_in_ = dims
         self.n_bits_ = A.shape[1]
         self.fit_seconds_ = time.perf_counter() - start
         return self
+
+    def _alternate(self, X, D, A, n_updates, progress):
+        """``n_updates`` rounds of the A-step (in place), the D-step and the scale step on the words
+        X (class docstring), appending F after each to ``objective_``; returns the dictionary."""
+        n_words = len(X)
+        x_norm = np.einsum("ij,ij->", X, X, dtype=np.float64)
+        ridge = n_words * self.l2 * np.eye(D.shape[0])
+        for _ in range(n_updates):
+            _nonneg_lasso(X, D, A, self.l1, self.n_steps)
+            AtA, AtX, a_norm = _code_statistics(A, X)
+            D = linalg.solve(AtA + ridge, AtX, assume_a="pos")
+            d_norm = np.sum(D * D)
+            # ||X - A D||^2 = ||X||^2 - <D, A^T X> - V l2 ||D||^2 at the ridge solution.
+            residual = x_norm - np.sum(D * AtX) - n_words * self.l2 * d_norm
+            scale = (2 * n_words * self.l2 * d_norm / (self.l1 * a_norm)) ** (1 / 3) if a_norm > 0 else 1.0
+            A *= np.float32(scale)
+            D /= scale
+            self.objective_.append(
+                float((residual + self.l1 * scale * a_norm) / n_words + self.l2 * d_norm / scale**2)
+            )
+            progress.update(note=f"objective {self.objective_[-1]:.6f}")
+        return D
 
     def fit_transform(self, X, y=None) -> np.ndarray:
         """The codes learned with the dictionary (``codes_``), and for rows beyond the first
@@ -195,16 +237,16 @@ class OvercompleteBinarizer(BaseBinarizer):
         block of ROW_BLOCK rows at a time."""
         X = self._validate(X)
         self._check_fitted(X)
-        solve = _SparseSolver(self.dictionary_, self.l1, self.n_iter * self.n_steps)
+        solve = _SparseSolver(self.dictionary_, self.l1, self.fresh_code_steps_)
         return blockwise_bits(X, self.n_bits_, lambda block: solve(block) > 0)
 
     @_serial_blas
     def sparse_codes(self, X) -> np.ndarray:
         """Non-negative codes (words x K, float32) of X with the fitted dictionary, from a = 0 by
-        ``n_iter * n_steps`` FISTA steps (see :func:`nonneg_sparse_codes`)."""
+        ``fresh_code_steps_`` FISTA steps (see :func:`nonneg_sparse_codes`)."""
         X = self._validate(X)
         self._check_fitted(X)
-        return nonneg_sparse_codes(X, self.dictionary_, self.l1, self.n_iter * self.n_steps)
+        return nonneg_sparse_codes(X, self.dictionary_, self.l1, self.fresh_code_steps_)
 
 
 def nonneg_sparse_codes(X, dictionary, l1: float, n_steps: int) -> np.ndarray:
