@@ -171,37 +171,54 @@ def cosine_neighbours(queries, refs, k, query_groups=None, ref_groups=None, chun
 
 
 @numba.njit(parallel=True, cache=True)
-def _hamming_vote_kernel(queries, refs_by_group, ref_labels, query_groups, ref_groups, ks, scores, nearest):
+def _hamming_vote_kernel(
+    queries, refs_by_group, ref_labels, query_groups, ref_groups, ks, block, scores, nearest
+):
     """scores[q, j, c] of the tie-averaged vote among the ks[j] nearest (module docstring) and
-    nearest[q, c], the distance of class c's nearest reference (64 x groups + 1 when it has none), from
-    a per-query histogram of the distances of every class."""
+    nearest[q, c], the distance of class c's nearest reference (64 x groups + 1 when it has none).
+    Queries go in blocks of ``block``: each tile of REF_TILE references is scored against every
+    query of the block while it is in the cache (codes of thousands of bits otherwise stream the
+    references from memory once per query); then a count of each query's distances gives the
+    depth of its ks[-1]-th nearest, and only the references within it are tallied by class."""
     max_distance = queries.shape[1] * 64
-    n_refs = refs_by_group.shape[1]
-    for q in numba.prange(queries.shape[0]):
-        histogram = np.zeros((max_distance + 1, nearest.shape[1]), dtype=np.int64)
-        distances = np.empty(REF_TILE, dtype=np.int64)
+    n_queries, n_refs = queries.shape[0], refs_by_group.shape[1]
+    for number in numba.prange(-(-n_queries // block)):
+        first = number * block
+        last = min(first + block, n_queries)
+        rows = np.empty((last - first, n_refs), dtype=np.int64)
         for start in range(0, n_refs, REF_TILE):
-            distance = distances[: min(REF_TILE, n_refs - start)]
-            tile_distances(queries[q], refs_by_group, start, distance)
-            for t in range(distance.size):
-                if query_groups[q] < 0 or ref_groups[start + t] != query_groups[q]:
-                    histogram[distance[t], ref_labels[start + t]] += 1
-        _vote_scores(histogram, ks, scores[q], nearest[q])
+            stop = min(start + REF_TILE, n_refs)
+            for q in range(first, last):
+                tile_distances(queries[q], refs_by_group, start, rows[q - first, start:stop])
+        counts = np.empty(max_distance + 1, dtype=np.int64)
+        for q in range(first, last):
+            row = rows[q - first]
+            counts[:] = 0
+            nearest[q, :] = max_distance + 1
+            available = 0
+            for r in range(n_refs):
+                if query_groups[q] >= 0 and ref_groups[r] == query_groups[q]:
+                    row[r] = -1  # excluded: the query's own fold
+                    continue
+                counts[row[r]] += 1
+                available += 1
+                nearest[q, ref_labels[r]] = min(nearest[q, ref_labels[r]], row[r])
+            depth, within = 0, counts[0]
+            while within < min(ks[-1], available):
+                depth += 1
+                within += counts[depth]
+            histogram = np.zeros((depth + 1, nearest.shape[1]), dtype=np.int64)
+            for r in range(n_refs):
+                if 0 <= row[r] <= depth:
+                    histogram[row[r], ref_labels[r]] += 1
+            _vote_scores(histogram, available, ks, scores[q])
 
 
 @numba.njit(cache=True)
-def _vote_scores(histogram, ks, scores, nearest):
-    """One query's scores (len(ks) x n_classes) and its classes' nearest distances (max distance
-    + 1 for a class with no reference) from its histogram of distances by class."""
-    n_classes = nearest.size
-    max_distance = histogram.shape[0] - 1
-    for c in range(n_classes):
-        nearest[c] = max_distance + 1
-    for d in range(max_distance, -1, -1):
-        for c in range(n_classes):
-            if histogram[d, c] > 0:
-                nearest[c] = d
-    available = histogram.sum()
+def _vote_scores(histogram, available, ks, scores):
+    """One query's scores (len(ks) x n_classes) from its histogram of distances by class, which
+    holds at least its min(ks[-1], available) nearest of the ``available`` references."""
+    n_classes = histogram.shape[1]
     closer = np.zeros(n_classes, dtype=np.int64)
     n_closer = 0
     d = 0
@@ -232,6 +249,7 @@ def hamming_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, r
         _groups(query_groups, len(q64)),
         _groups(ref_groups, len(r64)),
         ks,
+        query_block(len(q64)),
         scores,
         nearest,
     )
