@@ -75,7 +75,7 @@ class OvercompleteBinarizer(BaseBinarizer):
     Every step lowers F, so F after each iteration is non-increasing. The budget is fixed, not
     run to convergence.
 
-    A vocabulary of more than 2 ``sample_per_atom`` K words (default 50 per atom) is fitted sample
+    A vocabulary of at least 2 ``sample_per_atom`` K words (default 50 per atom) is fitted sample
     first, since the dictionary is learned from far fewer words than it codes: the ``n_iter``
     iterations run on every s-th word, s = V // (``sample_per_atom`` K) (an evenly spaced sample
     of at least ``sample_per_atom`` K words), then the other words are coded with that
@@ -160,22 +160,17 @@ class OvercompleteBinarizer(BaseBinarizer):
         with Progress(
             self.n_iter + (stride > 1), "overcomplete", "dictionary updates", step_percent=100 / self.n_iter
         ) as progress:
+            A = np.zeros((n_words, n_atoms), dtype=np.float32)
             if stride > 1:
-                sample = np.zeros(n_words, dtype=bool)
-                sample[::stride] = True
-                A_sample = np.zeros((np.count_nonzero(sample), n_atoms), dtype=np.float32)
-                D = self._alternate(np.ascontiguousarray(X[sample]), D, A_sample, self.n_iter, progress)
-                A = np.zeros((n_words, n_atoms), dtype=np.float32)
-                A[sample] = A_sample
-                del A_sample
+                # the sample's codes are rows of A itself (a view), so the fit holds one A
+                D = self._alternate(np.ascontiguousarray(X[::stride]), D, A[::stride], self.n_iter, progress)
                 solve = _SparseSolver(D, self.l1, self.sample_code_steps)
-                others = np.flatnonzero(~sample)
+                others = np.flatnonzero(np.arange(n_words) % stride)
                 for start in range(0, len(others), ROW_BLOCK):
                     rows = others[start : start + ROW_BLOCK]
                     A[rows] = solve(X[rows])
                 D = self._alternate(X, D, A, 1, progress)
             else:
-                A = np.zeros((n_words, n_atoms), dtype=np.float32)
                 D = self._alternate(X, D, A, self.n_iter, progress)
         self.dictionary_ = D.astype(np.float32)
         self.codes_ = pack_bits(A > 0)
