@@ -86,7 +86,7 @@ class OvercompleteBinarizer(BaseBinarizer):
     (16.1 % ones against 16.0 %, mean of 5 seeds; 45 steps gave 16.5 %, 50 gave 15.8 % at
     F 1.203-1.218). Fewer steps cost objective: 40 gave F 1.228 (seed 0), 30 gave 1.257. The
     codes are not those of the fit on all words: OR-pooled over a text they fill fewer bits
-    (SST-2: 76.7 % against 78.6 %; 75.1 % at 50 steps), while every score moved by less than
+    (SST-2: 76.7 % against 78.6 %; 76.1 % at 50 steps), while every score moved by less than
     1.4 standard errors of the seeds. A sample of the most frequent words instead of an evenly
     spaced one gave F 1.43.
     ``objective_`` lists F after each iteration, the first ``n_iter`` over the sample.
