@@ -25,13 +25,17 @@ def gaussian(n, dims, seed=0):
     return np.random.default_rng(seed).standard_normal((n, dims)).astype(np.float32)
 
 
-@pytest.fixture(scope="module")
-def mixtures():
-    """600 words that are sparse non-negative mixtures of 40 hidden atoms in 10 dims, plus noise."""
+def sparse_mixtures(n_words: int) -> np.ndarray:
+    """Words that are sparse non-negative mixtures of 40 hidden atoms in 10 dims, plus noise."""
     rng = np.random.default_rng(1)
     atoms = rng.standard_normal((40, 10))
-    weights = rng.random((600, 40)) * (rng.random((600, 40)) < 0.1)
-    return (weights @ atoms + 0.01 * rng.standard_normal((600, 10))).astype(np.float32)
+    weights = rng.random((n_words, 40)) * (rng.random((n_words, 40)) < 0.1)
+    return (weights @ atoms + 0.01 * rng.standard_normal((n_words, 10))).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def mixtures():
+    return sparse_mixtures(600)
 
 
 @pytest.fixture(scope="module")
@@ -199,11 +203,8 @@ def test_overcomplete_with_many_atoms_does_not_depend_on_the_thread_count():
 
 @pytest.fixture(scope="module")
 def many_mixtures():
-    """8000 words drawn as ``mixtures`` are: 200 per atom of a factor-4 dictionary."""
-    rng = np.random.default_rng(1)
-    atoms = rng.standard_normal((40, 10))
-    weights = rng.random((8000, 40)) * (rng.random((8000, 40)) < 0.1)
-    return (weights @ atoms + 0.01 * rng.standard_normal((8000, 10))).astype(np.float32)
+    """200 words per atom of a factor-4 dictionary."""
+    return sparse_mixtures(8000)
 
 
 def test_overcomplete_fitted_on_a_sample_first_reaches_a_lower_objective(many_mixtures):
