@@ -36,6 +36,8 @@ RATE_LIMITED = {
     for ceiling in config["tuning"].get("rate_limits_hz", [])
     if rate_limited_variant(method, ceiling) in VARIANTS
 }
+# The ceilings (Hz) that name a rate-limited variant of this run, for the tables' notes.
+RATE_LIMITS_HZ = sorted({ceiling for _, ceiling in RATE_LIMITED.values()})
 # "dense" is the uncompressed baseline, evaluated like every variant's codes.
 REPRESENTATIONS = ["dense", *VARIANTS]
 WORD_SIM = config["evaluation"]["word_similarity"]

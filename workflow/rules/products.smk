@@ -25,7 +25,7 @@ rule table1_word_similarity:
         alpha=PRODUCTS["alpha"],
         bootstrap=PRODUCTS["bootstrap"],
         paper_vectors=PRODUCTS["paper_vectors"],
-        rate_limits_hz=sorted({c for _, c in RATE_LIMITED.values()}),
+        rate_limits_hz=RATE_LIMITS_HZ,
     script:
         "../scripts/table1_word_similarity.py"
 
@@ -47,7 +47,7 @@ rule table2_averages:
         methods=REPRESENTATIONS,
         embeddings=EMBEDDINGS,
         paper_vectors=PRODUCTS["paper_vectors"],
-        rate_limits_hz=sorted({c for _, c in RATE_LIMITED.values()}),
+        rate_limits_hz=RATE_LIMITS_HZ,
     script:
         "../scripts/table2_averages.py"
 
@@ -359,7 +359,7 @@ rule table_firing_rates:
         paper_variants=PAPER_VARIANTS,
         tuned_methods={e: [v for v in VARIANTS if is_tuned(e, v)] for e in EMBEDDINGS},
         paper_vectors=PRODUCTS["paper_vectors"],
-        rate_limits_hz=sorted({c for _, c in RATE_LIMITED.values()}),
+        rate_limits_hz=RATE_LIMITS_HZ,
     script:
         "../scripts/table_firing_rates.py"
 
