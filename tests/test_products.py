@@ -15,6 +15,7 @@ from binembed.binarizers.spiking import IzhikevichRSFSBinarizer
 from binembed.codes import BinaryCodes
 from binembed.evaluation.significance import (
     SpearmanBootstrap,
+    _resampled_centred_ranks,
     holm,
     paired_permutation_test,
     rank_sign_test,
@@ -230,6 +231,24 @@ def test_holm_matches_step_down_rejection():
                 break
             rejected[index] = True
         assert np.array_equal(holm(p) <= alpha, rejected)
+
+
+def test_resampled_ranks_are_scipys_average_ranks_of_each_resample():
+    # counted, not sorted: the same float64 numbers as rankdata, with heavy ties (Hamming
+    # similarities take few values), a constant model, and a NaN that spoils only the resamples
+    # that drew it
+    rng = np.random.default_rng(21)
+    resamples = rng.integers(0, 300, size=(400, 300))
+    tied = rng.integers(0, 7, 300).astype(float)
+    with_nan = rng.normal(size=300)
+    with_nan[17] = np.nan
+    for values in (tied, rng.normal(size=300), np.full(300, 0.25), with_nan):
+        drawn = values[resamples]
+        expected = rankdata(drawn, axis=1)
+        expected -= expected.mean(axis=1, keepdims=True)
+        got = _resampled_centred_ranks(values, resamples)
+        assert np.array_equal(got, expected, equal_nan=True)
+    assert 0 < np.isnan(got[:, 0]).sum() < len(resamples)
 
 
 def test_bootstrap_ci_is_deterministic_per_seed():

@@ -78,10 +78,29 @@ def _centred_ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _spearman_rows(x: np.ndarray, model: np.ndarray) -> np.ndarray:
+def _resampled_centred_ranks(values: np.ndarray, resamples: np.ndarray) -> np.ndarray:
+    """``_centred_ranks(values[resamples])`` by counting instead of sorting each resample: with
+    the distinct values v_1 < ... < v_m of ``values`` sorted once and c_k the number of times a
+    resample drew one equal to v_k, every element equal to v_k has the average rank
+    c_1 + ... + c_(k-1) + (c_k + 1) / 2, the same float64 number ``rankdata`` computes (both are
+    exact half-integers). A resample that drew a NaN ranks to NaN, as ``rankdata`` propagates it."""
+    distinct, group = np.unique(values, return_inverse=True)
+    drawn = group[resamples]
+    n_resamples, n_groups = len(resamples), len(distinct)
+    offsets = np.arange(n_resamples)[:, None] * n_groups
+    counts = np.bincount((drawn + offsets).ravel(), minlength=n_resamples * n_groups).reshape(n_resamples, -1)
+    below = np.cumsum(counts, axis=1) - counts
+    group_rank = below + (counts + 1) / 2
+    ranks = np.take_along_axis(group_rank, drawn, axis=1)
+    ranks -= ranks.mean(axis=1, keepdims=True)
+    drew_nan = np.isnan(values)[resamples].any(axis=1)
+    ranks[drew_nan] = np.nan
+    return ranks
+
+
+def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Spearman correlation of each row pair (rows = bootstrap resamples), given the centred ranks
-    ``x`` of the human scores' rows; NaN for a constant row."""
-    y = _centred_ranks(model)
+    of both; NaN for a constant row."""
     denominator = np.sqrt((x * x).sum(axis=1) * (y * y).sum(axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
         return (x * y).sum(axis=1) / denominator
@@ -94,18 +113,21 @@ class SpearmanBootstrap:
 
     def __init__(self, human, n_resamples: int = 1000, seed: int = 0):
         human = np.asarray(human, dtype=np.float64)
-        self._everything = np.arange(len(human))[None]
         self.resamples = np.random.default_rng(seed).integers(0, len(human), size=(n_resamples, len(human)))
-        self._human_all = _centred_ranks(human[self._everything])
-        self._human_resampled = _centred_ranks(human[self.resamples])
+        self._human_all = _centred_ranks(human[None])
+        self._human_resampled = _resampled_centred_ranks(human, self.resamples)
 
     def spearman(self, similarity) -> tuple[np.ndarray, np.ndarray]:
         """A model's Spearman correlation on all pairs, per seed (the columns of a (pairs, seeds)
         matrix), and on each resample, the mean over its seeds."""
         columns = _by_seed(similarity).T
-        observed = np.array([_spearman_rows(self._human_all, c[self._everything])[0] for c in columns])
+        observed = np.array([_spearman_rows(self._human_all, _centred_ranks(c[None]))[0] for c in columns])
         resampled = np.mean(
-            [_spearman_rows(self._human_resampled, c[self.resamples]) for c in columns], axis=0
+            [
+                _spearman_rows(self._human_resampled, _resampled_centred_ranks(c, self.resamples))
+                for c in columns
+            ],
+            axis=0,
         )
         return observed, resampled
 
