@@ -193,12 +193,20 @@ def test_overcomplete_with_many_atoms_does_not_depend_on_the_thread_count():
         for threads in (1, 2):
             use_threads(threads)
             binarizer = OvercompleteBinarizer(factor=10, n_iter=2, n_steps=3, random_state=0)
-            results.append((binarizer.fit_transform(X), binarizer.objective_, binarizer.transform(X[:500])))
+            results.append(
+                (
+                    binarizer.fit_transform(X),
+                    binarizer.objective_,
+                    binarizer.transform(X[:500]),
+                    nonneg_sparse_codes(X[:500], binarizer.dictionary_, binarizer.l1, 20),
+                )
+            )
     finally:
         use_threads(numba.config.NUMBA_NUM_THREADS)
     assert binarizer.n_bits_ > overcomplete_module._SPARSE_GRAM_MAX_ATOMS
     assert results[0][1] == results[1][1]
     assert np.array_equal(results[0][0], results[1][0]) and np.array_equal(results[0][2], results[1][2])
+    assert np.array_equal(results[0][3], results[1][3])  # the public solver keeps BLAS serial too
 
 
 @pytest.fixture(scope="module")

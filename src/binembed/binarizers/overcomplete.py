@@ -251,9 +251,11 @@ class OvercompleteBinarizer(BaseBinarizer):
         return nonneg_sparse_codes(X, self.dictionary_, self.l1, self.fresh_code_steps_)
 
 
+@_serial_blas
 def nonneg_sparse_codes(X, dictionary, l1: float, n_steps: int) -> np.ndarray:
     """argmin_{A >= 0} ||X - A D||_F^2 + l1 ||A||_1 for a fixed dictionary D (K x L), approximated
-    by ``n_steps`` FISTA steps per row from A = 0. Returns float32 (words x K)."""
+    by ``n_steps`` FISTA steps per row from A = 0. Returns float32 (words x K). BLAS runs on one
+    thread, as in the estimator (:func:`_serial_blas`)."""
     return _SparseSolver(dictionary, l1, n_steps)(X)
 
 
