@@ -6,10 +6,16 @@ the workflow on it (prepare, every binarizer, evaluate) with ``--cores 2`` in ``
 reads each job's wall seconds and peak RSS from Snakemake's benchmark files. Per stage it fits
 seconds = a + b N and MB = c + d N over the sizes (start-up plus a cost per word: every stage is
 linear in the words; the exponent of a power-law fit is printed as a check), and predicts both
-paper embeddings (the
-autoencoders are run for 1 of their 25 epochs and Overcomplete-B for 1 of its 15 dictionary
-updates, on the sizes up to ``--overcomplete-max``; their time is scaled by the epochs). Prints a
-Markdown table and writes the measurements and the fits as JSON (``--out``).
+paper embeddings (the autoencoders are run for 1 of their 25 epochs and their time scaled by the
+epochs). Prints a Markdown table and writes the measurements and the fits as JSON (``--out``).
+
+Overcomplete-B's work depends on how its fit is scheduled (a sample first, then every word; the
+words beyond the preset's ``fit_words`` coded afresh), so its time comes from its own model: its
+two costs per word, a dictionary update and a FISTA step from a = 0, are measured in this process
+on ``--overcomplete-words`` vectors at the preset's 3000 atoms, and summed over the schedule of
+its defaults, and of the fit before the sample (``sample_per_atom: null``) beside it
+(:func:`overcomplete_hours`). Its memory comes from the workflow runs (1 dictionary update, on the
+sizes up to ``--overcomplete-max``). ``--overcomplete-only`` prints just that model (a minute).
 
 The vectors: the first words are the real GloVe 6B vocabulary (so the benchmark sets find their
 words), then ``w<i>``; each row is a Student-t (5 degrees of freedom) latent vector mixed by a
@@ -34,13 +40,13 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from machine import cpu_model
 
 REPO = Path(__file__).resolve().parents[1]
 DIMS = 300
 PAPER = {"glove-6B-300d": 400_000, "w2v-googlenews-300d": 3_000_000}
 #: What each measured variant stands for, and the factor from the measured run to the paper's.
 EPOCHS = 25
-DICTIONARY_UPDATES = 15
 METHODS = ["sign", "poisson", "lif", "lif_noise", "izh_rs_fs", "ae_nste", "lsh", "itq", "overcomplete"]
 PARAMS = {
     "ae_nste": {"n_bits": [512], "n_epochs": 1},
@@ -48,7 +54,7 @@ PARAMS = {
     "itq": {"n_bits": ["1x"]},
     "overcomplete": {"n_iter": 1},
 }
-SCALED = {"ae_nste-512": EPOCHS, "overcomplete": DICTIONARY_UPDATES}
+SCALED = {"ae_nste-512": EPOCHS}
 #: presets/paper.yaml's Overcomplete-B ``fit_words``.
 FIT_WORDS = 400_000
 
@@ -72,18 +78,23 @@ def vocabulary(n: int) -> list[str]:
     return words + [next(extra) for _ in range(n - len(words))]
 
 
-def write_word2vec_binary(path: Path, words: list[str], seed: int = 0, block: int = 65536) -> None:
-    """GloVe-like vectors (module docstring) in word2vec's binary layout."""
+def glove_like_blocks(n: int, seed: int = 0, block: int = 65536):
+    """n GloVe-like float32 vectors (module docstring), in blocks of ``block`` rows."""
     rng = np.random.default_rng(seed)
     spectrum = 1.0 / np.sqrt(1.0 + np.arange(DIMS) / 30.0)
     rotation, _ = np.linalg.qr(rng.standard_normal((DIMS, DIMS)))
     mixing = (spectrum[:, None] * rotation).astype(np.float32)
     scale = 0.39 / np.sqrt(np.sum(spectrum**2) / DIMS * 5 / 3)  # t(5) has variance 5/3
+    for start in range(0, n, block):
+        latent = rng.standard_t(5, size=(min(block, n - start), DIMS)).astype(np.float32)
+        yield (latent @ mixing * np.float32(scale)).astype("<f4")
+
+
+def write_word2vec_binary(path: Path, words: list[str], seed: int = 0, block: int = 65536) -> None:
+    """GloVe-like vectors in word2vec's binary layout."""
     with open(path, "wb") as out:
         out.write(f"{len(words)} {DIMS}\n".encode())
-        for start in range(0, len(words), block):
-            latent = rng.standard_t(5, size=(min(block, len(words) - start), DIMS)).astype(np.float32)
-            vectors = (latent @ mixing * np.float32(scale)).astype("<f4")
+        for start, vectors in zip(range(0, len(words), block), glove_like_blocks(len(words), seed, block)):
             out.writelines(
                 word.encode("utf-8") + b" " + vector.tobytes() + b"\n"
                 for word, vector in zip(words[start : start + block], vectors)
@@ -161,10 +172,10 @@ def _affine(n, y, intercept: str, slope: str) -> dict:
 
 
 def predict(stage: str, model: dict, words: int) -> tuple[float, float]:
-    """Hours and GB of one job at ``words`` words. The shortened methods' time is scaled to their
-    full epochs or dictionary updates; Overcomplete-B fits on at most FIT_WORDS words (the paper
-    preset's ``fit_words``), which bounds its memory, and codes the others by as many FISTA steps
-    as a fitted word gets, at about the same cost per word."""
+    """Hours and GB of one job at ``words`` words, the shortened autoencoder's time scaled to its
+    full epochs. Overcomplete-B's memory: it fits on at most FIT_WORDS words (the paper preset's
+    ``fit_words``) and keeps only the bits of the others; its hours are those of its own model,
+    :func:`overcomplete_hours`."""
     variant = stage.removeprefix("binarize ")
     hours = SCALED.get(variant, 1.0) * (model["a"] + model["b"] * words) / 3600
     if variant != "overcomplete" or words <= FIT_WORDS:
@@ -173,30 +184,118 @@ def predict(stage: str, model: dict, words: int) -> tuple[float, float]:
     return hours, (model["c"] + model["d"] * FIT_WORDS + fresh_codes) / 1024
 
 
+def overcomplete_rates(n_words: int, threads: int = 2) -> dict:
+    """Seconds per word of Overcomplete-B's two kinds of work at the preset's size (300
+    dimensions, 3000 atoms), measured on ``n_words`` GloVe-like vectors with ``threads`` threads:
+    a dictionary update (an A-step of ``n_steps`` FISTA steps and a D-step: a 1-iteration fit on
+    all the words) and one FISTA step of coding a word from a = 0 (``nonneg_sparse_codes``)."""
+    from binembed.binarizers.overcomplete import OvercompleteBinarizer, nonneg_sparse_codes
+    from binembed.threads import use_threads
+
+    use_threads(threads)
+    X = np.concatenate(list(glove_like_blocks(n_words)))
+    warm_up = OvercompleteBinarizer(n_iter=1, sample_per_atom=None).fit(X[:1000])  # load the kernels
+    nonneg_sparse_codes(X[:1000], warm_up.dictionary_, warm_up.l1, 1)
+    one_update = OvercompleteBinarizer(n_iter=1, sample_per_atom=None)
+    start = time.perf_counter()
+    one_update.fit(X)
+    update = time.perf_counter() - start
+    steps = one_update.sample_code_steps
+    start = time.perf_counter()
+    nonneg_sparse_codes(X, one_update.dictionary_, one_update.l1, steps)
+    coding = time.perf_counter() - start
+    return {
+        "words": n_words,
+        "threads": threads,
+        "update": update / n_words,
+        "step": coding / (n_words * steps),
+    }
+
+
+def overcomplete_hours(rates: dict, words: int, sampled: bool) -> tuple[float, float]:
+    """Hours of one seed of Overcomplete-B at its defaults on ``words`` words with the preset's
+    ``fit_words``: its fit, and the coding of the words beyond ``fit_words`` from a = 0. Sampled
+    as the estimator does by default (15 updates on every s-th fitted word, s = fitted // (50 x
+    3000), when s >= 2; the other fitted words coded by ``sample_code_steps``; one update on all;
+    the rest coded by ``sample_code_steps + n_steps``), or as before the sample
+    (``sample_per_atom`` = None: 15 updates on all fitted words, the rest coded by 150 steps)."""
+    from binembed.binarizers.overcomplete import OvercompleteBinarizer
+
+    defaults = OvercompleteBinarizer()
+    fitted = min(words, FIT_WORDS)
+    stride = fitted // (defaults.sample_per_atom * defaults.factor * DIMS) if sampled else 1
+    if stride > 1:
+        sample = -(-fitted // stride)
+        fit = (defaults.n_iter * sample + fitted) * rates["update"]
+        fit += defaults.sample_code_steps * (fitted - sample) * rates["step"]
+        fresh_steps = defaults.sample_code_steps + defaults.n_steps
+    else:
+        fit = defaults.n_iter * fitted * rates["update"]
+        fresh_steps = defaults.n_iter * defaults.n_steps
+    return fit / 3600, fresh_steps * (words - fitted) * rates["step"] / 3600
+
+
+def overcomplete_table(rates: dict) -> None:
+    """Markdown: one seed's fit and coding hours on both paper embeddings, before and now."""
+    print(
+        f"\nOvercomplete-B, one seed on {rates['threads']} threads (measured on {rates['words'] // 1000}k words: "
+        f"{1e3 * rates['update']:.2f} ms a word per dictionary update, "
+        f"{1e6 * rates['step']:.1f} us a word per FISTA step from a = 0)\n"
+    )
+    print(
+        "| fit | "
+        + " | ".join(f"{name} ({words // 1000}k): fit + coding = h" for name, words in PAPER.items())
+        + " |"
+    )
+    print("|---|---|---|")
+    for label, sampled in (("on all fitted words (sample_per_atom: null, the fit before)", False),
+                           ("sample first (the default)", True)):  # fmt: skip
+        cells = []
+        for words in PAPER.values():
+            fit, coding = overcomplete_hours(rates, words, sampled)
+            cells.append(f"{fit:.2f} + {coding:.2f} = {fit + coding:.2f} h")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--overcomplete-max", type=int, default=300_000)
+    parser.add_argument("--overcomplete-words", type=int, default=30_000,
+                        help="words on which Overcomplete-B's cost per word is measured")  # fmt: skip
+    parser.add_argument(
+        "--overcomplete-only", action="store_true", help="only Overcomplete-B's model, no workflow"
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/binembed-scale"))
     parser.add_argument("--out", type=Path, default=Path("bench-scale.json"))
     parser.add_argument("--analyze", action="store_true", help="only read the runs already in --work")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(REPO / "src"))
+    print(f"machine: {cpu_model()}")
+    rates = overcomplete_rates(args.overcomplete_words)
     rows = []
-    for n in sorted(args.sizes):
+    for n in sorted(args.sizes) if not args.overcomplete_only else []:
         rows += run_size(n, args.work, overcomplete=n <= args.overcomplete_max, run=not args.analyze)
     stages = sorted({r["stage"] for r in rows}, key=lambda s: (s != "prepare_embedding", s))
     models = {}
-    print("| stage | measured (words: s, MB) | s ~ N^x | 400k x 300: h, GB | 3M x 300: h, GB |")
-    print("|---|---|---|---|---|")
+    if stages:
+        print("| stage | measured (words: s, MB) | s ~ N^x | 400k x 300: h, GB | 3M x 300: h, GB |")
+        print("|---|---|---|---|---|")
     for stage in stages:
         points = sorted((r for r in rows if r["stage"] == stage), key=lambda r: r["words"])
         model = models[stage] = fit(points)
         measured = ", ".join(f"{p['words'] // 1000}k: {p['seconds']:.0f} s, {p['mb']:.0f} MB" for p in points)
-        predictions = [predict(stage, model, words) for words in PAPER.values()]
-        cells = " | ".join(f"{hours:.2f} h, {gb:.1f} GB" for hours, gb in predictions)
-        print(f"| {stage} | {measured} | {model['exponent']:.2f} | {cells} |")
-    args.out.write_text(json.dumps({"rows": rows, "models": models, "scaled": SCALED}, indent=1))
+        cells = []
+        for words in PAPER.values():
+            hours, gb = predict(stage, model, words)
+            if stage == "binarize overcomplete":
+                hours = sum(overcomplete_hours(rates, words, sampled=True))
+            cells.append(f"{hours:.2f} h, {gb:.1f} GB")
+        print(f"| {stage} | {measured} | {model['exponent']:.2f} | {' | '.join(cells)} |")
+    overcomplete_table(rates)
+    args.out.write_text(
+        json.dumps({"rows": rows, "models": models, "scaled": SCALED, "overcomplete": rates}, indent=1)
+    )
 
 
 if __name__ == "__main__":

@@ -149,7 +149,7 @@ BUILT_IN_METHODS: dict[str, Method] = {
                                 "words per atom, then all words are coded and updated once; null: on all words"},
             "sample_code_steps": {"type": "integer", "minimum": 1,
                                   "description": "FISTA steps coding the words outside the sample"}},
-        memory_per_mb=12.0, seconds_per_mb=7.0, own_job_per_seed=True),
+        memory_per_mb=12.0, seconds_per_mb=10.5, own_job_per_seed=True),
     "ae_nste": Method(
         estimator="binembed.binarizers.autoencoder:AutoencoderNSTEBinarizer", family="autoencoder",
         stochastic=True, parameters=_AUTOENCODER, threads=1, runtime=60,
