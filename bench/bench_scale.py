@@ -221,17 +221,15 @@ def overcomplete_hours(rates: dict, words: int, sampled: bool) -> tuple[float, f
     (``sample_per_atom`` = None: 15 updates on all fitted words, the rest coded by 150 steps)."""
     from binembed.binarizers.overcomplete import OvercompleteBinarizer
 
-    defaults = OvercompleteBinarizer()
+    defaults = OvercompleteBinarizer() if sampled else OvercompleteBinarizer(sample_per_atom=None)
     fitted = min(words, FIT_WORDS)
-    stride = fitted // (defaults.sample_per_atom * defaults.factor * DIMS) if sampled else 1
+    stride, fresh_steps = defaults.schedule(fitted, defaults.factor * DIMS)
     if stride > 1:
         sample = -(-fitted // stride)
         fit = (defaults.n_iter * sample + fitted) * rates["update"]
         fit += defaults.sample_code_steps * (fitted - sample) * rates["step"]
-        fresh_steps = defaults.sample_code_steps + defaults.n_steps
     else:
         fit = defaults.n_iter * fitted * rates["update"]
-        fresh_steps = defaults.n_iter * defaults.n_steps
     return fit / 3600, fresh_steps * (words - fitted) * rates["step"] / 3600
 
 

@@ -162,7 +162,7 @@ class OvercompleteBinarizer(BaseBinarizer):
         D = rng.standard_normal((self.factor * dims, dims))
         D /= np.linalg.norm(D, axis=1, keepdims=True)
         n_atoms = D.shape[0]
-        stride = n_words // (self.sample_per_atom * n_atoms) if self.sample_per_atom is not None else 1
+        stride, fresh_code_steps = self.schedule(n_words, n_atoms)
         self.objective_ = []
         with Progress(
             self.n_iter + (stride > 1), "overcomplete", "dictionary updates", step_percent=100 / self.n_iter
@@ -184,13 +184,17 @@ class OvercompleteBinarizer(BaseBinarizer):
         self.objective_final_ = self.objective_[-1]
         self.sparsity_ = float(np.count_nonzero(A) / A.size)
         self.fit_rows_ = n_words
-        self.fresh_code_steps_ = (
-            self.sample_code_steps + self.n_steps if stride > 1 else self.n_iter * self.n_steps
-        )
+        self.fresh_code_steps_ = fresh_code_steps
         self.n_features_in_ = dims
         self.n_bits_ = A.shape[1]
         self.fit_seconds_ = time.perf_counter() - start
         return self
+
+    def schedule(self, n_words: int, n_atoms: int) -> tuple[int, int]:
+        """The fit's sample stride s on ``n_words`` words and ``n_atoms`` atoms (1: no sample; the
+        class docstring) and the FISTA steps of a word coded afresh (``fresh_code_steps_``)."""
+        stride = n_words // (self.sample_per_atom * n_atoms) if self.sample_per_atom is not None else 1
+        return stride, (self.sample_code_steps + self.n_steps if stride > 1 else self.n_iter * self.n_steps)
 
     def _alternate(self, X, D, A, n_updates, progress):
         """``n_updates`` rounds of the A-step (in place), the D-step and the scale step on the words
