@@ -152,6 +152,36 @@ def test_votes_skip_the_query_fold_and_identical_for_one_and_two_threads():
         assert (one[k] == reference_votes(distance, labels, 3, k)).all()
 
 
+@pytest.mark.parametrize("matrix_bytes", [knn._VOTE_MATRIX_BYTES, 5500])
+def test_cross_validation_votes_match_the_reference_across_tiles_and_blocks(monkeypatch, matrix_bytes):
+    # 301 texts in 3 folds of uneven size: fold pairs cut tiles of 64 x 256 at odd places and leave
+    # rows and columns over from the 4 x 2 blocks. With 5500 bytes the matrix does not fit: the
+    # queries go in blocks of 9 rows with their own fold taken out instead of a triangle mirrored.
+    monkeypatch.setattr(knn, "_VOTE_MATRIX_BYTES", matrix_bytes)
+    rng = np.random.default_rng(8)
+    bits = rng.integers(0, 2, size=(301, 70))
+    labels, folds = rng.integers(0, 3, 301), rng.choice(3, size=301, p=[0.5, 0.3, 0.2])
+    distance = np.rint(cdist(bits, bits, "hamming") * 70)
+    distance[folds[:, None] == folds[None, :]] = np.inf
+    predictions, nearest = hamming_votes(pack_bits(bits), pack_bits(bits), labels, 3, [1, 4, 9], folds, folds)
+    for k in (1, 4, 9):
+        assert (predictions[k] == reference_votes(distance, labels, 3, k)).all()
+    assert (nearest == distance.min(axis=1)).all()
+
+
+def test_votes_with_queries_outside_any_group_see_every_reference():
+    # group -1 sees all references; a query in group g misses the references of g
+    rng = np.random.default_rng(9)
+    queries, refs = rng.integers(0, 2, size=(70, 130)), rng.integers(0, 2, size=(90, 130))
+    labels, query_groups, ref_groups = rng.integers(0, 4, 90), rng.integers(-1, 2, 70), rng.integers(0, 2, 90)
+    distance = np.rint(cdist(queries, refs, "hamming") * 130)
+    distance[query_groups[:, None] == ref_groups[None, :]] = np.inf
+    predictions, _ = hamming_votes(
+        pack_bits(queries), pack_bits(refs), labels, 4, [3], query_groups, ref_groups
+    )
+    assert (predictions[3] == reference_votes(distance, labels, 4, 3)).all()
+
+
 def test_stratified_folds_balance_classes_and_ignore_item_order():
     rng = np.random.default_rng(4)
     texts = [[f"w{rng.integers(0, 5)}", f"v{i % 7}"] for i in range(17)]

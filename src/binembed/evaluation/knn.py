@@ -20,6 +20,8 @@ cross-validation fold); a query with group -1 sees every reference.
 
 from __future__ import annotations
 
+import threading
+
 import numba
 import numpy as np
 from llvmlite import ir
@@ -40,11 +42,12 @@ def popcount64(typingctx, x):
     return types.uint64(types.uint64), codegen
 
 
-#: The Hamming kernels hold the references group-major (n_groups x n_refs), so that XOR and
+#: The neighbour searches hold the references group-major (n_groups x n_refs), so that XOR and
 #: popcount run across references in vector registers, and score them a tile of REF_TILE at a
 #: time; the neighbour search passes a block of up to _QUERY_BLOCK queries over each tile while it
 #: is in the L1 cache. Measured at 400k x 256 bits, 1000 queries: 0.26 s for 64 x 256, 0.74 s as a
-#: reference at a time (the vote's cost is its histogram, which the blocking did not speed up).
+#: reference at a time. (The vote, which needs every distance, has its own kernel:
+#: :func:`_distance_tiles`.)
 REF_TILE = 256
 _QUERY_BLOCK = 64
 
@@ -170,48 +173,117 @@ def cosine_neighbours(queries, refs, k, query_groups=None, ref_groups=None, chun
     return out_index, out_distance
 
 
+#: Tiles of the vote's distance matrices: _TILE_QUERIES x _TILE_REFS pairs, a unit of parallel work
+#: whose references (94 groups of 6000-bit codes: 190 kB) stay in the L2 cache while its queries
+#: pass over them.
+_TILE_QUERIES, _TILE_REFS = 64, 256
+
+#: The most bytes of distances a vote holds at a time: a cross-validation whose n x n matrix
+#: fits is computed by its triangle (each pair of folds once), otherwise queries go in blocks.
+_VOTE_MATRIX_BYTES = 512 * 2**20
+
+
+@numba.njit(cache=True, inline="always")
+def _pair_distance(queries, refs, q, r):
+    """Hamming distance of queries[q] and refs[r] (uint64 groups, word-major)."""
+    total = np.uint64(0)
+    for g in range(queries.shape[1]):
+        total += popcount64(queries[q, g] ^ refs[r, g])
+    return total
+
+
+@numba.njit(cache=True)
+def _block_distances(queries, refs, q_lo, q_hi, r_lo, r_hi, out, first_query):
+    """out[q - first_query, r] = the Hamming distance of queries[q] and refs[r]
+    (uint64 groups, word-major) for q in [q_lo, q_hi), r in [r_lo, r_hi). Four queries and two
+    references at a time, their eight sums held in registers over the groups: each group read
+    serves four or two pairs."""
+    for q in range(q_lo, q_hi, 4):
+        i = q - first_query
+        for r in range(r_lo, r_hi, 2):
+            if q + 4 <= q_hi and r + 2 <= r_hi:
+                s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = np.uint64(0)
+                for g in range(queries.shape[1]):
+                    y0, y1 = refs[r, g], refs[r + 1, g]
+                    x = queries[q, g]
+                    s00 += popcount64(x ^ y0)
+                    s01 += popcount64(x ^ y1)
+                    x = queries[q + 1, g]
+                    s10 += popcount64(x ^ y0)
+                    s11 += popcount64(x ^ y1)
+                    x = queries[q + 2, g]
+                    s20 += popcount64(x ^ y0)
+                    s21 += popcount64(x ^ y1)
+                    x = queries[q + 3, g]
+                    s30 += popcount64(x ^ y0)
+                    s31 += popcount64(x ^ y1)
+                out[i, r], out[i, r + 1], out[i + 1, r], out[i + 1, r + 1] = s00, s01, s10, s11
+                out[i + 2, r], out[i + 2, r + 1], out[i + 3, r], out[i + 3, r + 1] = s20, s21, s30, s31
+            else:  # the last rows or column
+                for a in range(q, min(q + 4, q_hi)):
+                    for b in range(r, min(r + 2, r_hi)):
+                        out[a - first_query, b] = _pair_distance(queries, refs, a, b)
+
+
 @numba.njit(parallel=True, cache=True)
-def _hamming_vote_kernel(
-    queries, refs_by_group, ref_labels, query_groups, ref_groups, ks, block, scores, nearest
-):
+def _distance_tiles(queries, refs, tiles, first_query, mirror, out):
+    """For each tile (q_lo, q_hi, r_lo, r_hi) of ``tiles``: out[q - first_query, r] = the Hamming
+    distance of queries[q] and refs[r] (:func:`_block_distances`), and out[r, q] as well where
+    ``mirror`` (queries are refs: one triangle of a symmetric matrix). Tiles write disjoint
+    entries, so they run in parallel."""
+    for t in numba.prange(tiles.shape[0]):
+        q_lo, q_hi, r_lo, r_hi = tiles[t, 0], tiles[t, 1], tiles[t, 2], tiles[t, 3]
+        _block_distances(queries, refs, q_lo, q_hi, r_lo, r_hi, out, first_query)
+        if mirror:  # the tile's transpose, while the tile is in the cache
+            for b in range(r_lo, r_hi):
+                for a in range(q_lo, q_hi):
+                    out[b, a] = out[a, b]
+
+
+@numba.njit(parallel=True, cache=True)
+def _votes_from_distances(distance, query_rows, ref_labels, ks, max_distance, scores, nearest):
     """scores[q, j, c] of the tie-averaged vote among the ks[j] nearest (module docstring) and
-    nearest[q, c], the distance of class c's nearest reference (64 x groups + 1 when it has none).
-    Queries go in blocks of ``block``: each tile of REF_TILE references is scored against every
-    query of the block while it is in the cache (codes of thousands of bits otherwise stream the
-    references from memory once per query); then a count of each query's distances gives the
-    depth of its ks[-1]-th nearest, and only the references within it are tallied by class."""
-    max_distance = queries.shape[1] * 64
-    n_queries, n_refs = queries.shape[0], refs_by_group.shape[1]
-    for number in numba.prange(-(-n_queries // block)):
-        first = number * block
-        last = min(first + block, n_queries)
-        rows = np.empty((last - first, n_refs), dtype=np.int64)
-        for start in range(0, n_refs, REF_TILE):
-            stop = min(start + REF_TILE, n_refs)
-            for q in range(first, last):
-                tile_distances(queries[q], refs_by_group, start, rows[q - first, start:stop])
-        counts = np.empty(max_distance + 1, dtype=np.int64)
-        for q in range(first, last):
-            row = rows[q - first]
+    nearest[q, c], the distance of class c's nearest reference (max_distance + 1 when it has
+    none), for q = query_rows[i] from row i of ``distance``, which holds max_distance + 1 for an
+    excluded reference. A count of the row's distances gives the depth of its ks[-1]-th nearest;
+    only the references within it are tallied by class. Rows go in blocks of _TILE_QUERIES, each
+    with its own counts."""
+    n_rows, n_refs = distance.shape
+    n_classes = nearest.shape[1]
+    excluded = max_distance + 1
+    for number in numba.prange(-(-n_rows // _TILE_QUERIES)):
+        counts = np.empty(max_distance + 2, dtype=np.int32)
+        closest = np.empty(n_classes, dtype=np.int64)
+        for i in range(number * _TILE_QUERIES, min(n_rows, (number + 1) * _TILE_QUERIES)):
+            row, q = distance[i], query_rows[i]
             counts[:] = 0
-            nearest[q, :] = max_distance + 1
-            available = 0
+            closest[:] = excluded
             for r in range(n_refs):
-                if query_groups[q] >= 0 and ref_groups[r] == query_groups[q]:
-                    row[r] = -1  # excluded: the query's own fold
-                    continue
-                counts[row[r]] += 1
-                available += 1
-                nearest[q, ref_labels[r]] = min(nearest[q, ref_labels[r]], row[r])
+                d = np.int64(row[r])
+                counts[d] += 1
+                closest[ref_labels[r]] = min(closest[ref_labels[r]], d)
+            available = n_refs - counts[excluded]
             depth, within = 0, counts[0]
             while within < min(ks[-1], available):
                 depth += 1
                 within += counts[depth]
-            histogram = np.zeros((depth + 1, nearest.shape[1]), dtype=np.int64)
+            histogram = np.zeros((depth + 1, n_classes), dtype=np.int64)
             for r in range(n_refs):
-                if 0 <= row[r] <= depth:
+                if row[r] <= depth:
                     histogram[row[r], ref_labels[r]] += 1
+            nearest[q] = closest
             _vote_scores(histogram, available, ks, scores[q])
+
+
+@numba.njit(cache=True)
+def _exclude_own_group(distance, first_query, query_groups, ref_groups, excluded):
+    """distance[i, r] = ``excluded`` where reference r is in the group of query first_query + i."""
+    for i in range(distance.shape[0]):
+        group = query_groups[first_query + i]
+        if group >= 0:
+            for r in range(distance.shape[1]):
+                if ref_groups[r] == group:
+                    distance[i, r] = excluded
 
 
 @numba.njit(cache=True)
@@ -234,25 +306,68 @@ def _vote_scores(histogram, available, ks, scores):
             scores[j, c] = at_d * closer[c] + (k - n_closer) * histogram[d, c]
 
 
+class _Scratch(threading.local):
+    """Memory the vote's distance matrices are views of, kept for the next call (per thread) and
+    grown as needed. A cross-validation's n x n matrix is 200 MB for 10k texts; fresh pages for
+    it at every call cost, in system time, as much as computing its distances."""
+
+    memory = np.empty(0, dtype=np.uint8)
+
+    def array(self, shape, dtype):
+        size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+        if self.memory.size < size:
+            self.memory = np.empty(size, dtype=np.uint8)
+        return self.memory[:size].view(dtype).reshape(shape)
+
+
+_scratch = _Scratch()
+
+
+def _tiles(q_lo, q_hi, r_lo, r_hi):
+    """(q_lo, q_hi, r_lo, r_hi) rows covering the pairs [q_lo, q_hi) x [r_lo, r_hi) in tiles."""
+    q_starts = np.arange(q_lo, q_hi, _TILE_QUERIES)
+    r_starts = np.arange(r_lo, r_hi, _TILE_REFS)
+    q, r = (grid.ravel() for grid in np.meshgrid(q_starts, r_starts, indexing="ij"))
+    return np.stack([q, np.minimum(q + _TILE_QUERIES, q_hi), r, np.minimum(r + _TILE_REFS, r_hi)], axis=1)
+
+
 def hamming_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, ref_groups=None):
     """Predicted class of each query for each k in ``ks`` (a dict k -> int64 array) by the
     tie-averaged k-nearest vote in Hamming distance, and each query's distance to its nearest
-    reference. ``queries`` and ``refs``: packed uint8 codes of equal width."""
+    reference. ``queries`` and ``refs``: packed uint8 codes of equal width.
+
+    A cross-validation (queries equal to refs, each in a fold: ``query_groups`` equal to
+    ``ref_groups``, all >= 0) sorts the texts by fold and computes each pair of different folds
+    once, for both its texts; the vote does not depend on the references' order."""
     q64, r64 = uint64_groups(queries), uint64_groups(refs)
     ks = np.asarray(sorted(ks), dtype=np.int64)
+    labels = np.asarray(ref_labels, dtype=np.int64)
+    qg, rg = _groups(query_groups, len(q64)), _groups(ref_groups, len(r64))
+    max_distance = q64.shape[1] * 64
+    dtype = np.uint16 if max_distance + 1 <= np.iinfo(np.uint16).max else np.int64
+    itemsize = np.dtype(dtype).itemsize
     scores = np.zeros((len(q64), len(ks), n_classes), dtype=np.int64)
     nearest = np.zeros((len(q64), n_classes), dtype=np.int64)
-    _hamming_vote_kernel(
-        q64,
-        group_major(r64),
-        np.asarray(ref_labels, dtype=np.int64),
-        _groups(query_groups, len(q64)),
-        _groups(ref_groups, len(r64)),
-        ks,
-        query_block(len(q64)),
-        scores,
-        nearest,
+    cross_validation = (
+        q64.shape == r64.shape and (qg >= 0).all() and np.array_equal(qg, rg) and np.array_equal(q64, r64)
     )
+    if cross_validation and len(q64) ** 2 * itemsize <= _VOTE_MATRIX_BYTES:
+        order = np.argsort(qg, kind="stable")
+        codes = np.ascontiguousarray(q64[order])
+        bounds = np.searchsorted(qg[order], np.unique(qg), side="left").tolist() + [len(codes)]
+        tiles = [_tiles(bounds[f], bounds[f + 1], bounds[f + 1], len(codes)) for f in range(len(bounds) - 1)]
+        distance = _scratch.array((len(codes), len(codes)), dtype)
+        distance.fill(max_distance + 1)  # pairs in one fold: excluded
+        _distance_tiles(codes, codes, np.concatenate(tiles).astype(np.int64), 0, True, distance)
+        _votes_from_distances(distance, order, labels[order], ks, max_distance, scores, nearest)
+    else:
+        block = max(1, min(len(q64), _VOTE_MATRIX_BYTES // max(1, len(r64) * itemsize)))
+        for start in range(0, len(q64), block):
+            stop = min(start + block, len(q64))
+            distance = _scratch.array((stop - start, len(r64)), dtype)
+            _distance_tiles(q64, r64, _tiles(start, stop, 0, len(r64)), start, False, distance)
+            _exclude_own_group(distance, start, qg, rg, max_distance + 1)
+            _votes_from_distances(distance, np.arange(start, stop), labels, ks, max_distance, scores, nearest)
     return _decide(ks, scores, nearest.astype(np.float64)), nearest.min(axis=1)
 
 
