@@ -5,9 +5,8 @@ and 8 classes are voted on for every k candidate of the workflow (1 to 31) by
 ``hamming_votes``, at the code widths of the default run (50 bits: sign on GloVe-50d; 1000: the
 tol-5 spiking coders on GloVe-50d; 3000: Overcomplete-B and Izhikevich on the word2vec subset;
 6000: the tol-5 spiking coders on it), with ``--threads`` threads. Each width is timed twice:
-by the matrix's triangle (each pair of folds once, the workflow's path) and by blocks of queries
-(of 256 queries, as when the matrix would take more than ``_VOTE_MATRIX_BYTES``, or when the
-queries are not the references).
+by the triangle of one n x n matrix (each pair of folds once) and by blocks of queries; the
+workflow takes the triangle from ``_TRIANGLE_MIN_GROUPS`` uint64 groups up (marked *).
 Prints the seconds of each, their ratio and whether the votes are identical.
 
     python bench/bench_vote.py --threads 1
@@ -38,7 +37,7 @@ def best_seconds(function, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--texts", type=int, default=10_060)  # more than 256
+    parser.add_argument("--texts", type=int, default=10_060)
     parser.add_argument("--bits", type=int, nargs="+", default=[50, 1000, 3000, 6000])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
@@ -50,23 +49,25 @@ def main():
     print(f"machine: {cpu_model()}")
     print(f"cross-validated vote of {args.texts:,} texts, 5 folds, {len(ks)} k, {args.threads} thread(s)")
     print(f"{'bits':>6} {'triangle s':>11} {'query blocks s':>15} {'ratio':>6}  identical")
-    matrix_bytes = knn._VOTE_MATRIX_BYTES
+    min_groups = knn._TRIANGLE_MIN_GROUPS
     for bits in args.bits:
         codes = np.packbits(rng.random((args.texts, bits)) < 0.3, axis=1)
 
         def vote(codes=codes):
             return knn.hamming_votes(codes, codes, labels, 8, ks, folds, folds)
 
-        vote()  # compile (or load the cache) and reserve the matrix's memory first
-        triangle, by_triangle = best_seconds(vote, args.repeats)
-        knn._VOTE_MATRIX_BYTES = 256 * args.texts * 2  # blocks of 256 queries; the n x n matrix does not fit
         try:
+            knn._TRIANGLE_MIN_GROUPS = 1
+            vote()  # compile (or load the cache) and touch the matrix's memory first
+            triangle, by_triangle = best_seconds(vote, args.repeats)
+            knn._TRIANGLE_MIN_GROUPS = np.iinfo(np.int64).max
             blocks, by_blocks = best_seconds(vote, args.repeats)
         finally:
-            knn._VOTE_MATRIX_BYTES = matrix_bytes
+            knn._TRIANGLE_MIN_GROUPS = min_groups
         same = all((by_triangle[0][k] == by_blocks[0][k]).all() for k in ks)
         same &= bool((by_triangle[1] == by_blocks[1]).all())
-        print(f"{bits:>6} {triangle:>11.3f} {blocks:>15.3f} {blocks / triangle:>5.2f}x  {same}")
+        taken = "*" if -(-bits // 64) >= min_groups else " "
+        print(f"{bits:>6} {triangle:>10.3f}{taken} {blocks:>15.3f} {blocks / triangle:>5.2f}x  {same}")
 
 
 if __name__ == "__main__":

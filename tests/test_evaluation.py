@@ -152,12 +152,15 @@ def test_votes_skip_the_query_fold_and_identical_for_one_and_two_threads():
         assert (one[k] == reference_votes(distance, labels, 3, k)).all()
 
 
-@pytest.mark.parametrize("matrix_bytes", [knn._VOTE_MATRIX_BYTES, 5500])
-def test_cross_validation_votes_match_the_reference_across_tiles_and_blocks(monkeypatch, matrix_bytes):
+@pytest.mark.parametrize("min_groups, block_bytes", [(1, knn._BLOCK_BYTES), (99, 5500)])
+def test_cross_validation_votes_match_the_reference_across_tiles_and_blocks(
+    monkeypatch, min_groups, block_bytes
+):
     # 301 texts in 3 folds of uneven size: fold pairs cut tiles of 64 x 256 at odd places and leave
-    # rows and columns over from the 4 x 2 blocks. With 5500 bytes the matrix does not fit: the
-    # queries go in blocks of 9 rows with their own fold taken out instead of a triangle mirrored.
-    monkeypatch.setattr(knn, "_VOTE_MATRIX_BYTES", matrix_bytes)
+    # rows and columns over from the 4 x 2 blocks (the triangle, taken for 2 groups of 64 bits
+    # here). Without it, queries go in blocks of 9 rows of 5500 bytes, their own fold taken out.
+    monkeypatch.setattr(knn, "_TRIANGLE_MIN_GROUPS", min_groups)
+    monkeypatch.setattr(knn, "_BLOCK_BYTES", block_bytes)
     rng = np.random.default_rng(8)
     bits = rng.integers(0, 2, size=(301, 70))
     labels, folds = rng.integers(0, 3, 301), rng.choice(3, size=301, p=[0.5, 0.3, 0.2])
@@ -167,6 +170,24 @@ def test_cross_validation_votes_match_the_reference_across_tiles_and_blocks(monk
     for k in (1, 4, 9):
         assert (predictions[k] == reference_votes(distance, labels, 3, k)).all()
     assert (nearest == distance.min(axis=1)).all()
+
+
+def test_cross_validation_by_triangle_and_by_blocks_agree_when_k_exceeds_the_other_folds(monkeypatch):
+    # k = 290 of 301 texts: more than any query's other folds hold, so every reference outside
+    # the query's fold votes and none inside may
+    rng = np.random.default_rng(10)
+    codes = pack_bits(rng.integers(0, 2, size=(301, 70)))
+    labels, folds = rng.integers(0, 3, 301), rng.integers(0, 3, 301)
+    monkeypatch.setattr(knn, "_TRIANGLE_MIN_GROUPS", 1)
+    by_triangle = hamming_votes(codes, codes, labels, 3, [1, 9, 290], folds, folds)
+    monkeypatch.setattr(knn, "_TRIANGLE_MIN_GROUPS", 99)
+    by_blocks = hamming_votes(codes, codes, labels, 3, [1, 9, 290], folds, folds)
+    for k in (1, 9, 290):
+        assert (by_triangle[0][k] == by_blocks[0][k]).all()
+    assert (by_triangle[1] == by_blocks[1]).all()
+    # at k = 290 each query's vote is its other folds' class counts
+    others = np.array([np.bincount(labels[folds != f], minlength=3) for f in folds])
+    assert (by_blocks[0][290] == np.argmax(others, axis=1)).all()
 
 
 def test_votes_with_queries_outside_any_group_see_every_reference():
