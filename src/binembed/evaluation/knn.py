@@ -20,6 +20,7 @@ cross-validation fold); a query with group -1 sees every reference.
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import numba
@@ -182,7 +183,9 @@ _TILE_QUERIES, _TILE_REFS = 64, 256
 #: of its n x n matrix, each pair of folds once, when its codes have at least
 #: _TRIANGLE_MIN_GROUPS uint64 groups and the matrix takes at most _TRIANGLE_MAX_BYTES. Narrower
 #: codes gain nothing by it: at 50 bits the vote took 0.31 s either way on 10k texts, while the
-#: first touch of a 200 MB matrix's pages took 0.2-0.5 s (at 1000 bits 1.1x, 3000 bits 1.6x).
+#: first touch of a 200 MB matrix's pages took 0.2-0.5 s (at 1000 bits 1.3x, 3000 bits 1.6x:
+#: bench/bench_vote.py). The matrix is kept for the job's next seed; at most 512 MB (16k texts) it
+#: stays within the 1000 MB an evaluate job is given beside its codes (workflow evaluate_memory).
 _TRIANGLE_MIN_GROUPS = 16
 _TRIANGLE_MAX_BYTES = 512 * 2**20
 #: Otherwise queries go in blocks whose distances take at most this many bytes.
@@ -363,9 +366,11 @@ def hamming_votes(queries, refs, ref_labels, n_classes, ks, query_groups=None, r
         order = np.argsort(qg, kind="stable")
         codes = np.ascontiguousarray(q64[order])
         bounds = np.searchsorted(qg[order], np.unique(qg), side="left").tolist() + [len(codes)]
-        tiles = [_tiles(bounds[f], bounds[f + 1], bounds[f + 1], len(codes)) for f in range(len(bounds) - 1)]
+        folds = list(itertools.pairwise(bounds))
+        tiles = [_tiles(lo, hi, hi, len(codes)) for lo, hi in folds]  # each fold against the later ones
         distance = _scratch.array((len(codes), len(codes)), dtype)
-        distance.fill(max_distance + 1)  # pairs in one fold: excluded
+        for lo, hi in folds:
+            distance[lo:hi, lo:hi] = max_distance + 1  # pairs in one fold: excluded; the tiles fill the rest
         _distance_tiles(codes, codes, np.concatenate(tiles).astype(np.int64), 0, True, distance)
         _votes_from_distances(distance, order, labels[order], ks, max_distance, scores, nearest)
     else:
